@@ -103,8 +103,9 @@ class OnnxEmbeddingModel implements EmbeddingModel {
       data.set(tensor);
     }
     const input = new ort.Tensor('float32', data, [batch, 3, spec.size, spec.size]);
-    const out = await this.imageSession.run({ [spec.input.name]: input }, [spec.output]);
-    return this.firstRow(out[spec.output], 'image', spec.normalize);
+    const name = outputName(this.imageSession, spec.output);
+    const out = await this.imageSession.run({ [spec.input.name]: input }, [name]);
+    return this.firstRow(out[name], 'image', spec.normalize);
   }
 
   async embedText(query: string): Promise<Float32Array> {
@@ -115,8 +116,9 @@ class OnnxEmbeddingModel implements EmbeddingModel {
     const shape = [1, spec.contextLength];
     const feeds: Record<string, ort.Tensor> = { [spec.ids.name]: tensorOf(encoded.ids, shape) };
     if (spec.mask) feeds[spec.mask.name] = tensorOf(encoded.mask, shape);
-    const out = await session.run(feeds, [spec.output]);
-    return this.firstRow(out[spec.output], 'text', spec.normalize);
+    const name = outputName(session, spec.output);
+    const out = await session.run(feeds, [name]);
+    return this.firstRow(out[name], 'text', spec.normalize);
   }
 
   async close(): Promise<void> {
@@ -185,4 +187,14 @@ function tensorOf(values: Int32Array | BigInt64Array, dims: number[]): ort.Tenso
 function joinNotes(...notes: Array<string | null>): string | null {
   const present = notes.filter((n): n is string => !!n);
   return present.length ? present.join('; ') : null;
+}
+
+/**
+ * The output to read. Exports disagree on names (Immich's graphs say `embedding` in some
+ * versions and `image_embedding`/`text_embedding` in others), so a single-output graph is
+ * read by position when the manifest's name is not there — as Immich itself does.
+ */
+function outputName(session: ort.InferenceSession, wanted: string): string {
+  if (session.outputNames.includes(wanted) || session.outputNames.length !== 1) return wanted;
+  return session.outputNames[0];
 }

@@ -51,6 +51,8 @@ export interface TextTowerSpec {
   normalize: boolean;
   /** Some exports (NLLB-CLIP) want a prefix such as a language code; empty for most. */
   prefix?: string;
+  /** Lower-case the query before tokenizing (SigLIP 2 was trained on lower-cased text). */
+  lowercase?: boolean;
 }
 
 export interface ModelManifest {

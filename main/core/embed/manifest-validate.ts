@@ -195,6 +195,7 @@ function checkText(c: Checker, raw: Obj): TextTowerSpec | undefined {
   const output = c.string(o, f, 'output');
   const normalize = c.boolean(o, f, 'normalize');
   const prefix = c.string(o, f, 'prefix', { optional: true, allowEmpty: true });
+  const lowercase = c.boolean(o, f, 'lowercase', true);
   if (ids && mask && ids.name === mask.name) c.custom('text.mask.name', `must differ from text.ids.name ("${ids.name}")`);
   if ([file, tokenizer, contextLength, padId, ids, output, normalize].includes(undefined)) return undefined;
   const spec: TextTowerSpec = {
@@ -203,6 +204,7 @@ function checkText(c: Checker, raw: Obj): TextTowerSpec | undefined {
   if (int8File !== undefined) spec.int8File = int8File;
   if (mask) spec.mask = mask;
   if (prefix !== undefined) spec.prefix = prefix;
+  if (lowercase !== undefined) spec.lowercase = lowercase;
   return spec;
 }
 

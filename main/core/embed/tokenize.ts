@@ -59,7 +59,7 @@ export class QueryTokenizer {
   }
 
   private withPrefix(text: string): string {
-    return (this.spec.prefix ?? '') + text;
+    return (this.spec.prefix ?? '') + (this.spec.lowercase ? text.toLowerCase() : text);
   }
 
   /**

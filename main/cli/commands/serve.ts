@@ -1,0 +1,76 @@
+// `serve`: the library behind the local HTTP shell, for a browser on this machine (headless
+// boxes, end-to-end tests). Runs until SIGINT/SIGTERM, then closes the server and the core.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kanjian } from '../../core/kanjian.js';
+import { kanjianMediaSource } from '../../shell-common/media.js';
+import { startServer } from '../../server/server.js';
+
+export interface ServeOptions {
+  dataDir: string;
+  model?: string | null;
+  port: number;
+  out: (line: string) => void;
+  err: (line: string) => void;
+  /** Defaults to renderer/dist of this checkout (or KANJIAN_RENDERER_DIR). */
+  rendererDir?: string;
+  /** Resolves when the server should stop; defaults to the first SIGINT or SIGTERM. */
+  until?: Promise<unknown>;
+}
+
+/** renderer/dist next to main/ — the same from main/cli/commands (tsx) and dist/cli/commands (built). */
+export function defaultRendererDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.KANJIAN_RENDERER_DIR) return path.resolve(env.KANJIAN_RENDERER_DIR);
+  return fileURLToPath(new URL('../../../renderer/dist/', import.meta.url));
+}
+
+function untilSignal(): Promise<NodeJS.Signals> {
+  return new Promise((resolve) => {
+    const on = (sig: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      // A second signal while closing means "now".
+      const force = () => process.exit(130);
+      process.once('SIGINT', force);
+      process.once('SIGTERM', force);
+      resolve(sig);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+}
+
+export async function serveCommand(opts: ServeOptions): Promise<number> {
+  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+    opts.err(`--port must be a whole number from 0 to 65535 (0 picks a free port).`);
+    return 1;
+  }
+  const rendererDir = opts.rendererDir ?? defaultRendererDir();
+  if (!existsSync(path.join(rendererDir, 'index.html'))) {
+    opts.err(`The app is not built (${rendererDir} has no index.html); serving the API only.`);
+    opts.err('Build it with: npx vite build --config renderer/vite.config.ts');
+  }
+  const until = opts.until ?? untilSignal();
+  const core = await Kanjian.open({ dataDir: opts.dataDir, model: opts.model, watch: true, log: opts.err });
+  let server;
+  try {
+    server = await startServer({
+      api: core,
+      media: kanjianMediaSource(core),
+      rendererDir,
+      port: opts.port,
+      log: opts.err,
+    });
+  } catch (e) {
+    await core.close();
+    throw e;
+  }
+  opts.out(`Kanjian is running at ${server.url}`);
+  opts.err('Press Ctrl+C to stop.');
+  await until;
+  opts.err('Stopping…');
+  await server.close();
+  await core.close();
+  return 0;
+}

@@ -1,0 +1,71 @@
+// `<dataDir>/settings.json`: small user choices that are not library data (those live in SQLite).
+// Other parts of the app may keep their own keys here, so writes preserve unknown keys.
+
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface Settings {
+  /** Registry id of the model used for indexing and search. */
+  model?: string;
+  [key: string]: unknown;
+}
+
+export function settingsPath(dataDir: string): string {
+  return join(dataDir, 'settings.json');
+}
+
+/** The saved settings, or `{}` when none were saved yet. A corrupt file is an error, not a reset. */
+export async function readSettings(dataDir: string): Promise<Settings> {
+  let text: string;
+  try {
+    text = await readFile(settingsPath(dataDir), 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw err;
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${settingsPath(dataDir)} is not valid JSON: ${(err as Error).message}`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`${settingsPath(dataDir)} must hold a JSON object`);
+  }
+  return value as Settings;
+}
+
+/**
+ * Replaces settings.json atomically: write a sibling temp file, flush it, rename over the old one,
+ * so a crash leaves either the old or the new file, never half of one.
+ */
+export async function writeSettings(dataDir: string, settings: Settings): Promise<void> {
+  await mkdir(dataDir, { recursive: true });
+  const target = settingsPath(dataDir);
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(`${JSON.stringify(settings, null, 2)}\n`, 'utf8');
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, target);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Read-modify-write of some keys; `undefined` removes a key. */
+export async function updateSettings(dataDir: string, patch: Partial<Settings>): Promise<Settings> {
+  const next: Settings = { ...(await readSettings(dataDir)) };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete next[k];
+    else next[k] = v;
+  }
+  await writeSettings(dataDir, next);
+  return next;
+}
