@@ -136,3 +136,39 @@ export interface KanjianApi {
   getModel(): Promise<ModelStatus>;
   getStats(): Promise<LibraryStats>;
 }
+
+/** Desktop-only actions (Electron shell); absent in the browser shell. */
+export interface DesktopActions {
+  /** Opens the OS folder picker; null when the user cancels. */
+  pickFolder(): Promise<string | null>;
+  showInFolder(photoId: number): Promise<void>;
+  openWithDefault(photoId: number): Promise<void>;
+}
+
+/**
+ * What the renderer gets from its shell: the API, live events, media URLs and, on the
+ * desktop, OS actions. Electron's preload exposes one as `window.kanjian`; in the browser
+ * the renderer builds one over HTTP.
+ *
+ * HTTP contract (main/server): every API method is `POST /api/<method>` with the method's
+ * single argument as the JSON body (`{}` for none) and its result as the JSON response;
+ * errors are `{ "error": "…" }` with a 4xx/5xx status. Live events: `GET /api/events`
+ * (Server-Sent Events, each `data:` line one KanjianEvent). Media: `GET /media/thumb/<id>`
+ * and `GET /media/original/<id>`. Every request carries the per-run token, either as
+ * `Authorization: Bearer <token>` or as `?token=<token>` (EventSource and <img> cannot set
+ * headers); the page itself is opened as `/?token=<token>`.
+ */
+export interface KanjianClient extends KanjianApi {
+  shell: 'electron' | 'browser';
+  onEvent(listener: (event: KanjianEvent) => void): () => void;
+  thumbnailUrl(photoId: number): string;
+  originalUrl(photoId: number): string;
+  desktop?: DesktopActions;
+}
+
+/** Method names callable over IPC/HTTP; shells validate against this list. */
+export const API_METHODS = [
+  'search', 'listPhotos', 'getPhoto', 'listFolders', 'addFolder', 'removeFolder',
+  'listFailed', 'getProgress', 'getModel', 'getStats',
+] as const satisfies readonly (keyof KanjianApi)[];
+export type ApiMethod = (typeof API_METHODS)[number];

@@ -1,0 +1,221 @@
+// The indexing pipeline: takes jobs from the SQLite queue, decodes each photo (sharp,
+// on libuv threads), embeds it (onnxruntime, on its own threads) and stores the result.
+// Several jobs are in flight so decoding the next photos overlaps inference of the
+// current one; inference itself is serialised because one session saturates the CPU.
+import { stat } from 'node:fs/promises';
+import { analyzePhoto } from '../media/analyze.js';
+import { MediaError } from '../media/errors.js';
+import type { EmbeddingModel } from '../embed/encoder.js';
+import type { FailedFile } from '../api.js';
+import type { JobRow, PhotoInput, Store } from '../store/index.js';
+import type { ProgressTracker } from './progress.js';
+
+export interface IndexerOptions {
+  thumbDir: string;
+  /** The image model, or null to index metadata and thumbnails only. */
+  model: { model: EmbeddingModel; modelId: number } | null;
+  /** Jobs in flight at once (decode overlap). */
+  concurrency?: number;
+  pixelLimit?: number;
+  /** Unexpected (non-media) errors are retried this many times before the file is marked failed. */
+  maxAttempts?: number;
+}
+
+export interface DrainResult {
+  indexed: number;
+  reused: number;
+  failed: FailedFile[];
+  removed: number;
+}
+
+export class Indexer {
+  private running: Promise<DrainResult> | null = null;
+  private stopRequested = false;
+  private embedChain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private store: Store,
+    private opts: IndexerOptions,
+    private progress?: ProgressTracker,
+  ) {}
+
+  get busy(): boolean {
+    return this.running !== null;
+  }
+
+  /** Processes jobs until the queue is empty. Concurrent calls share one run. */
+  drain(): Promise<DrainResult> {
+    if (!this.running) {
+      this.stopRequested = false;
+      this.running = this.run().finally(() => {
+        this.running = null;
+      });
+    }
+    return this.running;
+  }
+
+  /** Finishes jobs in flight, then stops taking new ones. Pending jobs stay queued. */
+  async stop(): Promise<void> {
+    this.stopRequested = true;
+    await this.running?.catch(() => undefined);
+  }
+
+  private async run(): Promise<DrainResult> {
+    const result: DrainResult = { indexed: 0, reused: 0, failed: [], removed: 0 };
+    const inFlight = new Set<number>();
+    // Jobs that hit an unexpected error are left queued for a later run, not retried in a loop.
+    const deferred = new Set<number>();
+    this.progress?.start('indexing');
+    const worker = async () => {
+      for (;;) {
+        if (this.stopRequested) return;
+        const exclude = new Set([...inFlight, ...deferred]);
+        const [job] = this.store.jobs.next(1, exclude);
+        if (!job) return;
+        inFlight.add(job.id);
+        try {
+          await this.runJob(job, result, deferred);
+        } finally {
+          inFlight.delete(job.id);
+        }
+      }
+    };
+    const n = Math.max(1, this.opts.concurrency ?? 3);
+    try {
+      await Promise.all(Array.from({ length: n }, worker));
+    } finally {
+      this.progress?.idle();
+    }
+    return result;
+  }
+
+  private async runJob(job: JobRow, result: DrainResult, deferred: Set<number>): Promise<void> {
+    this.progress?.working(job.path);
+    try {
+      const outcome = await this.indexOne(job);
+      if (outcome === 'removed') result.removed++;
+      else if (outcome === 'reused') {
+        result.reused++;
+        result.indexed++;
+      } else result.indexed++;
+      this.progress?.completed(true);
+    } catch (e) {
+      const attempts = job.attempts + 1;
+      const isMedia = e instanceof MediaError;
+      // Media errors are final for this file version, except I/O trouble (busy file, share gone).
+      const transient = !isMedia || e.code === 'io';
+      if (transient && attempts < (this.opts.maxAttempts ?? 3)) {
+        this.store.jobs.bumpAttempts(job.id);
+        deferred.add(job.id);
+        return;
+      }
+      const message = isMedia ? e.message : `Unexpected error: ${(e as Error).message}`;
+      await this.recordFailure(job, message);
+      result.failed.push({ path: job.path, error: message });
+      this.progress?.completed(false);
+    }
+  }
+
+  /** One file: gone → drop its row; known content → reuse its vector; else decode + embed. */
+  private async indexOne(job: JobRow): Promise<'indexed' | 'reused' | 'removed'> {
+    const { store } = this;
+    try {
+      await stat(job.path);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
+        store.tx(() => {
+          store.photos.removePaths([job.path]);
+          store.jobs.finish(job);
+        });
+        return 'removed';
+      }
+      // Other stat errors surface as a MediaError from analyzePhoto below.
+    }
+    const photo = await analyzePhoto(job.path, {
+      thumbDir: this.opts.thumbDir,
+      pixelLimit: this.opts.pixelLimit,
+    });
+    const m = this.opts.model;
+    let vector: Float32Array | null = null;
+    let reused = false;
+    if (m) {
+      if (store.vectors.has(m.modelId, photo.sha256)) {
+        reused = true;
+      } else {
+        const tensor = await m.model.imageTensor(photo.image);
+        vector = await this.serialEmbed(() => m.model.embedImage(tensor));
+      }
+    }
+    const row: PhotoInput = {
+      folder_id: job.folder_id,
+      path: job.path,
+      size: photo.size,
+      mtime_ms: Math.trunc(photo.mtimeMs),
+      sha256: photo.sha256,
+      width: photo.width,
+      height: photo.height,
+      format: photo.format,
+      taken_at: photo.exif.takenAt,
+      camera_make: photo.exif.cameraMake,
+      camera_model: photo.exif.cameraModel,
+      lat: photo.exif.lat,
+      lon: photo.exif.lon,
+      orientation: photo.orientation,
+      phash: photo.phash,
+      has_thumb: photo.thumbnailPath ? 1 : 0,
+      status: 'indexed',
+      error: null,
+      indexed_at: Date.now(),
+    };
+    // Photo row, vector and job removal commit together: a kill leaves all or none.
+    store.tx(() => {
+      store.photos.upsert(row);
+      if (m && vector) store.vectors.put(m.modelId, photo.sha256, vector);
+      else if (m) store.vectors.adopt(m.modelId, photo.sha256);
+      store.jobs.finish(job);
+    });
+    return reused ? 'reused' : 'indexed';
+  }
+
+  private serialEmbed(fn: () => Promise<Float32Array>): Promise<Float32Array> {
+    const next = this.embedChain.then(fn, fn);
+    this.embedChain = next.catch(() => undefined);
+    return next;
+  }
+
+  private async recordFailure(job: JobRow, message: string): Promise<void> {
+    let size = 0;
+    let mtimeMs = 0;
+    try {
+      const st = await stat(job.path);
+      size = st.size;
+      mtimeMs = Math.trunc(st.mtimeMs);
+    } catch {
+      // unreadable: keep zeros so the next scan retries it
+    }
+    this.store.tx(() => {
+      this.store.photos.upsert({
+        folder_id: job.folder_id,
+        path: job.path,
+        size,
+        mtime_ms: mtimeMs,
+        sha256: null,
+        width: null,
+        height: null,
+        format: null,
+        taken_at: null,
+        camera_make: null,
+        camera_model: null,
+        lat: null,
+        lon: null,
+        orientation: null,
+        phash: null,
+        has_thumb: 0,
+        status: 'failed',
+        error: message,
+        indexed_at: Date.now(),
+      });
+      this.store.jobs.finish(job);
+    });
+  }
+}

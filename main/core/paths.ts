@@ -1,0 +1,29 @@
+// Where the library lives on disk. The CLI, the HTTP shell and the desktop app share one
+// per-user folder, the one Electron calls userData for an app named "Kanjian".
+import os from 'node:os';
+import path from 'node:path';
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
+  if (env.KANJIAN_DATA) return path.resolve(env.KANJIAN_DATA);
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Kanjian');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Kanjian');
+  return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'Kanjian');
+}
+
+export interface LibraryPaths {
+  dataDir: string;
+  database: string;
+  thumbnails: string;
+  models: string;
+}
+
+export function libraryPaths(dataDir: string): LibraryPaths {
+  const abs = path.resolve(dataDir);
+  return {
+    dataDir: abs,
+    database: path.join(abs, 'library.db'),
+    thumbnails: path.join(abs, 'thumbnails'),
+    models: path.join(abs, 'models'),
+  };
+}

@@ -1,0 +1,64 @@
+import type { Db } from './db.js';
+
+export type JobKind = 'index';
+
+export interface JobRow {
+  id: number;
+  kind: JobKind;
+  path: string;
+  folder_id: number;
+  attempts: number;
+  rev: number;
+}
+
+export class JobRepo {
+  private insertStmt;
+  private deleteStmt;
+  constructor(private db: Db) {
+    this.insertStmt = db.prepare(
+      'INSERT INTO jobs (kind, path, folder_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(kind, path) DO UPDATE SET rev = rev + 1, attempts = 0',
+    );
+    this.deleteStmt = db.prepare('DELETE FROM jobs WHERE id = ? AND rev = ?');
+  }
+
+  /** Enqueues many jobs in one transaction (a scan of 100k files is one commit). */
+  enqueue(kind: JobKind, items: { path: string; folderId: number }[]): number {
+    const now = Date.now();
+    this.db.transaction(() => {
+      for (const it of items) this.insertStmt.run(kind, it.path, it.folderId, now);
+    })();
+    return items.length;
+  }
+
+  /**
+   * The next jobs to run, oldest first, skipping ids already in flight. Jobs are not
+   * marked as running: only one indexer writes, and a job left behind by a kill is
+   * simply claimed again.
+   */
+  next(limit: number, exclude: Set<number>): JobRow[] {
+    const rows = this.db
+      .prepare('SELECT id, kind, path, folder_id, attempts, rev FROM jobs ORDER BY id LIMIT ?')
+      .all(limit + exclude.size) as JobRow[];
+    return rows.filter((r) => !exclude.has(r.id)).slice(0, limit);
+  }
+
+  /**
+   * Deletes a finished job; call inside the transaction that stores its result. A job
+   * re-queued while it ran (higher rev) stays, so the newer file content is indexed too.
+   */
+  finish(job: Pick<JobRow, 'id' | 'rev'>): void {
+    this.deleteStmt.run(job.id, job.rev);
+  }
+
+  bumpAttempts(id: number): void {
+    this.db.prepare('UPDATE jobs SET attempts = attempts + 1 WHERE id = ?').run(id);
+  }
+
+  count(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+  }
+
+  removeUnder(folderId: number): void {
+    this.db.prepare('DELETE FROM jobs WHERE folder_id = ?').run(folderId);
+  }
+}
