@@ -143,6 +143,8 @@ export interface DesktopActions {
   pickFolder(): Promise<string | null>;
   showInFolder(photoId: number): Promise<void>;
   openWithDefault(photoId: number): Promise<void>;
+  /** The filesystem path of a dropped folder (Electron's webUtils.getPathForFile); null if none. */
+  pathForFile?(file: File): string | null;
 }
 
 /**

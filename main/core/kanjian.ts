@@ -60,7 +60,7 @@ export class Kanjian implements KanjianApi {
     private opts: KanjianOptions,
   ) {
     this.paths = libraryPaths(opts.dataDir);
-    this.progress = new ProgressTracker(() => this.store.jobs.count());
+    this.progress = new ProgressTracker(() => this.store.jobs.count('index'));
     this.indexer = new Indexer(
       store,
       { thumbDir: this.paths.thumbnails, model, concurrency: opts.concurrency },

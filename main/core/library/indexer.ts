@@ -70,7 +70,7 @@ export class Indexer {
       for (;;) {
         if (this.stopRequested) return;
         const exclude = new Set([...inFlight, ...deferred]);
-        const [job] = this.store.jobs.next(1, exclude);
+        const [job] = this.store.jobs.next('index', 1, exclude);
         if (!job) return;
         inFlight.add(job.id);
         try {

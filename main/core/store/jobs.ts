@@ -1,5 +1,6 @@
 import type { Db } from './db.js';
 
+/** 'index': decode + embed a file. Later kinds (e.g. OCR) run in their own workers. */
 export type JobKind = 'index';
 
 export interface JobRow {
@@ -35,10 +36,10 @@ export class JobRepo {
    * marked as running: only one indexer writes, and a job left behind by a kill is
    * simply claimed again.
    */
-  next(limit: number, exclude: Set<number>): JobRow[] {
+  next(kind: JobKind, limit: number, exclude: Set<number>): JobRow[] {
     const rows = this.db
-      .prepare('SELECT id, kind, path, folder_id, attempts, rev FROM jobs ORDER BY id LIMIT ?')
-      .all(limit + exclude.size) as JobRow[];
+      .prepare('SELECT id, kind, path, folder_id, attempts, rev FROM jobs WHERE kind = ? ORDER BY id LIMIT ?')
+      .all(kind, limit + exclude.size) as JobRow[];
     return rows.filter((r) => !exclude.has(r.id)).slice(0, limit);
   }
 
@@ -54,8 +55,11 @@ export class JobRepo {
     this.db.prepare('UPDATE jobs SET attempts = attempts + 1 WHERE id = ?').run(id);
   }
 
-  count(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+  count(kind?: JobKind): number {
+    const row = kind
+      ? this.db.prepare('SELECT COUNT(*) AS n FROM jobs WHERE kind = ?').get(kind)
+      : this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get();
+    return (row as { n: number }).n;
   }
 
   removeUnder(folderId: number): void {

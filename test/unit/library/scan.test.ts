@@ -61,13 +61,13 @@ describe('scanFolder', () => {
         phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0,
       });
     }
-    for (const j of store.jobs.next(10, new Set())) store.jobs.finish(j);
+    for (const j of store.jobs.next('index', 10, new Set())) store.jobs.finish(j);
     const later = new Date(Date.now() + 5000);
     utimesSync(a, later, later);
     rmSync(b);
     touch('c.png');
     expect(await scanFolder(store, f.id, root)).toMatchObject({ queued: 2, unchanged: 0, removed: 1 });
-    expect(store.jobs.next(10, new Set()).map((j) => path.basename(j.path)).sort()).toEqual(['a.jpg', 'c.png']);
+    expect(store.jobs.next('index', 10, new Set()).map((j) => path.basename(j.path)).sort()).toEqual(['a.jpg', 'c.png']);
     expect(store.photos.byPath(b)).toBeUndefined();
   });
 });

@@ -82,7 +82,7 @@ describe('job queue', () => {
     const f = store.folders.add(tmp);
     store.jobs.enqueue('index', [{ path: '/x/1.jpg', folderId: f.id }, { path: '/x/1.jpg', folderId: f.id }]);
     expect(store.jobs.count()).toBe(1);
-    const [job] = store.jobs.next(5, new Set());
+    const [job] = store.jobs.next('index', 5, new Set());
     store.jobs.finish(job);
     expect(store.jobs.count()).toBe(0);
   });
@@ -90,10 +90,10 @@ describe('job queue', () => {
   it('a job re-queued while in flight survives finishing the stale run', () => {
     const f = store.folders.add(tmp);
     store.jobs.enqueue('index', [{ path: '/x/1.jpg', folderId: f.id }]);
-    const [job] = store.jobs.next(1, new Set());
+    const [job] = store.jobs.next('index', 1, new Set());
     store.jobs.enqueue('index', [{ path: '/x/1.jpg', folderId: f.id }]); // file changed again
     store.jobs.finish(job);
-    const [again] = store.jobs.next(1, new Set());
+    const [again] = store.jobs.next('index', 1, new Set());
     expect(again.path).toBe('/x/1.jpg');
     store.jobs.finish(again);
     expect(store.jobs.count()).toBe(0);
@@ -102,8 +102,8 @@ describe('job queue', () => {
   it('next() skips jobs in flight', () => {
     const f = store.folders.add(tmp);
     store.jobs.enqueue('index', [1, 2, 3].map((i) => ({ path: `/x/${i}.jpg`, folderId: f.id })));
-    const [first] = store.jobs.next(1, new Set());
-    const rest = store.jobs.next(5, new Set([first.id]));
+    const [first] = store.jobs.next('index', 1, new Set());
+    const rest = store.jobs.next('index', 5, new Set([first.id]));
     expect(rest.map((j) => j.path)).toEqual(['/x/2.jpg', '/x/3.jpg']);
   });
 });
