@@ -19,10 +19,14 @@ export interface ServeOptions {
   until?: Promise<unknown>;
 }
 
-/** renderer/dist next to main/ — the same from main/cli/commands (tsx) and dist/cli/commands (built). */
+/**
+ * The repo's renderer/dist: three levels up from main/cli/commands (run with tsx), four from
+ * dist/main/cli/commands (built). KANJIAN_RENDERER_DIR overrides.
+ */
 export function defaultRendererDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.KANJIAN_RENDERER_DIR) return path.resolve(env.KANJIAN_RENDERER_DIR);
-  return fileURLToPath(new URL('../../../renderer/dist/', import.meta.url));
+  const candidates = ['../../../renderer/dist/', '../../../../renderer/dist/'].map((rel) => fileURLToPath(new URL(rel, import.meta.url)));
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html'))) ?? candidates[0];
 }
 
 function untilSignal(): Promise<NodeJS.Signals> {

@@ -1,0 +1,17 @@
+// How the core process opens the library; shared by core-process.ts (Electron) and the tests
+// that run the same protocol in a plain Node child process.
+import { Kanjian } from '../core/kanjian.js';
+import { kanjianMediaSource } from '../shell-common/media.js';
+import type { CoreHostOptions } from './core-rpc.js';
+
+export const openCore: CoreHostOptions['open'] = async (init, log) => {
+  const core = await Kanjian.open({
+    dataDir: init.dataDir,
+    model: init.model ?? undefined,
+    provider: init.provider,
+    // The app keeps its folders live: new photos are indexed as they appear.
+    watch: true,
+    log,
+  });
+  return { core, media: kanjianMediaSource(core) };
+};

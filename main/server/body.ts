@@ -1,0 +1,64 @@
+// Reads a JSON request body with a size cap; an oversized body is refused before it is buffered.
+import type { IncomingMessage } from 'node:http';
+
+export class BodyError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 413 | 415,
+  ) {
+    super(message);
+    this.name = 'BodyError';
+  }
+}
+
+export const DEFAULT_MAX_BODY = 1024 * 1024;
+
+/** True for `application/json` with or without parameters (charset). */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (!value) return false;
+  return value.split(';')[0].trim().toLowerCase() === 'application/json';
+}
+
+/**
+ * The parsed body; an empty body is `undefined` (the contract's "no argument"). On overflow the
+ * rest is read and dropped rather than the socket destroyed, so the 413 still reaches the client;
+ * the caller answers with `Connection: close`.
+ */
+export function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY): Promise<unknown> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    req.resume();
+    return Promise.reject(new BodyError(`request body larger than ${maxBytes} bytes`, 413));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        failed = true;
+        chunks.length = 0;
+        reject(new BodyError(`request body larger than ${maxBytes} bytes`, 413));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', (e) => {
+      if (!failed) reject(e);
+      failed = true;
+    });
+    req.on('end', () => {
+      if (failed) return;
+      // JSON on the wire is UTF-8 (RFC 8259); a BOM or a charset parameter changes nothing.
+      const text = Buffer.concat(chunks, size).toString('utf8').replace(/^\uFEFF/, '');
+      if (!text.trim()) return resolve(undefined);
+      try {
+        resolve(JSON.parse(text));
+      } catch {
+        reject(new BodyError('request body is not valid JSON', 400));
+      }
+    });
+  });
+}

@@ -1,0 +1,167 @@
+// The app in a real browser: `serve` in a child process, the built renderer, Debian's Chromium.
+// Adds a folder of generated coloured photos (nested, some Chinese names), watches indexing
+// finish, searches in Chinese and English, opens the viewer and switches the UI language,
+// with a screenshot of each step in test-output/e2e/.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeColourPhotos, type MadePhoto } from '../integration/server/make-photos.js';
+import { startServe, type ServeProcess } from './serve-process.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const repo = path.resolve(new URL('../..', import.meta.url).pathname);
+const MODEL = path.join(repo, 'test/fixtures/models/toy-colors');
+const SHOTS = path.join(repo, 'test-output/e2e');
+const haveChromium = existsSync(CHROMIUM);
+
+if (!haveChromium) {
+  console.warn(`[e2e] skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium fonts-noto-cjk)`);
+}
+
+let tmp: string;
+let photosDir: string;
+let photos: MadePhoto[];
+let serve: ServeProcess;
+let context: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: false });
+
+/** Paths of the rendered grid cells, in grid order. */
+async function gridPaths(): Promise<string[]> {
+  return page.$$eval('[data-testid="grid-cell"][data-path]', (cells) =>
+    cells
+      .map((c) => ({ i: Number(c.getAttribute('data-index')), p: c.getAttribute('data-path')! }))
+      .sort((a, b) => a.i - b.i)
+      .map((x) => x.p),
+  );
+}
+
+async function search(query: string): Promise<string[]> {
+  const box = page.getByTestId('search-input');
+  await box.fill(query);
+  await box.press('Enter');
+  await page.getByTestId('score').first().waitFor();
+  const reds = photos.filter((p) => p.colour === 'red').map((p) => p.path).sort();
+  // Results replace the browse grid once the search answers; wait for them to settle.
+  await expect.poll(async () => (await gridPaths()).slice(0, reds.length).sort(), { timeout: 15_000 }).toEqual(reds);
+  return gridPaths();
+}
+
+describe.skipIf(!haveChromium)('Kanjian in Chromium over the HTTP shell', () => {
+  beforeAll(async () => {
+    mkdirSync(SHOTS, { recursive: true });
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-'));
+    photosDir = path.join(tmp, '我的照片 My Photos');
+    photos = await makeColourPhotos(photosDir);
+
+    // A fresh build of the renderer, kept out of renderer/dist so this test never races a dev build.
+    const rendererDir = path.join(tmp, 'renderer-dist');
+    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
+
+    serve = await startServe({ dataDir: path.join(tmp, 'data'), model: MODEL, rendererDir });
+
+    context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      locale: 'zh-CN',
+      viewport: { width: 1280, height: 860 },
+    });
+    page = context.pages()[0] ?? (await context.newPage());
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    // Anything the page asks of another origin is a bug (and the CSP would block it).
+    page.on('request', (r) => {
+      if (!r.url().startsWith(new URL(serve.url).origin) && !r.url().startsWith('data:')) problems.push(`remote request: ${r.url()}`);
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    const code = await serve?.stop();
+    if (serve) {
+      expect(code, serve.stderr()).toBe(0);
+      expect(serve.stderr()).toContain('Stopping');
+    }
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  it('opens with the token and takes it out of the address bar', async () => {
+    const res = await page.goto(serve.url);
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toContain("default-src 'self'");
+    await page.getByTestId('folder-path-input').waitFor();
+    expect(page.url()).not.toContain('token=');
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
+    await shot('01-start.png');
+  });
+
+  it('adds a folder and shows indexing reach done', async () => {
+    await page.getByTestId('folder-path-input').fill(photosDir);
+    await page.getByTestId('folder-add').click();
+    await page.locator(`[data-testid="folder-row"][data-path="${photosDir}"]`).waitFor();
+    const bar = page.getByTestId('progress-bar');
+    await expect
+      .poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 })
+      .toEqual(['idle', String(photos.length)]);
+    await expect.poll(() => page.getByTestId('progress-state').textContent()).toBe('所有照片已索引完成');
+    // The browse grid fills with every photo, thumbnails loaded through /media/thumb.
+    await expect.poll(async () => (await gridPaths()).length, { timeout: 15_000 }).toBe(photos.length);
+    await expect
+      .poll(() => page.$$eval('[data-testid="grid-cell"] img', (imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length), { timeout: 15_000 })
+      .toBe(photos.length);
+    await shot('02-indexed.png');
+  });
+
+  it('finds the red photos first for "红色"', async () => {
+    const paths = await search('红色');
+    const reds = photos.filter((p) => p.colour === 'red').map((p) => p.path);
+    expect(paths.slice(0, reds.length).sort()).toEqual([...reds].sort());
+    await shot('03-search-zh.png');
+  });
+
+  it('finds the red photos first for "red"', async () => {
+    const paths = await search('red');
+    const reds = photos.filter((p) => p.colour === 'red').map((p) => p.path);
+    expect(paths.slice(0, reds.length).sort()).toEqual([...reds].sort());
+    await shot('04-search-en.png');
+  });
+
+  it('opens the viewer on a result with the original image', async () => {
+    const first = page.locator('[data-testid="grid-cell"][data-index="0"]');
+    const firstPath = await first.getAttribute('data-path');
+    await first.click();
+    const viewer = page.getByTestId('viewer');
+    await viewer.waitFor();
+    expect(await viewer.getAttribute('data-path')).toBe(firstPath);
+    const img = page.getByTestId('viewer-image');
+    await expect.poll(() => img.evaluate((i) => (i as HTMLImageElement).naturalWidth), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await img.getAttribute('src')).toMatch(/\/media\/original\/\d+\?token=/);
+    expect(await page.getByTestId('viewer-path').textContent()).toBe(firstPath);
+    await shot('05-viewer.png');
+    await page.getByTestId('viewer-close').click();
+    await viewer.waitFor({ state: 'detached' });
+  });
+
+  it('switches the UI language', async () => {
+    await page.getByTestId('language-switch').selectOption('en');
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
+    await expect.poll(() => page.getByTestId('progress-state').textContent()).toBe('All photos indexed');
+    await shot('06-language-en.png');
+    // Remembered across a reload (the token survives in sessionStorage).
+    await page.reload();
+    await page.getByTestId('search-input').waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+  });
+
+  it('ran without console errors, CSP violations or remote requests', () => {
+    expect(problems).toEqual([]);
+  });
+});
