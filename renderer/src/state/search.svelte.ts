@@ -1,0 +1,92 @@
+// Search as you type: debounced, newest-wins. Each run gets a sequence number and only the
+// latest one may write results, so a slow old answer never replaces a newer one.
+import type { KanjianApi, SearchResult } from '../api/types.ts';
+
+export const SEARCH_DEBOUNCE_MS = 250;
+export const SEARCH_LIMIT = 500;
+
+export class SearchState {
+  /** What the input shows. */
+  query = $state('');
+  /** The query the current results answer (may lag `query` while typing). */
+  answered = $state('');
+  results = $state.raw<SearchResult[]>([]);
+  message = $state<string | null>(null);
+  error = $state<string | null>(null);
+  loading = $state(false);
+  tookMs = $state<number | null>(null);
+  /** True when the grid should show search results instead of browsing. */
+  active = $derived(this.query.trim() !== '');
+
+  #seq = 0;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  readonly api: Pick<KanjianApi, 'search'>;
+  readonly debounceMs: number;
+
+  constructor(api: Pick<KanjianApi, 'search'>, debounceMs = SEARCH_DEBOUNCE_MS) {
+    this.api = api;
+    this.debounceMs = debounceMs;
+  }
+
+  /** Called on every keystroke. */
+  setQuery(q: string) {
+    this.query = q;
+    this.#clearTimer();
+    if (q.trim() === '') {
+      this.#seq++; // invalidates any answer still on its way
+      this.answered = '';
+      this.results = [];
+      this.message = null;
+      this.error = null;
+      this.loading = false;
+      this.tookMs = null;
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.run();
+    }, this.debounceMs);
+  }
+
+  /** Runs the current query now (Enter in the box, or after the debounce). */
+  async run(): Promise<void> {
+    this.#clearTimer();
+    const q = this.query.trim();
+    if (!q) return;
+    const seq = ++this.#seq;
+    this.loading = true;
+    try {
+      const res = await this.api.search({ query: q, limit: SEARCH_LIMIT });
+      if (seq !== this.#seq) return;
+      this.results = res.results;
+      this.message = res.message ?? null;
+      this.error = null;
+      this.tookMs = res.tookMs;
+      this.answered = q;
+    } catch (err) {
+      if (seq !== this.#seq) return; // a newer query took over (the HTTP client aborts stale ones)
+      this.error = err instanceof Error ? err.message : String(err);
+      this.results = [];
+      this.message = null;
+      this.answered = q;
+    } finally {
+      if (seq === this.#seq) this.loading = false;
+    }
+  }
+
+  /** Re-asks the current query (e.g. after a model was installed). */
+  refresh() {
+    if (this.active) void this.run();
+  }
+
+  #clearTimer() {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  destroy() {
+    this.#clearTimer();
+    this.#seq++;
+  }
+}

@@ -1,0 +1,102 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { renderApp } from './fixtures/render-app.ts';
+import { detectLocale } from '../src/i18n/i18n.svelte.ts';
+import { TABLES } from '../src/i18n/messages.ts';
+
+function setLanguages(langs: string[] | null) {
+  if (langs) Object.defineProperty(navigator, 'languages', { value: langs, configurable: true });
+  else delete (navigator as unknown as Record<string, unknown>).languages;
+}
+
+describe('language', () => {
+  afterEach(() => setLanguages(null));
+
+  it('picks 简体中文 for any zh* browser language, else English', () => {
+    expect(detectLocale(['zh-TW', 'en'])).toBe('zh-CN');
+    expect(detectLocale(['zh'])).toBe('zh-CN');
+    expect(detectLocale(['en-GB', 'zh-CN'])).toBe('en');
+    expect(detectLocale(['fr-FR', 'de'])).toBe('en');
+    expect(detectLocale(['fr-FR', 'zh-Hans-CN'])).toBe('zh-CN');
+    expect(detectLocale([])).toBe('en');
+  });
+
+  it('starts in Chinese when the browser prefers it', async () => {
+    setLanguages(['zh-CN', 'zh']);
+    await renderApp({});
+    expect((screen.getByTestId('search-input') as HTMLInputElement).placeholder).toMatch(/用中文或英文搜索/);
+    expect(document.documentElement.lang).toBe('zh-CN');
+  });
+
+  it('switches both ways and remembers the choice', async () => {
+    const first = await renderApp({ photoCount: 2 });
+    const input = () => screen.getByTestId('search-input') as HTMLInputElement;
+    const sw = () => screen.getByTestId('language-switch') as HTMLSelectElement;
+    expect(input().placeholder).toMatch(/Search in Chinese or English/);
+    expect(screen.getByTestId('result-count').textContent).toContain('2 photos');
+
+    await fireEvent.change(sw(), { target: { value: 'zh-CN' } });
+    await waitFor(() => expect(input().placeholder).toMatch(/用中文或英文搜索/));
+    expect(screen.getByTestId('result-count').textContent).toContain('2 张照片');
+    expect(screen.getByText('文件夹')).toBeTruthy();
+    expect(document.documentElement.lang).toBe('zh-CN');
+    expect(localStorage.getItem('kanjian.locale')).toBe('zh-CN');
+
+    first.unmount();
+    await renderApp({ photoCount: 2 });
+    expect(input().placeholder).toMatch(/用中文或英文搜索/);
+    expect(sw().value).toBe('zh-CN');
+
+    await fireEvent.change(sw(), { target: { value: 'en' } });
+    await waitFor(() => expect(input().placeholder).toMatch(/Search in Chinese or English/));
+    expect(screen.getByText('Folders')).toBeTruthy();
+    expect(localStorage.getItem('kanjian.locale')).toBe('en');
+    expect(document.documentElement.lang).toBe('en');
+  });
+
+  it('has every message in both languages', () => {
+    const en = Object.keys(TABLES.en).sort();
+    expect(Object.keys(TABLES['zh-CN']).sort()).toEqual(en);
+    for (const [key, value] of Object.entries(TABLES['zh-CN'])) {
+      const text = typeof value === 'function' ? value({ n: 1, path: 'p', error: 'e' }) : value;
+      expect(text.length, key).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('theme', () => {
+  it('switches light/dark and remembers it', async () => {
+    const first = await renderApp({});
+    const sw = () => screen.getByTestId('theme-switch') as HTMLSelectElement;
+    expect(sw().value).toBe('system');
+    expect(document.documentElement.dataset.theme).toBe('light'); // jsdom has no dark preference
+    await fireEvent.change(sw(), { target: { value: 'dark' } });
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    expect(localStorage.getItem('kanjian.theme')).toBe('dark');
+    first.unmount();
+    await renderApp({});
+    expect(sw().value).toBe('dark');
+    expect(document.documentElement.dataset.theme).toBe('dark');
+    await fireEvent.change(sw(), { target: { value: 'light' } });
+    expect(document.documentElement.dataset.theme).toBe('light');
+  });
+
+  it('follows prefers-color-scheme when set to system', async () => {
+    const listeners: ((e: { matches: boolean }) => void)[] = [];
+    const original = window.matchMedia;
+    window.matchMedia = ((query: string) => ({
+      matches: true,
+      media: query,
+      addEventListener: (_: string, l: (e: { matches: boolean }) => void) => listeners.push(l),
+      removeEventListener: () => {},
+    })) as unknown as typeof window.matchMedia;
+    try {
+      await renderApp({});
+      expect(document.documentElement.dataset.theme).toBe('dark');
+      listeners.forEach((l) => l({ matches: false }));
+      expect(document.documentElement.dataset.theme).toBe('light');
+    } finally {
+      window.matchMedia = original;
+    }
+  });
+});
