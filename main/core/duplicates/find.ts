@@ -1,0 +1,243 @@
+// Duplicate groups of the three kinds, each labelled, none repeating a pair a stronger kind
+// already holds, none chaining (see group.ts), none the user dismissed (see dismiss.ts).
+//
+//   exact    photos sharing a SHA-256
+//   near     contents whose pHashes are within NEAR_MAX_DISTANCE bits (multi-index hashing)
+//   similar  contents whose image vectors are within the model's cosine threshold (stored KNN
+//            pairs), minus pairs that are exact or near
+//
+// Near and similar work on contents, one photo standing for each (the copy the exact group
+// would keep), so identical copies are reviewed once, in their exact group.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { DuplicateGroup, DuplicateKind, DuplicatePhoto, DuplicatesRequest, DuplicatesResponse } from '../api.js';
+import type { Store } from '../store/index.js';
+import { dismissedPairs, pairKey } from './dismiss.js';
+import { anchorGroups, type Edge } from './group.js';
+import { chooseKeeper, type KeepCandidate } from './keep.js';
+import { hamming64, nearPairs, parseHash, type Hash64 } from './mih.js';
+import { similarPairs, type LoadedModel } from './similar.js';
+import { MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, similarThreshold } from './thresholds.js';
+
+export const DEFAULT_GROUP_LIMIT = 100;
+
+export interface DuplicatePhotoRow {
+  id: number;
+  path: string;
+  folder_id: number;
+  sha256: string;
+  phash: string | null;
+  width: number | null;
+  height: number | null;
+  format: string | null;
+  size: number;
+  mtime_ms: number;
+  taken_at: string | null;
+  camera_make: string | null;
+  camera_model: string | null;
+  has_thumb: number;
+}
+
+function candidate(r: DuplicatePhotoRow): KeepCandidate {
+  return {
+    id: r.id,
+    path: r.path,
+    width: r.width,
+    height: r.height,
+    format: r.format,
+    size: r.size,
+    hasExif: !!(r.camera_make || r.camera_model || r.taken_at),
+    takenAt: r.taken_at,
+    mtimeMs: r.mtime_ms,
+  };
+}
+
+function groupKey(kind: DuplicateKind, shas: string[]): string {
+  return `${kind}:${createHash('sha256').update([...shas].sort().join(',')).digest('hex').slice(0, 20)}`;
+}
+
+interface Content {
+  sha: string;
+  photos: DuplicatePhotoRow[];
+  /** The copy that stands for this content in near/similar groups. */
+  rep: DuplicatePhotoRow;
+}
+
+interface BuiltGroup {
+  kind: DuplicateKind;
+  rows: DuplicatePhotoRow[];
+  /** Per row: pHash bits or cosine to the anchor (undefined for exact). */
+  closeness: (number | undefined)[];
+  shas: string[];
+}
+
+export interface FindOptions {
+  /** The model whose vectors cover the library; null: no 'similar' kind. */
+  model: LoadedModel | null;
+}
+
+export function findDuplicates(store: Store, req: DuplicatesRequest, opts: FindOptions): DuplicatesResponse {
+  const kinds: DuplicateKind[] = req.kind ? [req.kind] : ['exact', 'near', 'similar'];
+  const maxDistance = req.maxDistance ?? NEAR_MAX_DISTANCE;
+  const model = opts.model;
+  const minSimilarity = model ? (req.minSimilarity ?? similarThreshold(model.model.manifest.id)) : null;
+
+  const rows = store.db
+    .prepare(
+      `SELECT id, path, folder_id, sha256, phash, width, height, format, size, mtime_ms, taken_at,
+              camera_make, camera_model, has_thumb
+         FROM photos WHERE status = 'indexed' AND sha256 IS NOT NULL ORDER BY id`,
+    )
+    .all() as DuplicatePhotoRow[];
+  const dismissed = dismissedPairs(store);
+
+  const bySha = new Map<string, DuplicatePhotoRow[]>();
+  for (const r of rows) {
+    const list = bySha.get(r.sha256);
+    if (list) list.push(r);
+    else bySha.set(r.sha256, [r]);
+  }
+  const contents: Content[] = [];
+  const exactKeeper = new Map<string, ReturnType<typeof chooseKeeper>>();
+  for (const [sha, photos] of bySha) {
+    let rep = photos[0];
+    if (photos.length > 1) {
+      const decision = chooseKeeper(photos.map(candidate));
+      exactKeeper.set(sha, decision);
+      rep = photos.find((p) => p.id === decision.keepId)!;
+    }
+    contents.push({ sha, photos, rep });
+  }
+  const index = new Map(contents.map((c, i) => [c.sha, i]));
+
+  const groups: BuiltGroup[] = [];
+
+  if (kinds.includes('exact')) {
+    for (const c of contents) {
+      if (c.photos.length < 2 || dismissed.has(pairKey(c.sha, c.sha))) continue;
+      groups.push({ kind: 'exact', rows: c.photos, closeness: c.photos.map(() => undefined), shas: [c.sha] });
+    }
+  }
+
+  // Near pairs are needed for 'similar' too: a near pair must not be offered again as similar.
+  const needNear = kinds.includes('near') || kinds.includes('similar');
+  const hashes: (Hash64 | null)[] = contents.map((c) => (c.rep.phash ? safeHash(c.rep.phash) : null));
+  let nearMembers = new Set<number>();
+  if (needNear) {
+    const withHash = contents.map((_, i) => i).filter((i) => hashes[i]);
+    const pairs = nearPairs(withHash.map((i) => hashes[i]!), maxDistance);
+    const edges: Edge[] = [];
+    for (const p of pairs) {
+      const a = withHash[p.a];
+      const b = withHash[p.b];
+      if (dismissed.has(pairKey(contents[a].sha, contents[b].sha))) continue;
+      edges.push({ a, b, cost: p.distance });
+    }
+    const near = anchorGroups(contents.length, edges, { maxSize: MAX_GROUP_SIZE });
+    nearMembers = new Set<number>();
+    for (const g of near) {
+      // Only the near group's keeper stays eligible for similar groups.
+      const rowsOf = g.members.map((i) => contents[i].rep);
+      const keepId = chooseKeeper(rowsOf.map(candidate)).keepId;
+      for (const i of g.members) if (contents[i].rep.id !== keepId) nearMembers.add(i);
+      if (kinds.includes('near')) {
+        groups.push({ kind: 'near', rows: rowsOf, closeness: g.costs, shas: g.members.map((i) => contents[i].sha) });
+      }
+    }
+  }
+
+  let message: string | undefined;
+  if (kinds.includes('similar')) {
+    if (!model || minSimilarity === null) {
+      message = 'Similar shots need an image model: install one (npm run -s cli -- models list) to find bursts and same-scene photos.';
+    } else {
+      const edges: Edge[] = [];
+      for (const p of similarPairs(store, model.modelId, minSimilarity)) {
+        const a = index.get(p.shaA);
+        const b = index.get(p.shaB);
+        if (a === undefined || b === undefined) continue; // a content no longer in the library
+        if (nearMembers.has(a) || nearMembers.has(b)) continue;
+        if (dismissed.has(pairKey(p.shaA, p.shaB))) continue;
+        if (isNear(hashes, a, b, maxDistance)) continue;
+        edges.push({ a, b, cost: 1 - p.score });
+      }
+      const similar = anchorGroups(contents.length, edges, {
+        maxSize: MAX_GROUP_SIZE,
+        conflict: (i, j) => isNear(hashes, i, j, maxDistance) || dismissed.has(pairKey(contents[i].sha, contents[j].sha)),
+      });
+      for (const g of similar) {
+        groups.push({
+          kind: 'similar',
+          rows: g.members.map((i) => contents[i].rep),
+          closeness: g.costs.map((c) => round4(1 - c)),
+          shas: g.members.map((i) => contents[i].sha),
+        });
+      }
+    }
+  }
+
+  let shaped = groups.map((g) => shape(g, exactKeeper));
+  if (req.folderId !== undefined) {
+    const folderId = req.folderId;
+    shaped = shaped.filter((g) => g.photos.some((p) => p.folderId === folderId));
+  }
+  const kindOrder: Record<DuplicateKind, number> = { exact: 0, near: 1, similar: 2 };
+  shaped.sort(
+    (a, b) => kindOrder[a.kind] - kindOrder[b.kind] || b.reclaimableBytes - a.reclaimableBytes || a.key.localeCompare(b.key),
+  );
+  const offset = req.offset ?? 0;
+  const limit = req.limit ?? DEFAULT_GROUP_LIMIT;
+  return {
+    groups: shaped.slice(offset, offset + limit),
+    total: shaped.length,
+    thresholds: { nearMaxDistance: maxDistance, similarMinScore: minSimilarity },
+    ...(message && { message }),
+  };
+}
+
+function shape(g: BuiltGroup, exactKeeper: Map<string, ReturnType<typeof chooseKeeper>>): DuplicateGroup {
+  const decision = g.kind === 'exact' ? exactKeeper.get(g.shas[0])! : chooseKeeper(g.rows.map(candidate), { shots: g.kind === 'similar' });
+  const photos: DuplicatePhoto[] = g.rows.map((r, i) => {
+    const keep = r.id === decision.keepId;
+    const p: DuplicatePhoto = {
+      id: r.id,
+      path: r.path,
+      folderId: r.folder_id,
+      name: path.basename(r.path),
+      width: r.width,
+      height: r.height,
+      takenAt: r.taken_at,
+      hasThumbnail: r.has_thumb === 1,
+      size: r.size,
+      format: r.format,
+      keep,
+      reason: keep ? decision.keepReason : (decision.otherReasons.get(r.id) ?? 'not the best copy'),
+      rule: keep ? decision.rule : (decision.otherRules.get(r.id) ?? decision.rule),
+    };
+    const c = g.closeness[i];
+    if (g.kind === 'near' && c !== undefined) p.distance = c;
+    if (g.kind === 'similar' && c !== undefined) p.similarity = c;
+    return p;
+  });
+  photos.sort((a, b) => Number(b.keep) - Number(a.keep));
+  const reclaimableBytes = photos.filter((p) => !p.keep).reduce((s, p) => s + p.size, 0);
+  return { key: groupKey(g.kind, g.shas), kind: g.kind, photos, reclaimableBytes };
+}
+
+function isNear(hashes: (Hash64 | null)[], a: number, b: number, maxDistance: number): boolean {
+  const ha = hashes[a];
+  const hb = hashes[b];
+  return !!ha && !!hb && hamming64(ha, hb) <= maxDistance;
+}
+
+function safeHash(hex: string): Hash64 | null {
+  try {
+    return parseHash(hex);
+  } catch {
+    return null;
+  }
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -1,0 +1,136 @@
+// Near-duplicate candidates by multi-index hashing (Norouzi, Punjani & Fleet, "Fast Search in
+// Hamming Space with Multi-Index Hashing", CVPR 2012): every pair of 64-bit perceptual hashes
+// within `maxDistance` bits, without comparing every photo with every other.
+//
+// Why it finds every pair (no false negatives): the 64 bits are cut into m disjoint 16-bit
+// bands. If two hashes differed by more than s = floor(r / m) bits in *every* band, they would
+// differ by at least m·(s + 1) > r bits in total. So any pair within r bits agrees to within s
+// bits in at least one band, and probing, in each band's table, every key within s bits of the
+// photo's own band value reaches it. Every candidate is then checked on the full 64 bits, so
+// nothing beyond r is reported either. test/unit/duplicates/mih.test.ts checks this against a
+// brute-force scan.
+
+const BANDS = 4;
+const BAND_BITS = 16;
+
+/** A perceptual hash as two 32-bit halves (no BigInt on the hot path). */
+export interface Hash64 {
+  hi: number;
+  lo: number;
+}
+
+export function parseHash(hex: string): Hash64 {
+  if (!/^[0-9a-f]{16}$/i.test(hex)) throw new TypeError(`not a 64-bit hex hash: ${hex}`);
+  return { hi: parseInt(hex.slice(0, 8), 16) >>> 0, lo: parseInt(hex.slice(8), 16) >>> 0 };
+}
+
+export function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+export function hamming64(a: Hash64, b: Hash64): number {
+  return popcount32((a.hi ^ b.hi) >>> 0) + popcount32((a.lo ^ b.lo) >>> 0);
+}
+
+function band(h: Hash64, i: number): number {
+  switch (i) {
+    case 0:
+      return h.hi >>> 16;
+    case 1:
+      return h.hi & 0xffff;
+    case 2:
+      return h.lo >>> 16;
+    default:
+      return h.lo & 0xffff;
+  }
+}
+
+/** All 16-bit masks with at most `radius` bits set (the probe offsets within one band). */
+function probeMasks(radius: number): number[] {
+  const masks = [0];
+  let frontier = [0];
+  for (let r = 1; r <= radius; r++) {
+    const next: number[] = [];
+    for (const m of frontier) {
+      // Set bits above the highest one already set, so each mask is produced once.
+      const start = m === 0 ? 0 : 32 - Math.clz32(m);
+      for (let b = start; b < BAND_BITS; b++) next.push(m | (1 << b));
+    }
+    masks.push(...next);
+    frontier = next;
+  }
+  return masks;
+}
+
+export interface NearPair {
+  /** Indexes into the input array, a < b. */
+  a: number;
+  b: number;
+  distance: number;
+}
+
+/**
+ * Every pair (a < b) of `hashes` within `maxDistance` bits. Cost grows with the candidates the
+ * band tables yield — about n · 4 · C(16, ≤s) · n / 65536 for well-spread hashes — not n².
+ */
+export function nearPairs(hashes: readonly Hash64[], maxDistance: number): NearPair[] {
+  if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > 64) {
+    throw new RangeError('maxDistance must be an integer from 0 to 64');
+  }
+  const n = hashes.length;
+  const radius = Math.floor(maxDistance / BANDS);
+  const masks = Int32Array.from(probeMasks(radius));
+  // Flat typed arrays: the inner loop touches millions of candidates at 100k photos.
+  const hi = new Uint32Array(n);
+  const lo = new Uint32Array(n);
+  for (let j = 0; j < n; j++) {
+    hi[j] = hashes[j].hi;
+    lo[j] = hashes[j].lo;
+  }
+  // Per band: key → indexes, as a counting-sort layout (offsets + flat array) to keep 100k
+  // photos in a few typed arrays instead of 4 × 65536 JS arrays.
+  const tables = Array.from({ length: BANDS }, (_, i) => {
+    const counts = new Uint32Array(65537);
+    const keys = new Uint16Array(n);
+    for (let j = 0; j < n; j++) {
+      keys[j] = band({ hi: hi[j], lo: lo[j] }, i);
+      counts[keys[j] + 1]++;
+    }
+    for (let k = 1; k <= 65536; k++) counts[k] += counts[k - 1];
+    const fill = counts.slice(0, 65536);
+    const items = new Uint32Array(n);
+    for (let j = 0; j < n; j++) items[fill[keys[j]]++] = j;
+    return { offsets: counts, items, keys };
+  });
+
+  const pairs: NearPair[] = [];
+  // A pair can surface in several bands and probes: remember the last `a` that saw each `b`.
+  const seenBy = new Int32Array(n).fill(-1);
+  const probes = masks.length;
+  for (let a = 0; a < n; a++) {
+    const ha = hi[a];
+    const la = lo[a];
+    for (let i = 0; i < BANDS; i++) {
+      const { offsets, items, keys } = tables[i];
+      const own = keys[a];
+      for (let q = 0; q < probes; q++) {
+        const key = own ^ masks[q];
+        const end = offsets[key + 1];
+        // Buckets hold indexes in ascending order: only earlier photos (b < a) are compared, so
+        // each pair is checked from one side only.
+        for (let p = offsets[key]; p < end; p++) {
+          const b = items[p];
+          if (b >= a) break;
+          if (seenBy[b] === a) continue;
+          seenBy[b] = a;
+          const d = popcount32((ha ^ hi[b]) >>> 0) + popcount32((la ^ lo[b]) >>> 0);
+          if (d <= maxDistance) pairs.push({ a: b, b: a, distance: d });
+        }
+      }
+    }
+  }
+  return pairs;
+}

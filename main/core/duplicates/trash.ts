@@ -1,0 +1,96 @@
+// Removing duplicates: to the OS trash only, and only what the user confirmed. The core plans
+// (count, bytes, paths) and hands out a single-use token; the shell shows the plan in its own
+// confirm (Electron dialog, browser dialog, CLI --yes) and passes the token back. Each file is
+// moved by the injected `trashFile` (default: the `trash` package; Electron may pass
+// shell.trashItem). This module never deletes or unlinks a file itself.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { TrashOutcome, TrashPlan } from '../api.js';
+import type { Store } from '../store/index.js';
+
+export type TrashFile = (file: string) => Promise<void>;
+
+/** The OS trash via the `trash` package (XDG trash on Linux, Finder on macOS, Recycle Bin on Windows). */
+export const osTrash: TrashFile = async (file) => {
+  const { default: trash } = await import('trash');
+  await trash(file, { glob: false });
+};
+
+const TOKEN_TTL_MS = 10 * 60 * 1000;
+
+interface PendingPlan {
+  ids: number[];
+  expires: number;
+}
+
+export class TrashPlanner {
+  private plans = new Map<string, PendingPlan>();
+
+  constructor(
+    private store: Store,
+    private trashFile: TrashFile = osTrash,
+  ) {}
+
+  async plan(photoIds: readonly number[]): Promise<TrashPlan> {
+    this.expire();
+    const photos: TrashPlan['photos'] = [];
+    const missing: number[] = [];
+    for (const id of new Set(photoIds)) {
+      const row = this.store.photos.byId(id);
+      // Size from the disk, not the row: that is what the trash will receive.
+      const st = row ? await stat(row.path).catch(() => null) : null;
+      if (!row || !st?.isFile()) missing.push(id);
+      else photos.push({ id, path: row.path, size: st.size });
+    }
+    const confirmToken = randomBytes(16).toString('hex');
+    const expires = Date.now() + TOKEN_TTL_MS;
+    this.plans.set(confirmToken, { ids: photos.map((p) => p.id).sort((a, b) => a - b), expires });
+    return {
+      confirmToken,
+      count: photos.length,
+      bytes: photos.reduce((s, p) => s + p.size, 0),
+      photos,
+      missing,
+      expiresAt: new Date(expires).toISOString(),
+    };
+  }
+
+  /**
+   * Moves the planned photos to the trash. The ids must be exactly the plan's: the user
+   * confirmed that count and those bytes, nothing else. A photo whose file cannot be moved (or
+   * is still there afterwards) stays in the library, with its error reported.
+   */
+  async trash(req: { photoIds: readonly number[]; confirmToken: string }): Promise<TrashOutcome> {
+    this.expire();
+    const plan = this.plans.get(req.confirmToken);
+    if (!plan) throw new Error('This removal was not confirmed, or the confirmation expired: plan it again (planTrash) and confirm.');
+    const ids = [...new Set(req.photoIds)].sort((a, b) => a - b);
+    if (ids.length !== plan.ids.length || ids.some((id, i) => id !== plan.ids[i])) {
+      throw new Error('The photos differ from the ones confirmed: plan the removal again (planTrash) and confirm.');
+    }
+    this.plans.delete(req.confirmToken);
+    const outcome: TrashOutcome = { trashed: [], failed: [], bytesFreed: 0 };
+    for (const id of ids) {
+      const row = this.store.photos.byId(id);
+      if (!row) continue; // already gone from the library (a watcher saw it go)
+      const size = await stat(row.path).then((s) => s.size, () => row.size);
+      try {
+        await this.trashFile(row.path);
+        if (existsSync(row.path)) throw new Error('the file is still there after moving it to the trash');
+      } catch (e) {
+        outcome.failed.push({ id, path: row.path, error: (e as Error).message || String(e) });
+        continue;
+      }
+      this.store.photos.removePaths([row.path]);
+      outcome.trashed.push({ id, path: row.path, size });
+      outcome.bytesFreed += size;
+    }
+    return outcome;
+  }
+
+  private expire(): void {
+    const now = Date.now();
+    for (const [token, p] of this.plans) if (p.expires <= now) this.plans.delete(token);
+  }
+}

@@ -1,0 +1,289 @@
+// Auto-tagging behind the API: keeps the vocabulary in SQLite, embeds each tag's prompts once
+// per model (cached), tags every content after indexing (calibrate.ts says how), and answers
+// photo, folder and name look-ups in either language.
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import type { FolderTag, PhotoSummary, PhotoTag, Tag, TagInfo } from '../api.js';
+import type { LoadedModel } from '../duplicates/similar.js';
+import { vectorsOf } from '../duplicates/vector-rows.js';
+import type { EmbeddingModel } from '../embed/encoder.js';
+import { toSummary, type Store } from '../store/index.js';
+import { assignTags, CALIBRATION_VERSION, type TagMatrix } from './calibrate.js';
+import { TagRepo, toTag, type TagRow, type TagSource, type TagUpsert } from './repo.js';
+import { summarize, type FolderSummary } from './summary.js';
+import {
+  builtinVocabulary,
+  modelLanguages,
+  tagPrompts,
+  type PromptSet,
+  type TagLanguage,
+  type Vocabulary,
+} from './vocabulary.js';
+
+export { summarize, FOLDER_MIN_SHARE, FOLDER_MAX_TAGS } from './summary.js';
+export type { FolderSummary } from './summary.js';
+export { loadVocabularyFile, builtinVocabulary, VocabularyError, type Vocabulary } from './vocabulary.js';
+
+type TextModel = Pick<EmbeddingModel, 'manifest' | 'embedText'>;
+type TagModel = { model: TextModel; modelId: number };
+
+export interface TagsOptions {
+  /** A vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
+  vocabulary?: Vocabulary;
+  shouldStop?: () => boolean;
+  log?: (message: string) => void;
+}
+
+interface ActiveTag {
+  row: TagRow;
+  prompts: string[];
+  sig: string;
+}
+
+export class Tags {
+  private repo: TagRepo;
+  private vocabulary: Vocabulary;
+  private source: TagSource;
+  private running: Promise<number> | null = null;
+  private again = false;
+  private background = new Map<number, { sig: string; vector: Float32Array | null }>();
+
+  constructor(
+    private store: Store,
+    /** The model whose vectors cover the library (search's model), or null. */
+    private model: () => LoadedModel | null,
+    private opts: TagsOptions = {},
+  ) {
+    this.repo = new TagRepo(store.db);
+    this.vocabulary = opts.vocabulary ?? builtinVocabulary();
+    this.source = opts.vocabulary ? 'file' : 'builtin';
+    this.syncVocabulary();
+  }
+
+  /** Writes this run's vocabulary into the tags table (cheap: unchanged rows are not rewritten). */
+  private syncVocabulary(): void {
+    const rows: TagUpsert[] = this.vocabulary.tags.map((t) => ({
+      key: this.source === 'file' ? `file:${t.id}` : t.id,
+      en: t.en,
+      zh: t.zh,
+      category: t.category ?? null,
+      source: this.source,
+      prompts: { ...(t.prompts ?? {}), ...(t.phrase ? { phrase: t.phrase } : {}) },
+    }));
+    this.repo.upsertMany(rows);
+    if (this.source === 'builtin') this.repo.removeBuiltinExcept(new Set(rows.map((r) => r.key)));
+  }
+
+  /** The vocabulary in force: this run's tags plus the user's own. */
+  private activeRows(): TagRow[] {
+    return this.repo.bySources([this.source, 'custom']);
+  }
+
+  private activeTags(languages: readonly TagLanguage[]): ActiveTag[] {
+    return this.activeRows().map((row) => {
+      const stored = JSON.parse(row.prompts) as PromptSet & { phrase?: string };
+      const { phrase, ...own } = stored;
+      const prompts = tagPrompts({ en: row.en, zh: row.zh, phrase, prompts: own }, this.vocabulary.templates, languages);
+      return { row, prompts, sig: sigOf(prompts) };
+    });
+  }
+
+  // ---- tagging ----
+
+  /**
+   * Tags every content not yet tagged with the current vocabulary; returns how many. Runs are
+   * serialised; a call during a run schedules one more run after it.
+   */
+  tagPending(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let total = 0;
+      try {
+        do {
+          this.again = false;
+          total += await this.tagOnce();
+        } while (this.again && !this.opts.shouldStop?.());
+      } finally {
+        this.running = null;
+      }
+      return total;
+    })();
+    return this.running;
+  }
+
+  private async tagOnce(): Promise<number> {
+    const m = this.model() as TagModel | null;
+    if (!m || typeof m.model.embedText !== 'function') return 0;
+    const matrix = await this.tagMatrix(m);
+    const { vocabSig, tags } = matrix;
+    // The model reads none of the tag words (e.g. a vocabulary in a language it lacks).
+    if (matrix.m.count === 0) return 0;
+    const pending = this.repo.pendingContents(m.modelId, vocabSig);
+    if (!pending.length) return 0;
+    const scratch = new Float64Array(tags.length);
+    const BATCH = 256;
+    let done = 0;
+    for (let i = 0; i < pending.length; i += BATCH) {
+      if (this.opts.shouldStop?.()) break;
+      const shas = pending.slice(i, i + BATCH);
+      const vectors = vectorsOf(this.store.db, m.modelId, shas);
+      const results: { sha: string; tags: { tagId: number; score: number }[] }[] = [];
+      for (const [sha, v] of vectors) {
+        if (v.length !== matrix.m.dim) continue;
+        const picked = assignTags(v, matrix.m, scratch);
+        results.push({ sha, tags: picked.map((p) => ({ tagId: tags[p.index].row.id, score: round4(p.probability) })) });
+      }
+      this.store.tx(() => {
+        for (const r of results) this.repo.setContentTags(m.modelId, r.sha, vocabSig, r.tags);
+      });
+      done += results.length;
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    return done;
+  }
+
+  /** Text vectors of the usable tags (cached per model in SQLite) and the background. */
+  private async tagMatrix(m: TagModel): Promise<{ m: TagMatrix; tags: ActiveTag[]; vocabSig: string }> {
+    const languages = modelLanguages(m.model.manifest.languages);
+    const active = this.activeTags(languages);
+    const cache = this.repo.cachedVectors(m.modelId);
+    const usable: { tag: ActiveTag; vector: Float32Array }[] = [];
+    for (const tag of active) {
+      let hit = cache.get(tag.row.id);
+      if (!hit || hit.sig !== tag.sig) {
+        const vector = await embedPrompts(m.model, tag.prompts);
+        this.repo.putVector(m.modelId, tag.row.id, tag.sig, vector);
+        hit = { sig: tag.sig, vector };
+      }
+      if (hit.vector) usable.push({ tag, vector: hit.vector });
+    }
+    const bgPrompts = languages.flatMap((l) => this.vocabulary.background[l] ?? []);
+    const bgSig = sigOf(bgPrompts);
+    let bg = this.background.get(m.modelId);
+    if (!bg || bg.sig !== bgSig) {
+      bg = { sig: bgSig, vector: bgPrompts.length ? await embedPrompts(m.model, bgPrompts) : null };
+      this.background.set(m.modelId, bg);
+    }
+    const dim = usable[0]?.vector.length ?? 0;
+    const data = new Float32Array(usable.length * dim);
+    usable.forEach((u, i) => data.set(u.vector, i * dim));
+    const vocabSig = sigOf([
+      CALIBRATION_VERSION,
+      bgSig,
+      ...usable.map((u) => `${u.tag.row.id}:${u.tag.sig}`),
+    ]);
+    return {
+      m: { data, count: usable.length, dim, background: bg.vector && bg.vector.length === dim ? bg.vector : null },
+      tags: usable.map((u) => u.tag),
+      vocabSig,
+    };
+  }
+
+  // ---- look-ups ----
+
+  photoTags(photoId: number): PhotoTag[] {
+    const m = this.model();
+    const row = this.store.photos.byId(photoId);
+    if (!m || !row?.sha256) return [];
+    return this.repo.tagsOfContent(m.modelId, row.sha256).map((t) => ({ ...toTag(t), score: t.score }));
+  }
+
+  folderTags(folderId: number): FolderTag[] {
+    const m = this.model();
+    if (!m) return [];
+    return summarize(this.repo.photosWithTags(m.modelId, { folderId })).tags;
+  }
+
+  /**
+   * Tags of every photo at or below `dir` (or the whole library), with a summary per directory
+   * that holds photos (CLI `tags`).
+   */
+  report(dir?: string): { folders: (FolderSummary & { path: string })[]; photos: { id: number; path: string; tags: PhotoTag[] }[] } {
+    const m = this.model();
+    if (!m) return { folders: [], photos: [] };
+    const photos = this.repo.photosWithTags(m.modelId, dir ? { under: path.resolve(dir) } : {});
+    const byDir = new Map<string, typeof photos>();
+    for (const p of photos) {
+      const d = path.dirname(p.path);
+      const list = byDir.get(d);
+      if (list) list.push(p);
+      else byDir.set(d, [p]);
+    }
+    return {
+      folders: [...byDir].sort(([a], [b]) => a.localeCompare(b)).map(([d, list]) => ({ path: d, ...summarize(list) })),
+      photos: photos.map((p) => ({ id: p.id, path: p.path, tags: p.tags.map((t) => ({ ...toTag(t.row), score: t.score })) })),
+    };
+  }
+
+  listTags(req: { query?: string; limit?: number }): TagInfo[] {
+    const m = this.model();
+    return this.repo.usage(m?.modelId ?? null, req?.query, req?.limit ?? 200).map((r) => ({ ...toTag(r), photos: r.photos }));
+  }
+
+  /** Photos carrying a tag named `name` in English or Chinese. */
+  photosWithTag(name: string, opts: { folderId?: number; offset?: number; limit?: number }): { photos: PhotoSummary[]; total: number } {
+    const m = this.model();
+    if (!m) return { photos: [], total: 0 };
+    const ids = this.repo.matchingName(name).map((t) => t.id);
+    const { rows, total } = this.repo.photosOfTags(m.modelId, ids, opts);
+    return { photos: rows.map(toSummary), total };
+  }
+
+  /** Content hashes carrying a tag named `name` (null without a model). */
+  contentsWithTag(name: string): Set<string> | null {
+    const m = this.model();
+    if (!m) return null;
+    return this.repo.contentsOfTags(m.modelId, this.repo.matchingName(name).map((t) => t.id));
+  }
+
+  addCustomTag(req: { en?: string; zh?: string }): Tag {
+    const en = (req.en ?? '').trim();
+    const zh = (req.zh ?? '').trim();
+    if (!en && !zh) throw new TypeError('addCustomTag: give an English or a Chinese name (or both)');
+    const key = `custom:${(en || zh).toLowerCase()}`;
+    this.repo.upsertMany([{ key, en, zh, category: 'custom', source: 'custom', prompts: {} }]);
+    return toTag(this.repo.byKey(key)!);
+  }
+
+  removeCustomTag(id: number): void {
+    const row = this.repo.byId(id);
+    if (!row) return;
+    if (row.source !== 'custom') throw new Error(`"${row.en || row.zh}" is a built-in tag; only tags you added can be removed.`);
+    this.repo.remove(id);
+  }
+}
+
+/** Mean of the prompts' unit vectors, normalised; null when the model reads none of them. */
+async function embedPrompts(model: TextModel, prompts: string[]): Promise<Float32Array | null> {
+  let sum: Float32Array | null = null;
+  let used = 0;
+  for (const p of prompts) {
+    const v = await model.embedText(p);
+    let norm = 0;
+    for (let i = 0; i < v.length; i++) norm += v[i] * v[i];
+    norm = Math.sqrt(norm);
+    // A prompt of words the tokenizer does not know embeds to zero: it says nothing.
+    if (!(norm > 1e-6)) continue;
+    sum ??= new Float32Array(v.length);
+    for (let i = 0; i < v.length; i++) sum[i] += v[i] / norm;
+    used++;
+  }
+  if (!sum || !used) return null;
+  let norm = 0;
+  for (let i = 0; i < sum.length; i++) norm += sum[i] * sum[i];
+  norm = Math.sqrt(norm);
+  if (!(norm > 1e-6)) return null;
+  for (let i = 0; i < sum.length; i++) sum[i] /= norm;
+  return sum;
+}
+
+function sigOf(parts: string[]): string {
+  return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
+}
+
+function round4(x: number): number {
+  return Math.round(x * 10000) / 10000;
+}

@@ -1,0 +1,241 @@
+// Duplicates on real photos: variants of the shared exif-samples camera JPEGs made with sharp,
+// indexed by the real pipeline into a real SQLite library, grouped by the real core.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { DuplicateGroup } from '../../../main/core/api.js';
+import { NEAR_MAX_DISTANCE } from '../../../main/core/duplicates/index.js';
+import { Kanjian } from '../../../main/core/kanjian.js';
+import { hammingDistance } from '../../../main/core/media/hash.js';
+import { EXIF_SAMPLES } from '../../helpers/cli.js';
+import { VARIANT_EXT, VARIANT_KINDS, writeGradientChain, writeVariant, type VariantKind } from './variants.js';
+
+const JPG = path.join(EXIF_SAMPLES, 'jpg');
+const ORIGINAL_A = path.join(JPG, 'exif-org/canon-ixus.jpg');
+const ORIGINAL_B = path.join(JPG, 'exif-org/nikon-e950.jpg');
+const DISTRACTORS = ['exif-org/kodak-dc240.jpg', 'exif-org/olympus-c960.jpg', 'gps/DSCN0010.jpg', 'Canon_PowerShot_S40.jpg', 'exif-org/sony-d700.jpg'];
+
+let tmp: string;
+let lib: string;
+let trashDir: string;
+let k: Kanjian;
+const trashCalls: string[] = [];
+const a = { original: '', copy: '', variants: {} as Record<VariantKind, string> };
+const b = { original: '', png: '', resized: '' };
+let distractors: string[] = [];
+let chain: string[] = [];
+
+/** The test's OS trash: moves the file into trashDir, or fails for names containing "fail-me". */
+async function testTrash(file: string): Promise<void> {
+  trashCalls.push(file);
+  if (path.basename(file).includes('fail-me')) throw new Error('EPERM: operation not permitted (test)');
+  renameSync(file, path.join(trashDir, path.basename(file)));
+}
+
+const groups = async (kind?: 'exact' | 'near' | 'similar') => (await k.findDuplicates({ kind, limit: 1000 })).groups;
+const groupWith = (gs: DuplicateGroup[], file: string) => gs.find((g) => g.photos.some((p) => p.path === file));
+const idOf = async (file: string) => (await k.listPhotos({ limit: 1000 })).photos.find((p) => p.path === file)?.id;
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-dupes-'));
+  lib = path.join(tmp, 'library');
+  trashDir = path.join(tmp, 'trash');
+  mkdirSync(trashDir, { recursive: true });
+  mkdirSync(path.join(lib, 'originals'), { recursive: true });
+  mkdirSync(path.join(lib, 'copies'), { recursive: true });
+
+  a.original = path.join(lib, 'originals', 'canon-ixus.jpg');
+  copyFileSync(ORIGINAL_A, a.original);
+  // The original is the older file; the byte-identical copy was made later.
+  utimesSync(a.original, new Date('2020-01-01'), new Date('2020-01-01'));
+  a.copy = path.join(lib, 'copies', 'canon-ixus copy.jpg');
+  copyFileSync(ORIGINAL_A, a.copy);
+  for (const kind of VARIANT_KINDS) {
+    a.variants[kind] = await writeVariant(ORIGINAL_A, kind, path.join(lib, 'variants', `canon-ixus-${kind}${VARIANT_EXT[kind]}`));
+  }
+
+  b.original = path.join(lib, 'originals', 'nikon-e950.jpg');
+  copyFileSync(ORIGINAL_B, b.original);
+  b.png = await writeVariant(ORIGINAL_B, 'png', path.join(lib, 'b', 'nikon as png.png'));
+  b.resized = await writeVariant(ORIGINAL_B, 'resize50', path.join(lib, 'b', 'nikon small.jpg'));
+
+  distractors = DISTRACTORS.map((rel) => {
+    const dest = path.join(lib, 'distractors', path.basename(rel));
+    mkdirSync(path.dirname(dest), { recursive: true });
+    copyFileSync(path.join(JPG, rel), dest);
+    return dest;
+  });
+  chain = await writeGradientChain(path.join(lib, 'chain'), 12);
+
+  k = await Kanjian.open({ dataDir: path.join(tmp, 'data'), ocr: false, trashFile: testTrash });
+  const summary = await k.indexFolder(lib);
+  expect(summary.failed).toEqual([]);
+});
+
+afterAll(async () => {
+  await k?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('duplicate kinds on real photos', () => {
+  it('labels byte-identical copies exact and keeps the oldest copy', async () => {
+    const g = groupWith(await groups('exact'), a.copy)!;
+    expect(g.kind).toBe('exact');
+    expect(g.photos.map((p) => p.path).sort()).toEqual([a.copy, a.original].sort());
+    const keep = g.photos.filter((p) => p.keep);
+    expect(keep).toHaveLength(1);
+    expect(keep[0].path).toBe(a.original);
+    expect(keep[0].reason).toMatch(/oldest copy/);
+  });
+
+  it.each(VARIANT_KINDS)('finds the %s copy as a near-duplicate of its original', async (kind) => {
+    const g = groupWith(await groups('near'), a.variants[kind]);
+    expect(g, `${kind} not grouped`).toBeDefined();
+    expect(g!.kind).toBe('near');
+    // The original stands for both identical copies in near groups (the copy is in the exact group).
+    expect(g!.photos.map((p) => p.path)).toContain(a.original);
+    expect(g!.photos.map((p) => p.path)).not.toContain(a.copy);
+    for (const p of g!.photos) if (!p.keep) expect(p.distance).toBeLessThanOrEqual(NEAR_MAX_DISTANCE);
+  });
+
+  it('suggests keeping the original, with the rule that decided', async () => {
+    const g = groupWith(await groups('near'), a.original)!;
+    const keep = g.photos.filter((p) => p.keep);
+    expect(keep.map((p) => p.path)).toEqual([a.original]);
+    // Same-resolution JPEG re-encodes were told apart by EXIF: the original kept it.
+    expect(keep[0].reason).toMatch(/EXIF/);
+    const reason = (kind: VariantKind) => g.photos.find((p) => p.path === a.variants[kind])!.reason;
+    expect(reason('resize50')).toMatch(/lower resolution \(320×240\)/);
+    expect(reason('crop5')).toMatch(/lower resolution/);
+    expect(reason('png')).toMatch(/PNG re-save of a JPEG original/);
+    expect(reason('webp')).toMatch(/WebP re-save/);
+    expect(reason('jpeg40')).toMatch(/no camera EXIF/);
+    expect(reason('exifRotated')).toMatch(/no camera EXIF/);
+    expect(g.photos[0].keep).toBe(true);
+    expect(g.reclaimableBytes).toBe(g.photos.filter((p) => !p.keep).reduce((s, p) => s + p.size, 0));
+  });
+
+  it('does not group different photos', async () => {
+    const all = await groups();
+    for (const d of distractors) expect(groupWith(all, d), path.basename(d)).toBeUndefined();
+    // Nor the two originals with each other.
+    expect(groupWith(all, a.original)?.photos.some((p) => p.path === b.original)).toBeFalsy();
+  });
+
+  it('does not chain a gradient of images into one group', async () => {
+    const hash = (f: string) => k.store.photos.byPath(f)!.phash!;
+    // The chain is what it should be: every step near the next, the ends far apart.
+    for (let i = 0; i + 1 < chain.length; i++) expect(hammingDistance(hash(chain[i]), hash(chain[i + 1]))).toBeLessThanOrEqual(NEAR_MAX_DISTANCE);
+    expect(hammingDistance(hash(chain[0]), hash(chain[chain.length - 1]))).toBeGreaterThan(2 * NEAR_MAX_DISTANCE);
+
+    const chainGroups = (await groups('near')).filter((g) => g.photos.some((p) => chain.includes(p.path)));
+    expect(chainGroups.length).toBeGreaterThan(1);
+    for (const g of chainGroups) {
+      const files = g.photos.map((p) => p.path);
+      expect(files.includes(chain[0]) && files.includes(chain[chain.length - 1])).toBe(false);
+      // Every member is within the threshold of the group's anchor, so any two are within twice it.
+      for (const x of files) for (const y of files) expect(hammingDistance(hash(x), hash(y))).toBeLessThanOrEqual(2 * NEAR_MAX_DISTANCE);
+    }
+  });
+});
+
+describe('"not duplicates" is remembered', () => {
+  it('never re-suggests a dismissed group, also after a rename', async () => {
+    const before = groupWith(await groups('near'), b.original)!;
+    expect(before.photos.map((p) => p.path).sort()).toEqual([b.original, b.png, b.resized].sort());
+    const { pairs } = await k.dismissDuplicates({ photoIds: before.photos.map((p) => p.id) });
+    expect(pairs).toBe(3);
+    expect(groupWith(await groups(), b.original)).toBeUndefined();
+
+    // Rename on disk and re-index: same content, new path, still dismissed.
+    const renamed = path.join(lib, 'b', 'renamed nikon.png');
+    renameSync(b.png, renamed);
+    b.png = renamed;
+    await k.indexFolder(lib);
+    expect(await idOf(renamed)).toBeDefined();
+    const all = await groups();
+    expect(groupWith(all, renamed)).toBeUndefined();
+    expect(groupWith(all, b.original)).toBeUndefined();
+  });
+
+  it('can keep byte-identical copies on purpose', async () => {
+    const g = groupWith(await groups('exact'), a.copy)!;
+    await k.dismissDuplicates({ photoIds: g.photos.map((p) => p.id) });
+    expect(groupWith(await groups('exact'), a.copy)).toBeUndefined();
+    // The near group of the same picture is unaffected.
+    expect(groupWith(await groups('near'), a.variants.png)).toBeDefined();
+  });
+});
+
+describe('removal goes to the trash only, after a plan', () => {
+  it('plans count and bytes without touching anything', async () => {
+    const file = a.variants.jpeg40;
+    const id = (await idOf(file))!;
+    const plan = await k.planTrash([id, 999_999]);
+    expect(plan.count).toBe(1);
+    expect(plan.bytes).toBe(statSync(file).size);
+    expect(plan.photos).toEqual([{ id, path: file, size: statSync(file).size }]);
+    expect(plan.missing).toEqual([999_999]);
+    expect(plan.confirmToken).toMatch(/^[0-9a-f]{32}$/);
+    expect(existsSync(file)).toBe(true);
+    expect(trashCalls).toEqual([]);
+  });
+
+  it('refuses without the plan’s token, or for other photos than planned', async () => {
+    const id = (await idOf(a.variants.jpeg40))!;
+    const other = (await idOf(a.variants.webp))!;
+    await expect(k.trashPhotos({ photoIds: [id], confirmToken: 'deadbeef'.repeat(4) })).rejects.toThrow(/not confirmed/);
+    const plan = await k.planTrash([id]);
+    await expect(k.trashPhotos({ photoIds: [id, other], confirmToken: plan.confirmToken })).rejects.toThrow(/differ from the ones confirmed/);
+    expect(trashCalls).toEqual([]);
+    expect(existsSync(a.variants.jpeg40)).toBe(true);
+  });
+
+  it('moves the file with the injected trash function and drops it from the library', async () => {
+    const file = a.variants.jpeg40;
+    const size = statSync(file).size;
+    const id = (await idOf(file))!;
+    const plan = await k.planTrash([id]);
+    const outcome = await k.trashPhotos({ photoIds: [id], confirmToken: plan.confirmToken });
+    expect(outcome).toEqual({ trashed: [{ id, path: file, size }], failed: [], bytesFreed: size });
+    expect(trashCalls).toEqual([file]);
+    // In the (test) trash, not unlinked.
+    expect(existsSync(file)).toBe(false);
+    expect(readdirSync(trashDir)).toContain(path.basename(file));
+    expect(await k.getPhoto(id)).toBeNull();
+    expect(groupWith(await groups('near'), file)).toBeUndefined();
+    // A token works once.
+    await expect(k.trashPhotos({ photoIds: [id], confirmToken: plan.confirmToken })).rejects.toThrow(/not confirmed/);
+  });
+
+  it('keeps a photo whose file could not be trashed, and says why', async () => {
+    const file = path.join(lib, 'variants', 'fail-me.webp');
+    copyFileSync(a.variants.webp, file);
+    await k.indexFolder(lib);
+    const id = (await idOf(file))!;
+    const ok = (await idOf(a.variants.bright10))!;
+    const plan = await k.planTrash([id, ok]);
+    expect(plan.count).toBe(2);
+    const outcome = await k.trashPhotos({ photoIds: [id, ok], confirmToken: plan.confirmToken });
+    expect(outcome.failed).toEqual([{ id, path: file, error: 'EPERM: operation not permitted (test)' }]);
+    expect(outcome.trashed.map((t) => t.id)).toEqual([ok]);
+    expect(existsSync(file)).toBe(true);
+    expect(await k.getPhoto(id)).not.toBeNull();
+  });
+
+  it('counts a trash function that leaves the file in place as a failure', async () => {
+    const file = a.variants.crop5;
+    const id = (await idOf(file))!;
+    const lazy = await Kanjian.open({ dataDir: path.join(tmp, 'data'), ocr: false, trashFile: async () => undefined });
+    try {
+      const plan = await lazy.planTrash([id]);
+      const outcome = await lazy.trashPhotos({ photoIds: [id], confirmToken: plan.confirmToken });
+      expect(outcome.trashed).toEqual([]);
+      expect(outcome.failed[0].error).toMatch(/still there/);
+      expect(await lazy.getPhoto(id)).not.toBeNull();
+    } finally {
+      await lazy.close();
+    }
+  });
+});

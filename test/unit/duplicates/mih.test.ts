@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { hamming64, nearPairs, parseHash, popcount32, type Hash64 } from '../../../main/core/duplicates/mih.js';
+import { hammingDistance } from '../../../main/core/media/hash.js';
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0);
+}
+
+function flipBits(h: Hash64, bits: number, next: () => number): Hash64 {
+  let { hi, lo } = h;
+  const chosen = new Set<number>();
+  while (chosen.size < bits) chosen.add(next() % 64);
+  for (const b of chosen) {
+    if (b < 32) hi = (hi ^ (1 << b)) >>> 0;
+    else lo = (lo ^ (1 << (b - 32))) >>> 0;
+  }
+  return { hi, lo };
+}
+
+function bruteForce(hashes: Hash64[], r: number): Set<string> {
+  const out = new Set<string>();
+  for (let a = 0; a < hashes.length; a++) {
+    for (let b = a + 1; b < hashes.length; b++) if (hamming64(hashes[a], hashes[b]) <= r) out.add(`${a}-${b}`);
+  }
+  return out;
+}
+
+/** Random hashes, planted near copies at every distance up to 16, and clumps sharing bands. */
+function makeSet(seed: number, n: number): Hash64[] {
+  const next = rng(seed);
+  const hashes: Hash64[] = [];
+  for (let i = 0; i < n; i++) hashes.push({ hi: next(), lo: next() });
+  for (let i = 0; i < 400; i++) hashes.push(flipBits(hashes[i], i % 17, next));
+  // Real pHashes are not uniform: many share whole bands. A clump with identical top bands.
+  for (let i = 0; i < 200; i++) hashes.push({ hi: (0xabcd0000 | (next() & 0xffff)) >>> 0, lo: next() & 0xff00ff00 });
+  return hashes;
+}
+
+describe('multi-index hashing', () => {
+  it('counts bits like the store’s hammingDistance', () => {
+    const next = rng(3);
+    for (let i = 0; i < 200; i++) {
+      const a = { hi: next(), lo: next() };
+      const b = { hi: next(), lo: next() };
+      const hex = (h: Hash64) => h.hi.toString(16).padStart(8, '0') + h.lo.toString(16).padStart(8, '0');
+      expect(hamming64(a, b)).toBe(hammingDistance(hex(a), hex(b)));
+      expect(parseHash(hex(a))).toEqual(a);
+    }
+    expect(popcount32(0xffffffff)).toBe(32);
+    expect(popcount32(0)).toBe(0);
+  });
+
+  it.each([0, 3, 4, 7, 10, 12, 15])('finds exactly the pairs a brute-force scan finds within %i bits', (r) => {
+    const hashes = makeSet(11 + r, 1500);
+    const expected = bruteForce(hashes, r);
+    const found = nearPairs(hashes, r);
+    const got = new Set(found.map((p) => `${p.a}-${p.b}`));
+    // No pair twice, every pair within r with its true distance, and none missing.
+    expect(got.size).toBe(found.length);
+    for (const p of found) expect(p.distance).toBe(hamming64(hashes[p.a], hashes[p.b]));
+    expect([...got].sort()).toEqual([...expected].sort());
+    // The planted pairs make sure there is something to find at every radius.
+    expect(expected.size).toBeGreaterThan(r === 0 ? 20 : 50);
+  });
+
+  it('rejects a radius outside 0..64', () => {
+    expect(() => nearPairs([], -1)).toThrow(RangeError);
+    expect(() => nearPairs([], 65)).toThrow(RangeError);
+  });
+});
