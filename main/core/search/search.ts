@@ -1,46 +1,102 @@
-// Text → image search: embed the query with the model's text tower, find the nearest
-// image vectors in sqlite-vec, cut at the model's calibrated relevance threshold, and
-// expand content hashes to photos (exact copies share a vector, so all copies show).
-import type { SearchRequest, SearchResponse, SearchResult } from '../api.js';
+// Query → one ranked list of photos from every view (image, tags, text in photos, names), each
+// result saying which views matched and, for text, which words. See fusion.ts for how the
+// views' lists are merged and views/ for what each view does.
+import type { MatchView, SearchRequest, SearchResponse, SearchResult } from '../api.js';
 import type { EmbeddingModel } from '../embed/encoder.js';
 import { toSummary, type PhotoRow, type Store } from '../store/index.js';
+import { PHOTO_DATE_SQL, filterSql, type SqlFilter } from './filters.js';
+import { fuse, VIEW_ORDER } from './fusion.js';
+import { NameIndex } from './names.js';
+import { queryTerms } from './text.js';
+import { ImageView } from './views/image.js';
+import { MetadataView } from './views/metadata.js';
+import { OcrView } from './views/ocr.js';
+import { TagView } from './views/tags.js';
+import type { SearchView, ViewHit } from './views/types.js';
 
 export const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
 
-export async function searchImages(
-  store: Store,
-  model: { model: EmbeddingModel; modelId: number },
-  req: SearchRequest,
-): Promise<SearchResponse> {
+export type SearchModel = { model: EmbeddingModel; modelId: number };
+
+/** Every view a search consults. A new view is one class implementing SearchView, added here. */
+export function searchViews(store: Store, model: SearchModel | null): SearchView[] {
+  const views: SearchView[] = [];
+  if (model) views.push(new ImageView(store, model), new TagView(store, model));
+  views.push(new OcrView(store), new MetadataView(store));
+  return views;
+}
+
+/** The query's text embedding, computed at most once per search and only if a view asks. */
+export function queryEmbedding(model: SearchModel | null, text: string): () => Promise<Float32Array | null> {
+  let memo: Promise<Float32Array | null> | null = null;
+  return () =>
+    (memo ??= !model || !text
+      ? Promise.resolve(null)
+      : model.model.embedText(text).then((v) => (v.some((x) => x !== 0) ? v : null)));
+}
+
+export async function searchPhotos(store: Store, model: SearchModel | null, req: SearchRequest): Promise<SearchResponse> {
   const started = performance.now();
   const query = req.query.trim();
   const limit = Math.min(Math.max(1, Math.trunc(req.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
-  const manifest = model.model.manifest;
+  const filter = filterSql(req.filters);
   const done = (results: SearchResult[]): SearchResponse => ({
     results,
-    model: manifest.id,
+    ...(model && { model: model.model.manifest.id }),
     tookMs: Math.round((performance.now() - started) * 10) / 10,
   });
-  if (!query) return done([]);
+  // Names changed by indexing since the last search get their entries first (usually none).
+  new NameIndex(store.db).sync();
 
-  const vector = await model.model.embedText(query);
-  // A query made only of words the tokenizer does not know gives a zero vector: nothing matches.
-  if (!vector.some((x) => x !== 0)) return done([]);
+  if (!query) return done(filter.active ? listFiltered(store, filter, limit) : []);
 
-  const minScore = req.minScore ?? manifest.search.minScore;
-  // Exact copies share one vector, so ask for a few more neighbours than results.
-  const neighbours = store.vectors.knn(model.modelId, vector, Math.min(limit * 2, 4096));
+  // Each view returns more than `limit` so a photo that is, say, 80th by pixels but 1st by its
+  // text is still there to be fused.
+  const depth = Math.min(Math.max(limit * 2, 100), 2000);
+  const vq = { text: query, terms: queryTerms(query), filter, depth, minScore: req.minScore, embedding: queryEmbedding(model, query) };
+  const views = searchViews(store, model);
+  const lists = await Promise.all(views.map((v) => v.search(vq)));
+  const byView: Partial<Record<MatchView, ViewHit[]>> = {};
+  views.forEach((v, i) => (byView[v.name] = lists[i]));
+
+  const fused = fuse(byView).slice(0, limit);
+  const rows = photoRows(store, fused.map((f) => f.photoId));
   const results: SearchResult[] = [];
-  for (const n of neighbours) {
-    if (n.score < minScore) break;
-    for (const row of store.photos.bySha256(n.sha256) as PhotoRow[]) {
-      if (row.status !== 'indexed') continue;
-      results.push({ photo: toSummary(row), score: round4(n.score), views: ['image'] });
-      if (results.length >= limit) return done(results);
+  for (const f of fused) {
+    const row = rows.get(f.photoId);
+    if (!row) continue;
+    const r: SearchResult = { photo: toSummary(row), score: round4(f.score), views: f.views, viewScores: {} };
+    for (const view of VIEW_ORDER) {
+      const hit = f.hits[view];
+      if (!hit) continue;
+      r.viewScores![view] = round4(hit.score);
+      if (hit.evidence?.ocr) r.ocr = hit.evidence.ocr;
+      if (hit.evidence?.metadata) r.metadata = hit.evidence.metadata;
+      if (hit.evidence?.tags) r.tags = hit.evidence.tags;
     }
+    results.push(r);
   }
   return done(results);
+}
+
+/** @deprecated the image view alone is no longer a search; kept for callers of the old name. */
+export const searchImages = searchPhotos;
+
+/** An empty query with filters: the photos they match, newest first. */
+function listFiltered(store: Store, filter: SqlFilter, limit: number): SearchResult[] {
+  const rows = store.db
+    .prepare(`SELECT p.* FROM photos p WHERE ${filter.sql} ORDER BY ${PHOTO_DATE_SQL} DESC, p.path LIMIT ?`)
+    .all(...filter.params, limit) as PhotoRow[];
+  return rows.map((row) => ({ photo: toSummary(row), score: 1, views: ['metadata'] }));
+}
+
+function photoRows(store: Store, ids: number[]): Map<number, PhotoRow> {
+  if (!ids.length) return new Map();
+  const rows = store.db
+    .prepare('SELECT * FROM photos WHERE id IN (SELECT value FROM json_each(?))')
+    .all(JSON.stringify(ids)) as PhotoRow[];
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 function round4(x: number): number {

@@ -1,0 +1,116 @@
+// Metadata filters → one SQL condition on `photos p`. Every view applies it inside its own
+// query (not to its top hits afterwards), so a narrow filter never hides relevant photos that
+// ranked below a view's first page.
+import path from 'node:path';
+import { PHOTO_TYPES, type PhotoType, type SearchFilters } from '../api.js';
+
+export interface SqlFilter {
+  /** A condition on alias `p` (always includes p.status = 'indexed'). */
+  sql: string;
+  params: unknown[];
+  /** True when the user gave at least one filter. */
+  active: boolean;
+}
+
+/**
+ * The photo's date for filtering: the camera's capture time, else the file's modified time,
+ * both as local wall-clock 'YYYY-MM-DDTHH:mm:ss' (EXIF has no zone, so local is all we know).
+ */
+export const PHOTO_DATE_SQL =
+  "COALESCE(p.taken_at, strftime('%Y-%m-%dT%H:%M:%S', p.mtime_ms / 1000.0, 'unixepoch', 'localtime'))";
+
+const TYPE_ALIASES: Record<string, PhotoType> = { jpg: 'jpeg', jpe: 'jpeg', tif: 'tiff', heif: 'heic' };
+
+/** 'JPG' → 'jpeg'; null when it names no photo type. */
+export function parsePhotoType(s: string): PhotoType | null {
+  const t = s.trim().toLowerCase().replace(/^\./, '');
+  const v = TYPE_ALIASES[t] ?? t;
+  return (PHOTO_TYPES as readonly string[]).includes(v) ? (v as PhotoType) : null;
+}
+
+const DATE_RE = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?)?)?$/;
+
+/**
+ * A date bound as a 'YYYY-MM-DDTHH:mm:ss' string. `from` is inclusive; for `to` this returns
+ * the exclusive end of the unit given, so to=2024-05 includes all of May. Throws RangeError.
+ */
+export function dateBound(s: string, which: 'from' | 'to'): string {
+  const m = DATE_RE.exec(s.trim());
+  if (!m) throw new RangeError(`${which} must be a date like 2024-05-31 or 2024-05-31T18:30 (got "${s}")`);
+  const [y, mo = '01', d = '01', h = '00', mi = '00', se = '00'] = m.slice(1).map((x) => x ?? undefined);
+  const parts = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(se)] as const;
+  const date = new Date(Date.UTC(...parts));
+  // Date.UTC rolls 2024-02-31 over to March: refuse dates that do not exist.
+  if (date.getUTCMonth() !== parts[1] || date.getUTCDate() !== parts[2] || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) {
+    throw new RangeError(`${which}: "${s}" is not a valid date`);
+  }
+  if (which === 'to') {
+    if (m[6] !== undefined) date.setUTCSeconds(date.getUTCSeconds() + 1);
+    else if (m[5] !== undefined) date.setUTCMinutes(date.getUTCMinutes() + 1);
+    else if (m[3] !== undefined) date.setUTCDate(date.getUTCDate() + 1);
+    else if (m[2] !== undefined) date.setUTCMonth(date.getUTCMonth() + 1);
+    else date.setUTCFullYear(date.getUTCFullYear() + 1);
+  }
+  return date.toISOString().slice(0, 19);
+}
+
+export function hasFilters(f: SearchFilters | undefined): boolean {
+  if (!f) return false;
+  return (
+    f.from != null || f.to != null || f.folder != null || (f.camera != null && f.camera.trim() !== '') ||
+    f.hasGps != null || f.bbox != null || (f.types != null && f.types.length > 0)
+  );
+}
+
+/** Builds the condition; throws RangeError/TypeError for a filter that cannot mean anything. */
+export function filterSql(f: SearchFilters | undefined): SqlFilter {
+  const where: string[] = ["p.status = 'indexed'"];
+  const params: unknown[] = [];
+  if (f?.from != null) {
+    where.push(`${PHOTO_DATE_SQL} >= ?`);
+    params.push(dateBound(f.from, 'from'));
+  }
+  if (f?.to != null) {
+    where.push(`${PHOTO_DATE_SQL} < ?`);
+    params.push(dateBound(f.to, 'to'));
+  }
+  if (f?.folder != null) {
+    if (!path.isAbsolute(f.folder)) throw new RangeError('folder must be an absolute path');
+    const dir = path.resolve(f.folder);
+    const prefix = dir.endsWith(path.sep) ? dir : dir + path.sep;
+    where.push('(p.path = ? OR substr(p.path, 1, ?) = ?)');
+    params.push(dir, prefix.length, prefix);
+  }
+  if (f?.camera != null && f.camera.trim()) {
+    where.push(`lower(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')) LIKE ? ESCAPE '\\'`);
+    params.push(`%${f.camera.trim().toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+  }
+  if (f?.hasGps === true) where.push('p.lat IS NOT NULL AND p.lon IS NOT NULL');
+  if (f?.hasGps === false) where.push('(p.lat IS NULL OR p.lon IS NULL)');
+  if (f?.bbox != null) {
+    const [minLon, minLat, maxLon, maxLat] = f.bbox;
+    if (![minLon, minLat, maxLon, maxLat].every(Number.isFinite) || minLat > maxLat ||
+        Math.abs(minLat) > 90 || Math.abs(maxLat) > 90 || Math.abs(minLon) > 180 || Math.abs(maxLon) > 180) {
+      throw new RangeError('bbox must be minLon,minLat,maxLon,maxLat in degrees with minLat <= maxLat');
+    }
+    where.push('p.lat BETWEEN ? AND ?');
+    params.push(minLat, maxLat);
+    if (minLon <= maxLon) {
+      where.push('p.lon BETWEEN ? AND ?');
+      params.push(minLon, maxLon);
+    } else {
+      where.push('(p.lon >= ? OR p.lon <= ?)');
+      params.push(minLon, maxLon);
+    }
+  }
+  if (f?.types?.length) {
+    const types = [...new Set(f.types.map((t) => {
+      const v = parsePhotoType(t);
+      if (!v) throw new RangeError(`unknown photo type "${t}" (known: ${PHOTO_TYPES.join(', ')})`);
+      return v;
+    }))];
+    where.push(`p.format IN (${types.map(() => '?').join(', ')})`);
+    params.push(...types);
+  }
+  return { sql: where.join(' AND '), params, active: hasFilters(f) };
+}

@@ -1,0 +1,114 @@
+// Multi-view search in the UI: per-result badges for the views that matched, the OCR words on
+// grid cells and the OCR line in the viewer, and the metadata filter controls.
+import { describe, expect, it } from 'vitest';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
+import { highlightParts } from '../src/lib/highlight.ts';
+import { renderApp } from './fixtures/render-app.ts';
+
+const FOLDERS = [
+  { id: 1, path: '/photos', photoCount: 30, indexedCount: 30, failedCount: 0, pendingCount: 0, addedAt: '2024-01-01T00:00:00Z' },
+  { id: 2, path: '/scans', photoCount: 5, indexedCount: 5, failedCount: 0, pendingCount: 0, addedAt: '2024-01-01T00:00:00Z' },
+];
+
+const MATCHES = {
+  1: {
+    views: ['image' as const, 'tags' as const, 'ocr' as const],
+    viewScores: { image: 0.31, tags: 0.9, ocr: 0.5 },
+    ocr: { text: '上海便利店 · 发票 2024-08-15', matches: ['发票'] },
+    tags: { tags: ['receipt 收据', 'paper 纸'] },
+  },
+  2: { views: ['metadata' as const], metadata: { matches: ['invoice'] } },
+};
+
+async function typeQuery(q: string) {
+  await fireEvent.input(screen.getByTestId('search-input'), { target: { value: q } });
+  await waitFor(() => expect(screen.getByTestId('result-count').textContent).toMatch(/result|结果/));
+}
+
+describe('why it matched', () => {
+  it('shows a badge per matching view on each result, and the OCR words', async () => {
+    await renderApp({ photoCount: 30, matches: MATCHES, locale: 'en' });
+    await typeQuery('红色 发票');
+    const first = await waitFor(() => screen.getAllByTestId('grid-cell').find((c) => c.dataset.photoId === '1')!);
+    const badges = within(first).getByTestId('match-views');
+    expect(badges.dataset.views).toBe('image tags ocr');
+    expect(within(first).getAllByTestId('view-badge').map((b) => b.getAttribute('aria-label'))).toEqual(['Picture', 'Tags', 'Text in photo']);
+    expect(within(first).getByTestId('ocr-matches').textContent).toBe('发票');
+    const second = screen.getAllByTestId('grid-cell').find((c) => c.dataset.photoId === '2')!;
+    expect(within(second).getByTestId('match-views').dataset.views).toBe('metadata');
+    expect(within(second).queryByTestId('ocr-matches')).toBeNull();
+  });
+
+  it('the viewer shows the views, the text in the photo with the matched words marked, and the tags', async () => {
+    await renderApp({ photoCount: 30, matches: MATCHES, locale: 'zh-CN' });
+    await typeQuery('发票');
+    const cell = await waitFor(() => screen.getAllByTestId('grid-cell').find((c) => c.dataset.photoId === '1')!);
+    await fireEvent.click(cell);
+    const why = await screen.findByTestId('viewer-why');
+    expect(within(why).getAllByTestId('view-badge').map((b) => b.textContent)).toEqual(['画面', '标签', '图中文字']);
+    expect(within(why).getByTestId('viewer-ocr').textContent).toContain('上海便利店 · 发票 2024-08-15');
+    expect(within(why).getAllByTestId('viewer-ocr-match').map((m) => m.textContent)).toEqual(['发票']);
+    expect(within(why).getByTestId('viewer-matched-tags').textContent).toContain('receipt 收据');
+  });
+
+  it('browsing (no search) shows no badges', async () => {
+    await renderApp({ photoCount: 10, matches: MATCHES });
+    expect(screen.queryByTestId('match-views')).toBeNull();
+  });
+});
+
+describe('search filters', () => {
+  it('narrow a query: type, camera, GPS, dates and folder go into the request', async () => {
+    const { client } = await renderApp({ photoCount: 30, folders: FOLDERS, locale: 'en' });
+    await typeQuery('sunset');
+    await fireEvent.click(screen.getByTestId('filters-toggle'));
+    expect(screen.getByTestId('filters-toggle').getAttribute('aria-expanded')).toBe('true');
+    const folder = screen.getByTestId('filter-folder') as HTMLSelectElement;
+    expect([...folder.options].map((o) => o.value)).toEqual(['', '/photos', '/scans']);
+
+    await fireEvent.change(screen.getByTestId('filter-type'), { target: { value: 'png' } });
+    await waitFor(() => expect(client.search).toHaveBeenLastCalledWith({ query: 'sunset', limit: 500, filters: { types: ['png'] } }));
+    await fireEvent.click(screen.getByTestId('filter-gps'));
+    await fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2024-01-01' } });
+    await fireEvent.change(screen.getByTestId('filter-to'), { target: { value: '2024-06-30' } });
+    await fireEvent.change(folder, { target: { value: '/scans' } });
+    await fireEvent.input(screen.getByTestId('filter-camera'), { target: { value: 'Canon' } });
+    await waitFor(() =>
+      expect(client.search).toHaveBeenLastCalledWith({
+        query: 'sunset',
+        limit: 500,
+        filters: { types: ['png'], hasGps: true, from: '2024-01-01', to: '2024-06-30', folder: '/scans', camera: 'Canon' },
+      }),
+    );
+    expect(screen.getByTestId('filters-toggle').textContent).toBe('Filters (6)');
+  });
+
+  it('with an empty query they list the matching photos; clearing them goes back to browsing', async () => {
+    const { client } = await renderApp({ photoCount: 30, folders: FOLDERS, locale: 'en' });
+    expect(screen.getByTestId('result-count').textContent).toMatch(/30 photos/);
+    await fireEvent.click(screen.getByTestId('filters-toggle'));
+    await fireEvent.change(screen.getByTestId('filter-folder'), { target: { value: '/photos' } });
+    await waitFor(() => expect(client.search).toHaveBeenLastCalledWith({ query: '', limit: 500, filters: { folder: '/photos' } }));
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toMatch(/20 results/));
+    expect(screen.getAllByTestId('match-views')[0].dataset.views).toBe('metadata');
+
+    await fireEvent.click(screen.getByTestId('filters-clear'));
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toMatch(/30 photos/));
+    expect(screen.getByTestId('filters-toggle').textContent).toBe('Filters');
+  });
+});
+
+describe('highlightParts', () => {
+  it('marks every occurrence, any case, longest word first', () => {
+    expect(highlightParts('RECEIPT total · receipt', ['receipt'])).toEqual([
+      { text: 'RECEIPT', hit: true },
+      { text: ' total · ', hit: false },
+      { text: 'receipt', hit: true },
+    ]);
+    expect(highlightParts('增值税发票', ['发', '发票'])).toEqual([
+      { text: '增值税', hit: false },
+      { text: '发票', hit: true },
+    ]);
+    expect(highlightParts('abc', [])).toEqual([{ text: 'abc', hit: false }]);
+  });
+});
