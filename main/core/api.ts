@@ -2,7 +2,7 @@
 // This file holds types only: it is all the renderer may import from main/.
 // Keep it free of Node imports so it type-checks in the browser build too.
 
-/** Where a result matched. Later issues add 'tags', 'ocr', 'metadata'. */
+/** Where a result matched: its pixels, its tags, the text in it (OCR), its names and metadata. */
 export type MatchView = 'image' | 'tags' | 'ocr' | 'metadata';
 
 export interface PhotoSummary {
@@ -37,17 +37,63 @@ export interface PhotoDetail extends PhotoSummary {
 export type PhotoStatus = 'pending' | 'indexed' | 'failed';
 
 export interface SearchRequest {
+  /** Chinese, English or both. Empty with filters: lists the photos the filters match. */
   query: string;
   limit?: number;
-  /** Return only results with score >= this; default is the model's calibrated cut-off. */
+  /**
+   * Relevance cut-off of the image view (cosine similarity); default is the model's calibrated
+   * one. The other views have their own rules (a text view matches when a query word does).
+   */
   minScore?: number;
+  /** Narrow any query (or an empty one) by metadata. All given filters must hold. */
+  filters?: SearchFilters;
+}
+
+/** Photo file types, as `PhotoDetail.format` names them. */
+export const PHOTO_TYPES = ['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic'] as const;
+export type PhotoType = (typeof PHOTO_TYPES)[number];
+
+export interface SearchFilters {
+  /**
+   * Inclusive date range, 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:mm[:ss]', compared with the photo's
+   * date: the camera's capture time (local, as recorded), else the file's modified time (local).
+   */
+  from?: string;
+  to?: string;
+  /** Absolute path of a folder: photos at or below it. */
+  folder?: string;
+  /** Case-insensitive text in the camera make or model ("canon", "iPhone 15"). */
+  camera?: string;
+  /** true: only photos with a GPS position; false: only photos without one. */
+  hasGps?: boolean;
+  /** [minLon, minLat, maxLon, maxLat] in degrees; minLon > maxLon crosses the antimeridian. */
+  bbox?: [number, number, number, number];
+  /** Any of these file types. */
+  types?: PhotoType[];
+  /** A tag name in English or Chinese ("beach", "海滩"), case-insensitive: photos carrying it. */
+  tag?: string;
 }
 
 export interface SearchResult {
   photo: PhotoSummary;
-  /** Higher is better. Cosine similarity for the image view. */
+  /**
+   * Higher is better: the fused relevance over all views (reciprocal-rank fusion, scaled so the
+   * top hit of one view alone scores 1; agreeing views add up). Per-view scores are in `viewScores`.
+   */
   score: number;
+  /** Every view that matched this photo, in the order image, tags, ocr, metadata. */
   views: MatchView[];
+  /**
+   * Each matching view's own score: cosine similarity for 'image' and 'tags'; for 'ocr' and
+   * 'metadata' the share of the query's words found (0..1).
+   */
+  viewScores?: Partial<Record<MatchView, number>>;
+  /** When the text in the photo matched: the lines that hold the matched words, and the words. */
+  ocr?: { text: string; matches: string[] };
+  /** When the file, folder or camera name matched: the query words found there. */
+  metadata?: { matches: string[] };
+  /** When the photo's tags matched: its tags, best first. */
+  tags?: { tags: string[] };
 }
 
 export interface SearchResponse {
@@ -96,6 +142,45 @@ export interface ModelStatus {
   /** Human-readable note, e.g. why a GPU provider fell back to CPU. */
   providerNote: string | null;
   embeddingDim: number | null;
+  /**
+   * While a newly chosen model re-embeds the library, search keeps using the previous model
+   * (its id here) so results never go empty; null when search uses `id`.
+   */
+  searchModelId: string | null;
+  /** Re-embedding progress after a model switch; null when every photo has a vector. */
+  reembedding: { done: number; total: number } | null;
+}
+
+/** A model Kanjian can download or has installed (the registry merged with the disk). */
+export interface ModelInfo {
+  id: string;
+  name: string;
+  languages: string[];
+  license: string;
+  sizeBytes: number;
+  /** False for models that must be built with an export script (see models/README.md). */
+  downloadable: boolean;
+  installed: boolean;
+  /** The recommended model (offered on first run). */
+  default: boolean;
+  /** The model chosen in settings. */
+  current: boolean;
+  /** Set while a download of this model runs. */
+  download: DownloadState | null;
+}
+
+export interface DownloadState {
+  id: string;
+  state: 'downloading' | 'done' | 'failed' | 'cancelled';
+  bytes: number;
+  totalBytes: number | null;
+  /** Bytes per second. */
+  rate: number;
+  etaSeconds: number | null;
+  /** File being fetched, relative to the package. */
+  file: string | null;
+  /** Plain reason when failed (e.g. "HTTP 404 Not Found for visual/model.onnx"). */
+  error: string | null;
 }
 
 export interface IndexSummary {
@@ -113,11 +198,123 @@ export interface LibraryStats {
   folders: number;
 }
 
+// ---- duplicates (main/core/duplicates) ----
+
+/**
+ * 'exact': byte-identical copies (same SHA-256). 'near': the same picture re-encoded, resized,
+ * lightly cropped or brightened, or rotated by EXIF (perceptual hash). 'similar': different
+ * shots of one moment — bursts, the same scene (image embeddings). A pair is labelled with the
+ * strongest kind only.
+ */
+export type DuplicateKind = 'exact' | 'near' | 'similar';
+export const DUPLICATE_KINDS = ['exact', 'near', 'similar'] as const satisfies readonly DuplicateKind[];
+
+export interface DuplicatesRequest {
+  /** Default: all three kinds. */
+  kind?: DuplicateKind;
+  /** Only groups with at least one photo in this library folder. */
+  folderId?: number;
+  offset?: number;
+  /** Groups per page (default 100). */
+  limit?: number;
+  /** Override the calibrated pHash threshold (bits of 64) for 'near'. */
+  maxDistance?: number;
+  /** Override the model's calibrated cosine threshold for 'similar'. */
+  minSimilarity?: number;
+}
+
+export interface DuplicatePhoto extends PhotoSummary {
+  size: number;
+  format: string | null;
+  /** Exactly one photo per group is the suggested keeper. */
+  keep: boolean;
+  /** For the keeper: why it is the one to keep; for the others: why not (English). */
+  reason: string;
+  /** The rule behind `reason`, for a translated label (see main/core/duplicates/keep.ts). */
+  rule: KeepRule;
+  /** 'near': differing pHash bits to the group's anchor; 'similar': cosine to the anchor. */
+  distance?: number;
+  similarity?: number;
+}
+
+/** Keep-best rules, in the order they are tried. */
+export type KeepRule = 'resolution' | 'format' | 'exif' | 'size' | 'taken' | 'mtime' | 'path';
+
+export interface DuplicateGroup {
+  /** Stable for the same kind and contents (use it as a list key). */
+  key: string;
+  kind: DuplicateKind;
+  /** The keeper first. */
+  photos: DuplicatePhoto[];
+  /** Bytes freed if every photo but the keeper goes. */
+  reclaimableBytes: number;
+}
+
+export interface DuplicatesResponse {
+  groups: DuplicateGroup[];
+  /** Groups in all pages. */
+  total: number;
+  thresholds: { nearMaxDistance: number; similarMinScore: number | null };
+  /** E.g. why 'similar' found nothing: no model installed. */
+  message?: string;
+}
+
+/**
+ * What moving photos to the OS trash would do. The shell shows count and bytes in its confirm
+ * dialog, then passes `confirmToken` to trashPhotos; a token is single-use and expires.
+ */
+export interface TrashPlan {
+  confirmToken: string;
+  count: number;
+  bytes: number;
+  photos: { id: number; path: string; size: number }[];
+  /** Ids not in the library (or whose file is already gone); they are not part of the plan. */
+  missing: number[];
+  expiresAt: string;
+}
+
+export interface TrashOutcome {
+  /** Moved to the OS trash and removed from the library. */
+  trashed: { id: number; path: string; size: number }[];
+  /** Still in the library (and on disk): why each one could not be moved. */
+  failed: { id: number; path: string; error: string }[];
+  bytesFreed: number;
+}
+
+// ---- tags (main/core/tags) ----
+
+export interface Tag {
+  id: number;
+  /** Stable vocabulary id ("beach"), or "custom:…" for a tag the user added. */
+  key: string;
+  /** Either may be '' for a custom tag given in one language only. */
+  en: string;
+  zh: string;
+  custom: boolean;
+}
+
+export interface PhotoTag extends Tag {
+  /** Calibrated probability (0..1) that the tag applies; see README "Tags". */
+  score: number;
+}
+
+export interface FolderTag extends Tag {
+  /** Share of the folder's tagged photos carrying the tag (0..1). */
+  score: number;
+  photos: number;
+}
+
+export interface TagInfo extends Tag {
+  /** Photos in the library carrying it. */
+  photos: number;
+}
+
 /** Events pushed to the UI (SSE in the browser, IPC in Electron). */
 export type KanjianEvent =
   | { type: 'progress'; progress: IndexProgress }
   | { type: 'folders'; folders: FolderInfo[] }
-  | { type: 'model'; model: ModelStatus };
+  | { type: 'model'; model: ModelStatus }
+  | { type: 'download'; download: DownloadState };
 
 /**
  * The API. Every method is async and takes/returns plain JSON-able data so it
@@ -125,7 +322,8 @@ export type KanjianEvent =
  */
 export interface KanjianApi {
   search(req: SearchRequest): Promise<SearchResponse>;
-  listPhotos(req: { folderId?: number; offset?: number; limit?: number }): Promise<{ photos: PhotoSummary[]; total: number }>;
+  /** `tag`: a tag name in English or Chinese; only photos carrying it. */
+  listPhotos(req: { folderId?: number; offset?: number; limit?: number; tag?: string }): Promise<{ photos: PhotoSummary[]; total: number }>;
   getPhoto(id: number): Promise<PhotoDetail | null>;
   listFolders(): Promise<FolderInfo[]>;
   addFolder(path: string): Promise<FolderInfo>;
@@ -135,6 +333,31 @@ export interface KanjianApi {
   getProgress(): Promise<IndexProgress>;
   getModel(): Promise<ModelStatus>;
   getStats(): Promise<LibraryStats>;
+  listModels(): Promise<ModelInfo[]>;
+  /** Starts downloading a model in the background; progress comes as 'download' events. */
+  downloadModel(id: string): Promise<DownloadState>;
+  cancelDownload(id: string): Promise<void>;
+  /** Switches to an installed model; the library is re-embedded in the background. */
+  useModel(id: string): Promise<ModelStatus>;
+
+  /** Duplicate groups with a keep suggestion each; dismissed groups never come back. */
+  findDuplicates(req: DuplicatesRequest): Promise<DuplicatesResponse>;
+  /** "These are not duplicates": remembered by content, so renames do not bring them back. */
+  dismissDuplicates(req: { photoIds: number[] }): Promise<{ pairs: number }>;
+  /** Count and bytes of what trashPhotos would move, and the token it needs. Touches nothing. */
+  planTrash(photoIds: number[]): Promise<TrashPlan>;
+  /** Moves the planned photos to the OS trash (never deletes) and drops them from the library. */
+  trashPhotos(req: { photoIds: number[]; confirmToken: string }): Promise<TrashOutcome>;
+
+  /** Tags of a photo, best first (empty until it is tagged, or without a model). */
+  photoTags(id: number): Promise<PhotoTag[]>;
+  /** Tags shared by a library folder's photos, most common first. */
+  folderTags(id: number): Promise<FolderTag[]>;
+  /** Tags in use, most photos first; `query` matches English or Chinese names (prefix/substring). */
+  listTags(req: { query?: string; limit?: number }): Promise<TagInfo[]>;
+  /** Adds the user's own tag word (either language or both); photos are re-tagged in the background. */
+  addCustomTag(req: { en?: string; zh?: string }): Promise<Tag>;
+  removeCustomTag(id: number): Promise<void>;
 }
 
 /** Desktop-only actions (Electron shell); absent in the browser shell. */
@@ -172,5 +395,8 @@ export interface KanjianClient extends KanjianApi {
 export const API_METHODS = [
   'search', 'listPhotos', 'getPhoto', 'listFolders', 'addFolder', 'removeFolder',
   'listFailed', 'getProgress', 'getModel', 'getStats',
+  'listModels', 'downloadModel', 'cancelDownload', 'useModel',
+  'findDuplicates', 'dismissDuplicates', 'planTrash', 'trashPhotos',
+  'photoTags', 'folderTags', 'listTags', 'addCustomTag', 'removeCustomTag',
 ] as const satisfies readonly (keyof KanjianApi)[];
 export type ApiMethod = (typeof API_METHODS)[number];

@@ -16,16 +16,40 @@ import type {
   SearchResponse,
 } from './api.js';
 import { openModel, type EmbeddingModel } from './embed/encoder.js';
-import { resolveProviderRequest } from './embed/providers.js';
+import { resolveProviderRequest, type Precision } from './embed/providers.js';
 import { Indexer } from './library/indexer.js';
 import { ProgressTracker } from './library/progress.js';
 import { scanFolder } from './library/scan.js';
 import { FolderWatcher } from './library/watch.js';
 import { thumbnailPathFor } from './media/thumbnail.js';
 import { libraryPaths, type LibraryPaths } from './paths.js';
-import { searchImages } from './search/search.js';
+import { searchPhotos } from './search/search.js';
+import { OcrRunner, WorkerOcrEngine, ocrEnabled } from './ocr/index.js';
+import { TagSequenceIndex } from './search/tag-sequences.js';
+import { NameIndex } from './search/names.js';
 import { Store, toDetail, toSummary } from './store/index.js';
 import { resolveModelDir } from './models/resolve.js';
+import { ModelDownloads } from './models/downloads.js';
+import { installedModelDir, isInstalled } from './models/install.js';
+import { readSettings, updateSettings, type Settings } from './models/settings.js';
+import type { DownloadState, ModelInfo } from './api.js';
+import type {
+  DuplicatesRequest,
+  DuplicatesResponse,
+  FolderTag,
+  PhotoSummary,
+  PhotoTag,
+  SearchResult,
+  Tag,
+  TagInfo,
+  TrashOutcome,
+  TrashPlan,
+} from './api.js';
+import { Duplicates, type TrashFile } from './duplicates/index.js';
+import { Tags, type Vocabulary } from './tags/index.js';
+
+/** An open model and its row id in the store (which names its vector table). */
+type LoadedModel = { model: EmbeddingModel; modelId: number };
 
 export interface KanjianOptions {
   dataDir: string;
@@ -33,10 +57,21 @@ export interface KanjianOptions {
   model?: string | null;
   /** Watch library folders and index in the background (app, serve, watch); off for one-shot CLI runs. */
   watch?: boolean;
-  /** Execution provider request ('auto' by default; also KANJIAN_EP). */
+  /** Execution provider request ('auto' by default; also KANJIAN_EP, or settings.provider). */
   provider?: string;
+  /** 'int8' runs the package's quantised towers where it has them (CPU users); also settings.precision. */
+  precision?: Precision;
   /** Jobs in flight at once. */
   concurrency?: number;
+  /** Read the text in photos (OCR) in the background; default on unless KANJIAN_OCR=0. */
+  ocr?: boolean;
+  /**
+   * Moves one file to the OS trash (trashPhotos). Default: the `trash` package; a shell may pass
+   * its own (Electron: shell.trashItem). The core never deletes a file itself.
+   */
+  trashFile?: TrashFile;
+  /** Tag vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
+  vocabulary?: Vocabulary;
   log?: (message: string) => void;
 }
 
@@ -53,37 +88,74 @@ export class Kanjian implements KanjianApi {
   private rekick = false;
   private progressTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** Reads text in photos after indexing; null when OCR is turned off. */
+  private ocr: OcrRunner | null;
+  private downloads: ModelDownloads;
+  /** Duplicate groups, "not duplicates", trash-only removal (main/core/duplicates). */
+  readonly duplicates: Duplicates;
+  /** Auto-tags of photos and folders (main/core/tags). */
+  readonly tags: Tags;
 
   private constructor(
     readonly store: Store,
-    private model: { model: EmbeddingModel; modelId: number } | null,
+    /** The model new photos are embedded with. */
+    private model: LoadedModel | null,
+    /** The model queries use: the previous one while a switch re-embeds the library. */
+    private searchModel: LoadedModel | null,
     private opts: KanjianOptions,
   ) {
     this.paths = libraryPaths(opts.dataDir);
+    this.downloads = new ModelDownloads(
+      this.paths.dataDir,
+      (download) => this.emit({ type: 'download', download }),
+      // The first model a user downloads is the one they want to search with.
+      async (id) => {
+        if (!this.model) await this.useModel(id);
+      },
+    );
     this.progress = new ProgressTracker(() => this.store.jobs.count('index'));
     this.indexer = new Indexer(
       store,
       { thumbDir: this.paths.thumbnails, model, concurrency: opts.concurrency },
       this.progress,
     );
+    // OCR waits for indexing: it yields between photos as soon as new files are signalled.
+    this.ocr = ocrEnabled(opts.ocr)
+      ? new OcrRunner(store, new WorkerOcrEngine(), { shouldYield: () => this.closed || this.rekick })
+      : null;
+    // Both work from the model whose vectors cover the library (search's), and step aside for
+    // newly arrived files like OCR does.
+    const yieldNow = () => this.closed || this.rekick;
+    this.duplicates = new Duplicates(store, () => this.searchModel, opts.trashFile, yieldNow);
+    this.tags = new Tags(store, () => this.searchModel, { vocabulary: opts.vocabulary, shouldStop: yieldNow, log: opts.log });
   }
 
   static async open(opts: KanjianOptions): Promise<Kanjian> {
     const paths = libraryPaths(opts.dataDir);
     const store = Store.open(paths.database);
-    let model: { model: EmbeddingModel; modelId: number } | null = null;
+    let model: LoadedModel | null = null;
+    let searchModel: LoadedModel | null = null;
     try {
+      const settings = await readSettings(paths.dataDir);
+      const runtime = runtimeChoice(opts, settings);
       const dir = await resolveModelDir(paths.dataDir, opts.model);
       if (dir) {
-        const m = await openModel(dir, { provider: resolveProviderRequest(opts.provider) });
-        model = { model: m, modelId: store.vectors.ensureModel(m.manifest.id, m.dim) };
-        if (m.providerNote) opts.log?.(m.providerNote);
+        model = await loadModel(store, dir, runtime, opts.log);
+        searchModel = model;
+        // A switch that had not finished re-embedding: keep searching with the previous model.
+        const prev = settings.previousModel;
+        if (!opts.model && prev && prev !== model.model.manifest.id && !isComplete(store, model)) {
+          if (await isInstalled(prev, paths.dataDir)) {
+            searchModel = await loadModel(store, installedModelDir(prev, paths.dataDir), runtime, opts.log);
+          }
+        }
       }
     } catch (e) {
+      await model?.model.close();
       store.close();
       throw e;
     }
-    const k = new Kanjian(store, model, opts);
+    const k = new Kanjian(store, model, searchModel, opts);
     if (model) k.queueMissingVectors();
     if (opts.watch) await k.startWatching();
     return k;
@@ -163,8 +235,14 @@ export class Kanjian implements KanjianApi {
         do {
           this.rekick = false;
           await this.indexer.drain();
+          // Counts and progress are final for the photos now; tags and views come after.
+          this.emit({ type: 'progress', progress: this.progress.snapshot() });
+          this.emitFolders();
+          if (!this.rekick) await this.analyseLibrary();
+          if (!this.rekick) await this.buildSearchViews();
         } while (this.rekick && !this.closed);
         this.store.vectors.purgeOrphans(ORPHAN_GRACE_MS);
+        await this.finishSwitchIfComplete();
       } catch (e) {
         this.opts.log?.(`indexer: ${(e as Error).message}`);
       } finally {
@@ -194,6 +272,39 @@ export class Kanjian implements KanjianApi {
     if (this.listeners.size) this.emit({ type: 'folders', folders: this.store.folders.info() });
   }
 
+  /**
+   * After tagging: indexes new names, embeds new tag sequences for the tag view, then reads the
+   * text in indexed photos until the OCR queue is empty or new files arrive (main/core/search,
+   * main/core/ocr).
+   */
+  private async buildSearchViews(): Promise<void> {
+    if (this.closed) return;
+    try {
+      // Name entries of new photos now rather than at the next search (which also catches up).
+      new NameIndex(this.store.db).sync();
+      if (this.searchModel) await new TagSequenceIndex(this.store.db).sync(this.searchModel, () => this.closed || this.rekick);
+    } catch (e) {
+      this.opts.log?.(`search views: ${(e as Error).message}`);
+    }
+    if (!this.ocr || this.closed) return;
+    const r = await this.ocr.drain();
+    for (const f of r.failed) this.opts.log?.(`ocr: ${f.path}: ${f.error}`);
+  }
+
+  /**
+   * After indexing: tags new photos and finds their similar-shot neighbours (both incremental,
+   * both quick next to embedding). Errors are logged: indexing results stay either way.
+   */
+  async analyseLibrary(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.tags.tagPending();
+      await this.duplicates.scan();
+    } catch (e) {
+      this.opts.log?.(`tags/duplicates: ${(e as Error).message}`);
+    }
+  }
+
   /** Waits until background indexing has nothing left to do (tests, CLI). */
   async idle(): Promise<void> {
     while (this.kicking) await this.kicking;
@@ -203,11 +314,16 @@ export class Kanjian implements KanjianApi {
    * One-shot index of a folder (CLI `index`): adds it if needed, scans, drains the
    * queue, and reports what happened in this run.
    */
-  async indexFolder(folder: string): Promise<IndexSummary> {
+  async indexFolder(folder: string, opts: { analyse?: boolean } = {}): Promise<IndexSummary> {
     const info = await this.addFolderRow(folder);
     this.progress.start('scanning');
     const scan = await scanFolder(this.store, info.id, info.path);
     const drained = await this.indexer.drain();
+    // Tags, duplicates and the search views build on the index; benches time them apart.
+    if (opts.analyse !== false) {
+      await this.analyseLibrary();
+      await this.buildSearchViews();
+    }
     this.store.vectors.purgeOrphans(this.opts.watch ? ORPHAN_GRACE_MS : 0);
     return {
       indexed: drained.indexed,
@@ -221,7 +337,7 @@ export class Kanjian implements KanjianApi {
 
   async search(req: SearchRequest): Promise<SearchResponse> {
     if (typeof req?.query !== 'string') throw new TypeError('search: query must be a string');
-    if (!this.model) {
+    if (!this.searchModel) {
       return {
         results: [],
         tookMs: 0,
@@ -230,10 +346,33 @@ export class Kanjian implements KanjianApi {
           'Download the default bilingual model with: npm run -s cli -- models download xlm-roberta-base-vit-b-32',
       };
     }
-    return searchImages(this.store, this.model, req);
+    const tag = req.filters?.tag;
+    if (tag === undefined) return searchPhotos(this.store, this.searchModel, req);
+    // Tag filter: narrow what the other filters and views found to photos carrying the tag.
+    const limit = Math.min(Math.max(1, Math.trunc(req.limit ?? 50)), 1000);
+    const { tag: _tag, ...filters } = req.filters!;
+    const onlyTag = !req.query.trim() && Object.keys(filters).length === 0;
+    if (onlyTag) {
+      const started = performance.now();
+      const { photos } = this.tags.photosWithTag(tag, { limit });
+      const results: SearchResult[] = photos.map((photo) => ({ photo, score: 1, views: ['tags'] }));
+      return { results, model: this.searchModel.model.manifest.id, tookMs: Math.round(performance.now() - started) };
+    }
+    const res = await searchPhotos(this.store, this.searchModel, { ...req, filters, limit: 1000 });
+    const contents = this.tags.contentsWithTag(tag) ?? new Set<string>();
+    res.results = res.results
+      .filter((r) => {
+        const sha = this.store.photos.byId(r.photo.id)?.sha256;
+        return !!sha && contents.has(sha);
+      })
+      .slice(0, limit);
+    return res;
   }
 
-  async listPhotos(req: { folderId?: number; offset?: number; limit?: number }) {
+  async listPhotos(req: { folderId?: number; offset?: number; limit?: number; tag?: string }) {
+    if (req?.tag !== undefined) {
+      return this.tags.photosWithTag(req.tag, { folderId: req.folderId, offset: req.offset, limit: Math.min(req.limit ?? 200, 1000) });
+    }
     const { rows, total } = this.store.photos.list({
       folderId: req?.folderId,
       offset: req?.offset,
@@ -311,18 +450,130 @@ export class Kanjian implements KanjianApi {
 
   async getModel(): Promise<ModelStatus> {
     const m = this.model?.model;
+    const switching = this.model && this.searchModel && this.searchModel !== this.model;
+    let reembedding: ModelStatus['reembedding'] = null;
+    if (this.model) {
+      const c = this.store.vectors.coverage(this.model.modelId);
+      if (c.embedded < c.contents) reembedding = { done: c.embedded, total: c.contents };
+    }
     return {
       id: m?.manifest.id ?? null,
       name: m?.manifest.name ?? null,
       provider: m?.provider ?? null,
       providerNote: m?.providerNote ?? null,
       embeddingDim: m?.dim ?? null,
+      searchModelId: switching ? this.searchModel!.model.manifest.id : null,
+      reembedding,
     };
+  }
+
+  // ---- models ----
+
+  async listModels(): Promise<ModelInfo[]> {
+    return this.downloads.list();
+  }
+
+  async downloadModel(id: string): Promise<DownloadState> {
+    return this.downloads.start(id);
+  }
+
+  async cancelDownload(id: string): Promise<void> {
+    this.downloads.cancel(id);
+  }
+
+  /**
+   * Switches to an installed model. New photos use it at once; the library is re-embedded in
+   * the background while search keeps the previous model, so results never go empty.
+   */
+  async useModel(id: string): Promise<ModelStatus> {
+    if (!(await isInstalled(id, this.paths.dataDir))) {
+      throw new Error(`Model "${id}" is not installed. Download it first (npm run -s cli -- models download ${id}).`);
+    }
+    if (this.model?.model.manifest.id === id) return this.getModel();
+    const settings = await readSettings(this.paths.dataDir);
+    const next = await loadModel(
+      this.store,
+      installedModelDir(id, this.paths.dataDir),
+      runtimeChoice(this.opts, settings),
+      this.opts.log,
+    );
+    // Let jobs in flight finish with the old model; the queue below catches what they wrote.
+    await this.indexer.stop();
+    const previous = this.model;
+    await updateSettings(this.paths.dataDir, { model: id, previousModel: previous?.model.manifest.id });
+    this.model = next;
+    this.indexer.setModel(next);
+    if (!this.searchModel) this.searchModel = next;
+    // The model that indexed before is closed unless search still needs it.
+    if (previous && previous !== this.searchModel) await previous.model.close();
+    this.queueMissingVectors();
+    await this.finishSwitchIfComplete();
+    this.emit({ type: 'model', model: await this.getModel() });
+    this.kick();
+    return this.getModel();
+  }
+
+  /** Once the new model covers the library, search moves to it and the old one is released. */
+  private async finishSwitchIfComplete(): Promise<void> {
+    if (!this.model || this.searchModel === this.model || !isComplete(this.store, this.model)) return;
+    const old = this.searchModel;
+    this.searchModel = this.model;
+    await old?.model.close();
+    this.emit({ type: 'model', model: await this.getModel() });
   }
 
   async getStats(): Promise<LibraryStats> {
     const c = this.store.photos.counts();
-    return { ...c, pending: this.store.jobs.count(), folders: this.store.folders.all().length };
+    return { ...c, pending: this.store.jobs.count('index'), folders: this.store.folders.all().length };
+  }
+
+  // ---- duplicates ----
+
+  async findDuplicates(req: DuplicatesRequest): Promise<DuplicatesResponse> {
+    return this.duplicates.find(req ?? {});
+  }
+
+  async dismissDuplicates(req: { photoIds: number[] }): Promise<{ pairs: number }> {
+    return this.duplicates.dismiss(req.photoIds);
+  }
+
+  async planTrash(photoIds: number[]): Promise<TrashPlan> {
+    return this.duplicates.planTrash(photoIds);
+  }
+
+  async trashPhotos(req: { photoIds: number[]; confirmToken: string }): Promise<TrashOutcome> {
+    const outcome = await this.duplicates.trashPhotos(req);
+    if (outcome.trashed.length) {
+      this.store.vectors.purgeOrphans(this.opts.watch ? ORPHAN_GRACE_MS : 0);
+      this.emitFolders();
+    }
+    return outcome;
+  }
+
+  // ---- tags ----
+
+  async photoTags(id: number): Promise<PhotoTag[]> {
+    return this.tags.photoTags(id);
+  }
+
+  async folderTags(id: number): Promise<FolderTag[]> {
+    return this.tags.folderTags(id);
+  }
+
+  async listTags(req: { query?: string; limit?: number }): Promise<TagInfo[]> {
+    return this.tags.listTags(req ?? {});
+  }
+
+  async addCustomTag(req: { en?: string; zh?: string }): Promise<Tag> {
+    const tag = this.tags.addCustomTag(req);
+    // Every photo is re-scored with the new word in the vocabulary, in the background.
+    void this.tags.tagPending().catch((e) => this.opts.log?.(`tags: ${(e as Error).message}`));
+    return tag;
+  }
+
+  async removeCustomTag(id: number): Promise<void> {
+    this.tags.removeCustomTag(id);
+    void this.tags.tagPending().catch((e) => this.opts.log?.(`tags: ${(e as Error).message}`));
   }
 
   // ---- for shells ----
@@ -344,11 +595,42 @@ export class Kanjian implements KanjianApi {
     this.closed = true;
     for (const w of this.watchers.values()) await w.stop();
     this.watchers.clear();
+    this.downloads.cancelAll();
     await this.indexer.stop();
+    await this.ocr?.stop();
     await this.kicking?.catch(() => undefined);
+    await this.ocr?.close();
     this.stopProgressTimer();
     await this.model?.model.close();
+    if (this.searchModel !== this.model) await this.searchModel?.model.close();
     this.store.close();
     this.listeners.clear();
   }
+}
+
+interface RuntimeChoice {
+  provider?: string;
+  precision?: Precision;
+}
+
+/** Options win over settings.json; KANJIAN_EP still overrides an unset provider (providers.ts). */
+function runtimeChoice(opts: KanjianOptions, settings: Settings): RuntimeChoice {
+  const precision = opts.precision ?? (settings.precision === 'int8' ? 'int8' : undefined);
+  return { provider: opts.provider ?? settings.provider, precision };
+}
+
+async function loadModel(store: Store, dir: string, runtime: RuntimeChoice, log?: (m: string) => void): Promise<LoadedModel> {
+  const m = await openModel(dir, { provider: resolveProviderRequest(runtime.provider), precision: runtime.precision });
+  if (m.providerNote) log?.(m.providerNote);
+  try {
+    return { model: m, modelId: store.vectors.ensureModel(m.manifest.id, m.dim) };
+  } catch (e) {
+    await m.close();
+    throw e;
+  }
+}
+
+function isComplete(store: Store, m: LoadedModel): boolean {
+  const c = store.vectors.coverage(m.modelId);
+  return c.embedded >= c.contents;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { screen, waitFor } from '@testing-library/svelte';
 import { renderApp } from './fixtures/render-app.ts';
-import { createFakeClient, MODEL, NO_MODEL } from './fixtures/fake-client.ts';
+import { createFakeClient, MODEL, modelInfo, NO_MODEL } from './fixtures/fake-client.ts';
 
 describe('model status', () => {
   it('shows the model and its execution provider', async () => {
@@ -26,9 +26,26 @@ describe('model status', () => {
     const panel = screen.getByTestId('model-missing');
     expect(panel.textContent).toContain('No model installed');
     expect(panel.textContent).toContain('Search by meaning needs a model');
-    expect(screen.getByTestId('model-howto').textContent).toBe('npm run -s cli -- models list');
-    expect(panel.querySelector('button')).toBeNull();
     expect(screen.queryByTestId('model-status')).toBeNull();
+  });
+
+  it('falls back to the CLI instructions when the models cannot be listed', async () => {
+    const client = createFakeClient({ model: NO_MODEL });
+    client.listModels.mockRejectedValue(new Error('unknown method listModels'));
+    await renderApp({ client });
+    await screen.findByTestId('model-howto');
+    const panel = screen.getByTestId('model-missing');
+    expect(screen.getByTestId('model-howto').textContent).toBe('npm run -s cli -- models list');
+    expect(screen.getByTestId('model-list-error').textContent).toContain('unknown method listModels');
+    expect(panel.querySelector('button')).toBeNull();
+    expect(screen.queryByTestId('model-switcher-toggle')).toBeNull();
+  });
+
+  it('falls back to the CLI instructions when no model can be downloaded', async () => {
+    await renderApp({ model: NO_MODEL, models: [modelInfo('ernie', { downloadable: false })] });
+    await screen.findByTestId('model-howto');
+    expect(screen.queryByTestId('model-download')).toBeNull();
+    expect(screen.queryByTestId('model-list-error')).toBeNull();
   });
 
   it('follows model events and re-runs the search once a model arrives', async () => {

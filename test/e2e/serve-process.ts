@@ -13,14 +13,24 @@ export interface ServeProcess {
 
 const repo = path.resolve(new URL('../..', import.meta.url).pathname);
 
-export async function startServe(opts: { dataDir: string; model: string; rendererDir: string }): Promise<ServeProcess> {
+export interface ServeOptions {
+  dataDir: string;
+  /** Model package folder or installed id; omitted: the first-run state (or what settings name). */
+  model?: string;
+  rendererDir: string;
+  /** Extra environment for the server (e.g. KANJIAN_REGISTRY, HF_ENDPOINT). */
+  env?: Record<string, string>;
+}
+
+export async function startServe(opts: ServeOptions): Promise<ServeProcess> {
   // tsx's own CLI (what `npx tsx` runs), started directly so the signal reaches it without npm in between.
   const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-  const child = spawn(
-    process.execPath,
-    [tsxCli, 'main/cli/index.ts', 'serve', '--data', opts.dataDir, '--model', opts.model, '--port', '0'],
-    { cwd: repo, env: { ...process.env, KANJIAN_RENDERER_DIR: opts.rendererDir }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const args = [tsxCli, 'main/cli/index.ts', 'serve', '--data', opts.dataDir, ...(opts.model ? ['--model', opts.model] : []), '--port', '0'];
+  const child = spawn(process.execPath, args, {
+    cwd: repo,
+    env: { ...process.env, ...opts.env, KANJIAN_RENDERER_DIR: opts.rendererDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stderr!.setEncoding('utf8').on('data', (c: string) => (err += c));

@@ -64,8 +64,8 @@ describe('kill -9 during indexing', () => {
       .prepare("SELECT COUNT(*) AS n FROM photos p WHERE status='indexed' AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.sha256 = p.sha256)")
       .get() as { n: number };
     expect(withoutVector.n).toBe(0);
-    // the remaining work is still queued
-    const queued = (db.prepare('SELECT COUNT(*) AS n FROM jobs').get() as { n: number }).n;
+    // the remaining work is still queued (committed photos also wait for OCR: kind 'ocr')
+    const queued = (db.prepare("SELECT COUNT(*) AS n FROM jobs WHERE kind = 'index'").get() as { n: number }).n;
     expect(queued).toBe(N - committed.length);
     db.close();
 

@@ -39,6 +39,11 @@ export class Indexer {
     private progress?: ProgressTracker,
   ) {}
 
+  /** Model for jobs started from now on (a model switch stops the indexer first). */
+  setModel(model: IndexerOptions['model']): void {
+    this.opts.model = model;
+  }
+
   get busy(): boolean {
     return this.running !== null;
   }

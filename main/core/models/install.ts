@@ -345,5 +345,7 @@ export async function useModel(id: string, dataDir: string, opts: RegistryOption
     const hint = entry?.download ? `; run: kanjian models download ${id}` : entry?.export ? `; build it with ${entry.export.script}` : '';
     throw new ModelError(`Model ${id} is not installed${hint}`);
   }
-  await updateSettings(dataDir, { model: id });
+  // The app keeps searching with the previous model until the new one has re-embedded the library.
+  const previous = (await readSettings(dataDir)).model;
+  await updateSettings(dataDir, { model: id, ...(previous && previous !== id && { previousModel: previous }) });
 }

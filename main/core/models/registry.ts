@@ -2,6 +2,7 @@
 // to write each package's manifest.json. The data lives in models/registry.json so a reviewer can
 // audit every fact (and its `unconfirmed` notes) without reading code.
 
+import { readFileSync } from 'node:fs';
 import registryData from '../../../models/registry.json' with { type: 'json' };
 import type {
   ImageTowerSpec,
@@ -195,6 +196,9 @@ export function loadRegistry(opts: LoadRegistryOptions = {}): Registry {
       models: opts.entries,
     });
   }
+  // A registry file of one's own: a company mirror with other models, or a test's local hub.
+  const override = process.env.KANJIAN_REGISTRY;
+  if (override) return parseRegistry(JSON.parse(readFileSync(override, 'utf8')));
   cached ??= parseRegistry(structuredClone(registryData));
   return cached;
 }

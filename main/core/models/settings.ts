@@ -8,6 +8,12 @@ import { join } from 'node:path';
 export interface Settings {
   /** Registry id of the model used for indexing and search. */
   model?: string;
+  /** The model used before the last switch: search stays on it until the new one covers the library. */
+  previousModel?: string;
+  /** Execution provider request: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' (KANJIAN_EP overrides). */
+  provider?: string;
+  /** 'int8' runs a package's quantised towers where it has them; default fp32. */
+  precision?: string;
   [key: string]: unknown;
 }
 

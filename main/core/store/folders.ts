@@ -73,7 +73,7 @@ export class FolderRepo {
            (SELECT COUNT(*) FROM photos p WHERE p.folder_id = f.id) AS photo_count,
            (SELECT COUNT(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'indexed') AS indexed_count,
            (SELECT COUNT(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'failed') AS failed_count,
-           (SELECT COUNT(*) FROM jobs j WHERE j.folder_id = f.id) AS pending_count
+           (SELECT COUNT(*) FROM jobs j WHERE j.folder_id = f.id AND j.kind = 'index') AS pending_count
          FROM folders f ORDER BY f.path`,
       )
       .all() as {

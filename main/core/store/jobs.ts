@@ -1,7 +1,10 @@
 import type { Db } from './db.js';
 
-/** 'index': decode + embed a file. Later kinds (e.g. OCR) run in their own workers. */
-export type JobKind = 'index';
+/**
+ * 'index': decode + embed a file. 'ocr': read the text in an indexed photo (main/core/ocr/),
+ * queued by a trigger on photos (see migrations.ts). Later kinds run in their own workers.
+ */
+export type JobKind = 'index' | 'ocr';
 
 export interface JobRow {
   id: number;

@@ -70,6 +70,152 @@ const MIGRATIONS: ((db: Db) => void)[] = [
       );
     `);
   },
+
+  // Multi-view search: text found in photos (OCR) and file/folder names, both as FTS5 indexes
+  // (tokens made by main/core/search/text.ts: ICU words + single CJK characters). Triggers
+  // written in plain SQL keep them in step with `photos`, inside the very transaction that
+  // writes the photo row, so a kill can never leave a photo without its OCR job or name entry.
+  (db) => {
+    db.exec(`
+      -- One row per content (sha256), like vectors: a renamed or copied photo keeps its text.
+      -- A row with error set means OCR failed for this content; it is not retried until the
+      -- content changes.
+      CREATE TABLE ocr_texts (
+        id          INTEGER PRIMARY KEY,
+        sha256      TEXT NOT NULL UNIQUE,
+        engine      TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        -- JSON [{ "text", "score", "box": [[x,y] x4] }] in upright-image pixels
+        lines       TEXT NOT NULL,
+        error       TEXT,
+        created_at  INTEGER NOT NULL
+      );
+      -- rowid = ocr_texts.id
+      CREATE VIRTUAL TABLE ocr_fts USING fts5(words, chars, tokenize = 'unicode61 remove_diacritics 2');
+
+      -- rowid = photos.id; words of the file name, the folders below the library root and the camera.
+      CREATE VIRTUAL TABLE name_fts USING fts5(words, chars, tokenize = 'unicode61 remove_diacritics 2');
+      -- Photos whose name entry must be (re)built; the tokens come from JavaScript
+      -- (Intl.Segmenter), which a trigger cannot call, so triggers only mark rows here.
+      CREATE TABLE name_dirty (photo_id INTEGER PRIMARY KEY);
+
+      -- WHEN NOT EXISTS, not INSERT OR IGNORE: inside an UPSERT the outer statement's conflict
+      -- rule wins over the trigger's, so OR IGNORE would still fail on an already-dirty photo.
+      CREATE TRIGGER photos_names_ai AFTER INSERT ON photos
+        WHEN NOT EXISTS (SELECT 1 FROM name_dirty WHERE photo_id = NEW.id) BEGIN
+        INSERT INTO name_dirty (photo_id) VALUES (NEW.id);
+      END;
+      CREATE TRIGGER photos_names_au AFTER UPDATE OF path, folder_id, camera_make, camera_model ON photos
+        WHEN NOT EXISTS (SELECT 1 FROM name_dirty WHERE photo_id = NEW.id) BEGIN
+        INSERT INTO name_dirty (photo_id) VALUES (NEW.id);
+      END;
+      CREATE TRIGGER photos_names_ad AFTER DELETE ON photos BEGIN
+        DELETE FROM name_fts WHERE rowid = OLD.id;
+        DELETE FROM name_dirty WHERE photo_id = OLD.id;
+      END;
+
+      -- An indexed photo whose content has no OCR row yet gets an 'ocr' job. A job already
+      -- queued for the path gets its rev bumped, so a run of the old content does not delete it.
+      CREATE TRIGGER photos_ocr_ai AFTER INSERT ON photos
+        WHEN NEW.status = 'indexed' AND NEW.sha256 IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM ocr_texts WHERE sha256 = NEW.sha256)
+      BEGIN
+        INSERT INTO jobs (kind, path, folder_id, created_at)
+        VALUES ('ocr', NEW.path, NEW.folder_id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+        ON CONFLICT (kind, path) DO UPDATE SET rev = rev + 1, attempts = 0;
+      END;
+      CREATE TRIGGER photos_ocr_au AFTER UPDATE OF sha256, status ON photos
+        WHEN NEW.status = 'indexed' AND NEW.sha256 IS NOT NULL
+         AND (OLD.sha256 IS NOT NEW.sha256 OR OLD.status IS NOT NEW.status)
+         AND NOT EXISTS (SELECT 1 FROM ocr_texts WHERE sha256 = NEW.sha256)
+      BEGIN
+        INSERT INTO jobs (kind, path, folder_id, created_at)
+        VALUES ('ocr', NEW.path, NEW.folder_id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER))
+        ON CONFLICT (kind, path) DO UPDATE SET rev = rev + 1, attempts = 0;
+      END;
+
+      -- A library indexed before this version: read the text in its photos, index its names.
+      INSERT OR IGNORE INTO jobs (kind, path, folder_id, created_at)
+        SELECT 'ocr', path, folder_id, CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+          FROM photos WHERE status = 'indexed' AND sha256 IS NOT NULL;
+      INSERT INTO name_dirty (photo_id) SELECT id FROM photos;
+    `);
+  },
+
+  // Duplicates and tags (main/core/duplicates, main/core/tags). Everything is keyed by content
+  // hash, like vectors: a renamed, moved or copied photo keeps its tags, and a "not duplicates"
+  // answer survives renames.
+  (db) => {
+    db.exec(`
+      -- "These are not duplicates": one row per pair of contents (sha_a <= sha_b; sha_a = sha_b
+      -- for identical copies kept on purpose). Never re-suggested, whatever the kind.
+      CREATE TABLE duplicate_dismissals (
+        sha_a         TEXT NOT NULL,
+        sha_b         TEXT NOT NULL,
+        dismissed_at  INTEGER NOT NULL,
+        PRIMARY KEY (sha_a, sha_b)
+      ) WITHOUT ROWID;
+
+      -- Image-vector neighbours above the model's floor, found once per content by KNN when it
+      -- is indexed, so grouping similar shots never runs a KNN per photo on demand.
+      CREATE TABLE similar_pairs (
+        model_id  INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        sha_a     TEXT NOT NULL,
+        sha_b     TEXT NOT NULL,
+        score     REAL NOT NULL,
+        PRIMARY KEY (model_id, sha_a, sha_b)
+      ) WITHOUT ROWID;
+      CREATE TABLE similar_scanned (
+        model_id  INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        sha256    TEXT NOT NULL,
+        floor     REAL NOT NULL,
+        PRIMARY KEY (model_id, sha256)
+      ) WITHOUT ROWID;
+
+      -- The tag vocabulary: built-in (shipped JSON), custom (added by the user) and file (loaded
+      -- for one CLI run with --vocabulary). prompts is JSON {"en": [...], "zh": [...]}.
+      CREATE TABLE tags (
+        id          INTEGER PRIMARY KEY,
+        key         TEXT NOT NULL UNIQUE,
+        en          TEXT NOT NULL,
+        zh          TEXT NOT NULL,
+        category    TEXT,
+        source      TEXT NOT NULL CHECK (source IN ('builtin', 'custom', 'file')),
+        prompts     TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+      );
+      CREATE INDEX tags_en ON tags(en COLLATE NOCASE);
+      CREATE INDEX tags_zh ON tags(zh);
+
+      -- Text embedding of each tag's prompts, per model; prompt_sig says which prompts made it.
+      -- vector is NULL when the model's tokenizer knows none of the words (the tag is unusable).
+      CREATE TABLE tag_vectors (
+        model_id    INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        tag_id      INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        prompt_sig  TEXT NOT NULL,
+        vector      BLOB,
+        PRIMARY KEY (model_id, tag_id)
+      ) WITHOUT ROWID;
+
+      -- The tags each content got (with its calibrated probability), per model.
+      CREATE TABLE photo_tags (
+        model_id  INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        sha256    TEXT NOT NULL,
+        tag_id    INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+        score     REAL NOT NULL,
+        PRIMARY KEY (model_id, sha256, tag_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX photo_tags_tag ON photo_tags(tag_id, model_id);
+      -- Which vocabulary (signature) a content was last tagged with; a changed vocabulary
+      -- (a custom tag added, a new release) re-tags it.
+      CREATE TABLE tagged_contents (
+        model_id   INTEGER NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+        sha256     TEXT NOT NULL,
+        vocab_sig  TEXT NOT NULL,
+        PRIMARY KEY (model_id, sha256)
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

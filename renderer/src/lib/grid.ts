@@ -1,9 +1,10 @@
-import type { PhotoSummary } from '../api/types.ts';
+import type { PhotoSummary, SearchResult } from '../api/types.ts';
 
-/** One cell of the photo grid: a photo and, for search results, its score. */
+/** One cell of the photo grid: a photo and, for search results, its score and why it matched. */
 export interface GridItem {
   photo: PhotoSummary;
   score?: number;
+  match?: Pick<SearchResult, 'views' | 'viewScores' | 'ocr' | 'metadata' | 'tags'>;
 }
 
 /** Columns and cell size for a grid of square cells at least `minCell` wide, filling `width`. */

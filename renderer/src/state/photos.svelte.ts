@@ -16,6 +16,8 @@ export class PhotoPages {
   /** True once the first answer arrived, so "no photos yet" is not shown while loading. */
   loaded = $state(false);
   error = $state<string | null>(null);
+  /** Only photos carrying this tag (its English or Chinese name); null for all photos. */
+  tag = $state<string | null>(null);
 
   #version = $state(0);
   #pages = new Map<number, Page>();
@@ -56,7 +58,8 @@ export class PhotoPages {
     const gen = this.#gen;
     this.#inflight.set(p, gen);
     try {
-      const res = await this.api.listPhotos({ offset: p * this.pageSize, limit: this.pageSize });
+      const tag = this.tag;
+      const res = await this.api.listPhotos({ offset: p * this.pageSize, limit: this.pageSize, ...(tag !== null && { tag }) });
       if (gen !== this.#gen) return;
       this.#pages.set(p, { gen, photos: res.photos });
       this.total = res.total;
@@ -77,6 +80,17 @@ export class PhotoPages {
     this.#inflight.clear();
     const [s, e] = this.#lastRange;
     this.ensure(s, e);
+  }
+
+  /** Shows only photos with this tag (null: all); starts over from the first page. */
+  setTag(tag: string | null) {
+    if (tag === this.tag) return;
+    this.tag = tag;
+    this.#pages.clear();
+    this.total = 0;
+    this.loaded = false;
+    this.#version++;
+    this.refresh();
   }
 
   /** Coalesces bursts of change events (indexing emits many) into one refresh. */

@@ -1,6 +1,6 @@
 // Search as you type: debounced, newest-wins. Each run gets a sequence number and only the
 // latest one may write results, so a slow old answer never replaces a newer one.
-import type { KanjianApi, SearchResult } from '../api/types.ts';
+import type { KanjianApi, SearchFilters, SearchResult } from '../api/types.ts';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 export const SEARCH_LIMIT = 500;
@@ -15,8 +15,15 @@ export class SearchState {
   error = $state<string | null>(null);
   loading = $state(false);
   tookMs = $state<number | null>(null);
+  /** Narrows results to photos carrying this tag (English or Chinese name); null for none. */
+  tag = $state<string | null>(null);
+  /** Metadata filters (dates, folder, camera, GPS, type); with an empty query they list photos. */
+  filters = $state.raw<SearchFilters>({});
+  hasFilters = $derived(Object.keys(this.filters).length > 0);
   /** True when the grid should show search results instead of browsing. */
-  active = $derived(this.query.trim() !== '');
+  active = $derived(this.query.trim() !== '' || this.hasFilters);
+  /** True while the grid shows an answer (to a query, or to filters alone). */
+  showing = $state(false);
 
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -33,7 +40,7 @@ export class SearchState {
   setQuery(q: string) {
     this.query = q;
     this.#clearTimer();
-    if (q.trim() === '') {
+    if (q.trim() === '' && !this.hasFilters) {
       this.#seq++; // invalidates any answer still on its way
       this.answered = '';
       this.results = [];
@@ -41,6 +48,7 @@ export class SearchState {
       this.error = null;
       this.loading = false;
       this.tookMs = null;
+      this.showing = false;
       return;
     }
     this.#timer = setTimeout(() => {
@@ -53,26 +61,45 @@ export class SearchState {
   async run(): Promise<void> {
     this.#clearTimer();
     const q = this.query.trim();
-    if (!q) return;
+    if (!q && !this.hasFilters) return;
     const seq = ++this.#seq;
     this.loading = true;
     try {
-      const res = await this.api.search({ query: q, limit: SEARCH_LIMIT });
+      const tag = this.tag;
+      const filters: SearchFilters = { ...this.filters, ...(tag !== null && { tag }) };
+      const res = await this.api.search({ query: q, limit: SEARCH_LIMIT, ...(Object.keys(filters).length > 0 && { filters }) });
       if (seq !== this.#seq) return;
       this.results = res.results;
       this.message = res.message ?? null;
       this.error = null;
       this.tookMs = res.tookMs;
       this.answered = q;
+      this.showing = true;
     } catch (err) {
       if (seq !== this.#seq) return; // a newer query took over (the HTTP client aborts stale ones)
       this.error = err instanceof Error ? err.message : String(err);
       this.results = [];
       this.message = null;
       this.answered = q;
+      this.showing = true;
     } finally {
       if (seq === this.#seq) this.loading = false;
     }
+  }
+
+  /** Replaces the metadata filters (empty values dropped) and searches again, or clears. */
+  setFilters(filters: SearchFilters) {
+    const clean = Object.fromEntries(
+      Object.entries(filters).filter(([, v]) => v !== undefined && v !== null && v !== '' && v !== false && !(Array.isArray(v) && v.length === 0)),
+    ) as SearchFilters;
+    this.filters = clean;
+    if (this.active) void this.run();
+    else this.setQuery(this.query);
+  }
+
+  setTag(tag: string | null) {
+    this.tag = tag;
+    this.refresh();
   }
 
   /** Re-asks the current query (e.g. after a model was installed). */

@@ -65,11 +65,46 @@ function fakeCore() {
       return idle;
     },
     async getModel() {
-      return { id: 'toy', name: null, provider: 'cpu', providerNote: null, embeddingDim: 8 };
+      return { id: 'toy', name: null, provider: 'cpu', providerNote: null, embeddingDim: 8, searchModelId: null, reembedding: null };
     },
     async getStats() {
       return { photos: 1, indexed: 1, failed: 0, pending: 0, folders: 1 };
     },
+    async listModels() {
+      return [];
+    },
+    async downloadModel(id: string) {
+      return { id, state: 'downloading' as const, bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null };
+    },
+    async cancelDownload() {},
+    async useModel() {
+      return this.getModel();
+    },
+    async findDuplicates() {
+      return { groups: [], total: 0, thresholds: { nearMaxDistance: 10, similarMinScore: null } };
+    },
+    async dismissDuplicates() {
+      return { pairs: 0 };
+    },
+    async planTrash() {
+      return { confirmToken: '00', count: 0, bytes: 0, photos: [], missing: [], expiresAt: '' };
+    },
+    async trashPhotos() {
+      return { trashed: [], failed: [], bytesFreed: 0 };
+    },
+    async photoTags() {
+      return [];
+    },
+    async folderTags() {
+      return [];
+    },
+    async listTags() {
+      return [];
+    },
+    async addCustomTag() {
+      return { id: 1, key: 'custom:x', en: 'x', zh: '', custom: true };
+    },
+    async removeCustomTag() {},
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -32,8 +32,21 @@ function fakeCore() {
     removeFolder: rec('removeFolder', undefined),
     listFailed: rec('listFailed', []),
     getProgress: rec('getProgress', idle),
-    getModel: rec('getModel', { id: null, name: null, provider: null, providerNote: null, embeddingDim: null }),
+    getModel: rec('getModel', { id: null, name: null, provider: null, providerNote: null, embeddingDim: null, searchModelId: null, reembedding: null }),
     getStats: rec('getStats', { photos: 0, indexed: 0, failed: 0, pending: 0, folders: 0 }),
+    listModels: rec('listModels', []),
+    downloadModel: rec('downloadModel', { id: 'm', state: 'downloading', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null }),
+    cancelDownload: rec('cancelDownload', undefined),
+    useModel: rec('useModel', { id: null, name: null, provider: null, providerNote: null, embeddingDim: null, searchModelId: null, reembedding: null }),
+    findDuplicates: rec('findDuplicates', { groups: [], total: 0, thresholds: { nearMaxDistance: 10, similarMinScore: null } }),
+    dismissDuplicates: rec('dismissDuplicates', { pairs: 0 }),
+    planTrash: rec('planTrash', { confirmToken: '00', count: 0, bytes: 0, photos: [], missing: [], expiresAt: '' }),
+    trashPhotos: rec('trashPhotos', { trashed: [], failed: [], bytesFreed: 0 }),
+    photoTags: rec('photoTags', []),
+    folderTags: rec('folderTags', []),
+    listTags: rec('listTags', []),
+    addCustomTag: rec('addCustomTag', { id: 1, key: 'custom:x', en: 'x', zh: '', custom: true }),
+    removeCustomTag: rec('removeCustomTag', undefined),
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);

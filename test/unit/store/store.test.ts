@@ -62,6 +62,13 @@ describe('folders', () => {
     expect(store.photos.byPath(path.join(tmp, 'a', 'b', 'x.jpg'))!.folder_id).toBe(parent.id);
   });
 
+  it('re-indexing a photo (upsert of the same path) works however often it happens', () => {
+    const f = store.folders.add(path.join(tmp, 'p'));
+    const p = path.join(tmp, 'p', 'again.jpg');
+    for (let i = 0; i < 3; i++) store.photos.upsert(photo(f.id, p, `sha${i}`, { size: 10 + i }));
+    expect(store.photos.byPath(p)).toMatchObject({ sha256: 'sha2', size: 12 });
+  });
+
   it('does not treat a sibling with a common prefix as inside', () => {
     store.folders.add(path.join(tmp, 'photos'));
     store.folders.add(path.join(tmp, 'photos2'));
