@@ -191,7 +191,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'serve': {
       const { serveCommand } = await import('./commands/serve.js');
-      return serveCommand({ dataDir, model: values.model, port: values.port ? Number(values.port) : 0, out, err });
+      return serveCommand({ dataDir, model: values.model, runtime, port: values.port ? Number(values.port) : 0, out, err });
     }
     default:
       err(`Unknown command "${command}".\n`);

@@ -27,7 +27,7 @@ import { searchPhotos } from './search/search.js';
 import { OcrRunner, WorkerOcrEngine, ocrEnabled } from './ocr/index.js';
 import { TagSequenceIndex } from './search/tag-sequences.js';
 import { NameIndex } from './search/names.js';
-import { Store, toDetail, toSummary } from './store/index.js';
+import { isInside, Store, toDetail, toSummary } from './store/index.js';
 import { resolveModelDir } from './models/resolve.js';
 import { ModelDownloads } from './models/downloads.js';
 import { installedModelDir, isInstalled } from './models/install.js';
@@ -66,8 +66,9 @@ export interface KanjianOptions {
   /** Read the text in photos (OCR) in the background; default on unless KANJIAN_OCR=0. */
   ocr?: boolean;
   /**
-   * Moves one file to the OS trash (trashPhotos). Default: the `trash` package; a shell may pass
-   * its own (Electron: shell.trashItem). The core never deletes a file itself.
+   * Moves one file to the OS trash (trashPhotos). Default: the `trash` package (also in Electron,
+   * whose utility process has no `shell`; its main process shows the native confirm first).
+   * The core never deletes a file itself.
    */
   trashFile?: TrashFile;
   /** Tag vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
@@ -88,6 +89,10 @@ export class Kanjian implements KanjianApi {
   private rekick = false;
   private progressTimer: NodeJS.Timeout | null = null;
   private closed = false;
+  private background = new Set<Promise<unknown>>();
+  /** Models replaced by a switch, closed when nothing runs on them any more. */
+  private retired: LoadedModel[] = [];
+  private activeSearches = 0;
   /** Reads text in photos after indexing; null when OCR is turned off. */
   private ocr: OcrRunner | null;
   private downloads: ModelDownloads;
@@ -196,7 +201,13 @@ export class Kanjian implements KanjianApi {
   private async startWatching(): Promise<void> {
     for (const f of this.store.folders.all()) await this.watchFolder(f.id, f.path);
     // Catch up with what changed while we were not running, then resume the queue.
-    void this.rescanAll();
+    this.track(this.rescanAll());
+  }
+
+  /** Background work that close() must wait for; its errors are logged, never unhandled. */
+  private track(p: Promise<unknown>): void {
+    const t = p.catch((e) => this.opts.log?.(`background: ${(e as Error).message}`)).finally(() => this.background.delete(t));
+    this.background.add(t);
   }
 
   private async watchFolder(id: number, root: string): Promise<void> {
@@ -207,18 +218,29 @@ export class Kanjian implements KanjianApi {
         this.kick();
       },
       onError: (e) => this.opts.log?.(`watcher: ${e.message}`),
+      exclude: [this.paths.dataDir],
     });
-    await w.start();
-    this.watchers.set(id, w);
+    try {
+      await w.start();
+      this.watchers.set(id, w);
+    } catch (e) {
+      // E.g. the OS watch limit (inotify) is reached: the library still opens; changes in this
+      // folder are picked up by the rescan at the next start.
+      this.opts.log?.(`Cannot watch ${root}: ${(e as Error).message}. Changes there are found at the next start.`);
+    }
   }
 
   private async rescanAll(): Promise<void> {
     this.progress.start('scanning');
-    for (const f of this.store.folders.all()) {
-      if (!existsSync(f.path)) continue; // an unplugged drive is not a deletion
-      await scanFolder(this.store, f.id, f.path);
+    try {
+      for (const f of this.store.folders.all()) {
+        if (this.closed) return;
+        if (!existsSync(f.path)) continue; // an unplugged drive is not a deletion
+        await scanFolder(this.store, f.id, f.path, { exclude: [this.paths.dataDir] });
+      }
+    } finally {
+      this.progress.idle();
     }
-    this.progress.idle();
     this.kick();
   }
 
@@ -248,6 +270,7 @@ export class Kanjian implements KanjianApi {
       } finally {
         this.stopProgressTimer();
         this.kicking = null;
+        this.releaseRetired();
         if (!this.closed) {
           this.emit({ type: 'progress', progress: this.progress.snapshot() });
           this.emitFolders();
@@ -317,7 +340,7 @@ export class Kanjian implements KanjianApi {
   async indexFolder(folder: string, opts: { analyse?: boolean } = {}): Promise<IndexSummary> {
     const info = await this.addFolderRow(folder);
     this.progress.start('scanning');
-    const scan = await scanFolder(this.store, info.id, info.path);
+    const scan = await scanFolder(this.store, info.id, info.path, { exclude: [this.paths.dataDir] });
     const drained = await this.indexer.drain();
     // Tags, duplicates and the search views build on the index; benches time them apart.
     if (opts.analyse !== false) {
@@ -336,6 +359,16 @@ export class Kanjian implements KanjianApi {
   // ---- API ----
 
   async search(req: SearchRequest): Promise<SearchResponse> {
+    this.activeSearches++;
+    try {
+      return await this.searchNow(req);
+    } finally {
+      this.activeSearches--;
+      this.releaseRetired();
+    }
+  }
+
+  private async searchNow(req: SearchRequest): Promise<SearchResponse> {
     if (typeof req?.query !== 'string') throw new TypeError('search: query must be a string');
     if (!this.searchModel) {
       return {
@@ -400,6 +433,7 @@ export class Kanjian implements KanjianApi {
       throw new Error(`Folder not found: ${abs}`);
     }
     if (!st.isDirectory()) throw new Error(`Not a folder: ${abs}`);
+    if (isInside(this.paths.dataDir, abs)) throw new Error(`That is Kanjian's own data folder: ${abs}`);
     // Absorbed child folders lose their watchers; the parent's watcher covers them.
     const before = new Set(this.store.folders.all().map((f) => f.id));
     const row = this.store.folders.add(abs);
@@ -418,12 +452,11 @@ export class Kanjian implements KanjianApi {
       await this.watchFolder(row.id, row.path);
       this.progress.start('scanning');
       this.emit({ type: 'progress', progress: this.progress.snapshot() });
-      void scanFolder(this.store, row.id, row.path).then(
-        () => {
+      this.track(
+        scanFolder(this.store, row.id, row.path, { exclude: [this.paths.dataDir] }).then(() => {
           this.emitFolders();
           this.kick();
-        },
-        (e) => this.opts.log?.(`scan: ${(e as Error).message}`),
+        }),
       );
     }
     return this.store.folders.info().find((f) => f.id === row.id)!;
@@ -500,12 +533,12 @@ export class Kanjian implements KanjianApi {
     // Let jobs in flight finish with the old model; the queue below catches what they wrote.
     await this.indexer.stop();
     const previous = this.model;
-    await updateSettings(this.paths.dataDir, { model: id, previousModel: previous?.model.manifest.id });
     this.model = next;
     this.indexer.setModel(next);
     if (!this.searchModel) this.searchModel = next;
-    // The model that indexed before is closed unless search still needs it.
-    if (previous && previous !== this.searchModel) await previous.model.close();
+    // Search stays on the model that last covered the library, so a restart mid-switch does too.
+    await updateSettings(this.paths.dataDir, { model: id, previousModel: this.searchModel.model.manifest.id });
+    this.retire(previous);
     this.queueMissingVectors();
     await this.finishSwitchIfComplete();
     this.emit({ type: 'model', model: await this.getModel() });
@@ -518,8 +551,24 @@ export class Kanjian implements KanjianApi {
     if (!this.model || this.searchModel === this.model || !isComplete(this.store, this.model)) return;
     const old = this.searchModel;
     this.searchModel = this.model;
-    await old?.model.close();
+    this.retire(old);
     this.emit({ type: 'model', model: await this.getModel() });
+  }
+
+  /**
+   * A model no slot uses any more is closed once nothing can still be running on it: no
+   * background pass (indexing, tagging, views) and no search in flight.
+   */
+  private retire(m: LoadedModel | null): void {
+    if (m && m !== this.model && m !== this.searchModel && !this.retired.includes(m)) this.retired.push(m);
+    this.releaseRetired();
+  }
+
+  private releaseRetired(): void {
+    if (this.kicking || this.activeSearches > 0) return;
+    for (const m of this.retired.splice(0)) {
+      if (m !== this.model && m !== this.searchModel) this.track(m.model.close());
+    }
   }
 
   async getStats(): Promise<LibraryStats> {
@@ -585,6 +634,11 @@ export class Kanjian implements KanjianApi {
     return thumbnailPathFor(this.paths.thumbnails, row.sha256);
   }
 
+  /** Paths of the library folders (cheap: for per-request containment checks in the shells). */
+  libraryRoots(): string[] {
+    return this.store.folders.all().map((f) => f.path);
+  }
+
   /** The original file of a photo in the library, or null. */
   originalPath(photoId: number): string | null {
     return this.store.photos.byId(photoId)?.path ?? null;
@@ -593,6 +647,7 @@ export class Kanjian implements KanjianApi {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await Promise.all(this.background);
     for (const w of this.watchers.values()) await w.stop();
     this.watchers.clear();
     this.downloads.cancelAll();
@@ -601,6 +656,8 @@ export class Kanjian implements KanjianApi {
     await this.kicking?.catch(() => undefined);
     await this.ocr?.close();
     this.stopProgressTimer();
+    await Promise.all(this.background);
+    for (const m of this.retired.splice(0)) await m.model.close();
     await this.model?.model.close();
     if (this.searchModel !== this.model) await this.searchModel?.model.close();
     this.store.close();

@@ -4,18 +4,8 @@
 import { API_METHODS, type DesktopActions, type KanjianApi, type KanjianClient, type KanjianEvent } from '../core/api.js';
 import { API_CHANNELS, DESKTOP_CHANNELS, EVENT_CHANNEL } from './channels.js';
 
-/** What moving photos to the OS trash did. Internal until the API types grow a trash action. */
-export interface TrashResult {
-  /** The user said no in the confirm dialog; nothing was touched. */
-  cancelled: boolean;
-  trashed: number;
-  failed: { photoId: number; error: string }[];
-}
-
-/** Desktop actions beyond the typed DesktopActions; the renderer feature-tests for them. */
+/** Desktop actions beyond the typed DesktopActions. */
 export interface DesktopExtras {
-  /** Asks for confirmation (naming the count), then moves the photos' files to the OS trash. */
-  trashPhotos(photoIds: number[]): Promise<TrashResult>;
   /** The file system path of a dropped File (Electron hides File.path since v32). */
   pathForFile(file: unknown): string;
 }
@@ -36,7 +26,9 @@ export function cleanIpcError(e: unknown): Error {
   const raw = e instanceof Error ? e.message : String(e);
   const m = /^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?([\s\S]*)$/.exec(raw);
   const err = new Error(m ? m[1] : raw);
-  if (/^Error invoking remote method '[^']*': ValidationError: /.test(raw)) err.name = 'ValidationError';
+  // Names the page may act on: a bad argument, or the user said no in a native dialog.
+  const named = /^Error invoking remote method '[^']*': (ValidationError|CancelledError): /.exec(raw);
+  if (named) err.name = named[1];
   return err;
 }
 
@@ -75,7 +67,6 @@ export function createBridgeClient(ipc: IpcRendererLike, pathForFile: (file: unk
       openWithDefault: async (photoId: number) => {
         await invoke(DESKTOP_CHANNELS.openWithDefault, photoId);
       },
-      trashPhotos: (photoIds: number[]) => invoke(DESKTOP_CHANNELS.trashPhotos, photoIds) as Promise<TrashResult>,
       pathForFile: (file: unknown) => {
         try {
           return pathForFile(file) || '';

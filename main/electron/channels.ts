@@ -12,7 +12,6 @@ export const DESKTOP_CHANNELS = {
   pickFolder: 'kanjian:desktop:pickFolder',
   showInFolder: 'kanjian:desktop:showInFolder',
   openWithDefault: 'kanjian:desktop:openWithDefault',
-  trashPhotos: 'kanjian:desktop:trashPhotos',
 } as const;
 export type DesktopChannelName = keyof typeof DESKTOP_CHANNELS;
 

@@ -11,6 +11,8 @@ export const openCore: CoreHostOptions['open'] = async (init, log) => {
     provider: init.provider,
     // The app keeps its folders live: new photos are indexed as they appear.
     watch: true,
+    // No trashFile: a utility process has no Electron `shell`, so trashPhotos uses the core's
+    // default, the `trash` package (see asar-exec.ts for its helper binaries when packaged).
     log,
   });
   return { core, media: kanjianMediaSource(core) };

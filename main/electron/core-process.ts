@@ -2,6 +2,7 @@
 // inference all run here, off the main process (which must stay free to paint and answer input).
 // main.ts starts it with utilityProcess.fork and talks to it over process.parentPort.
 import type { ParentPort } from 'electron';
+import { enableAsarExecFile } from './asar-exec.js';
 import { openCore } from './core-open.js';
 import { runCoreSide, type FromCore, type PortLike, type ToCore } from './core-rpc.js';
 
@@ -19,5 +20,9 @@ const port: PortLike<ToCore, FromCore> = {
     return () => parentPort.off('message', h);
   },
 };
+
+// The core moves files to the OS trash here, with the `trash` package (there is no Electron
+// `shell` in a utility process); its macOS/Windows helper binaries must run from outside the asar.
+enableAsarExecFile();
 
 runCoreSide(port, { open: openCore, exit: (code) => process.exit(code) });

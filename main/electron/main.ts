@@ -18,14 +18,15 @@ import {
   type UtilityProcess,
   type WebContents,
 } from 'electron';
-import { API_METHODS } from '../core/api.js';
+import { API_METHODS, type TrashOutcome, type TrashPlan } from '../core/api.js';
 import { defaultDataDir } from '../core/paths.js';
 import { validateApiArg } from '../shell-common/validate.js';
 import { API_CHANNELS, DESKTOP_CHANNELS, EVENT_CHANNEL } from './channels.js';
 import { CoreClient, type CoreProcessHandle, type FromCore } from './core-rpc.js';
-import { openWithDefault, showInFolder, trashPhotos, type DesktopDeps } from './desktop-actions.js';
+import { openWithDefault, showInFolder, type DesktopDeps } from './desktop-actions.js';
 import { APP_ENTRY, appWebPreferences, isTrustedSender, navigationAllowed, requestAllowed, SCHEME } from './policy.js';
 import { routeProtocolRequest } from './protocol-routes.js';
+import { confirmedTrashPhotos, type ConfirmText } from './trash-confirm.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -176,35 +177,47 @@ function assertTrusted(event: IpcMainInvokeEvent): void {
 }
 
 function registerIpc(core: CoreClient, window: () => BrowserWindow | null): void {
+  /** A native warning dialog, modal to the window that asked (or to the app window). */
+  const confirm = async (event: IpcMainInvokeEvent, text: ConfirmText): Promise<boolean> => {
+    const w = BrowserWindow.fromWebContents(event.sender) ?? window();
+    const opts = {
+      type: 'warning' as const,
+      buttons: [text.confirmLabel, text.cancelLabel],
+      defaultId: 1,
+      cancelId: 1,
+      noLink: true,
+      message: text.message,
+      detail: text.detail,
+    };
+    const r = w ? await dialog.showMessageBox(w, opts) : await dialog.showMessageBox(opts);
+    return r.response === 0;
+  };
+
   for (const method of API_METHODS) {
     ipcMain.handle(API_CHANNELS[method], async (event, arg: unknown) => {
       assertTrusted(event);
       // Validated here, at the trust boundary, and again in the core process.
+      if (method === 'trashPhotos') {
+        // Files move only after a native confirm shown here; the page's own dialog is not enough.
+        return confirmedTrashPhotos(
+          {
+            planTrash: (ids) => core.call('planTrash', ids) as Promise<TrashPlan>,
+            trashPhotos: (req) => core.call('trashPhotos', req) as Promise<TrashOutcome>,
+            confirm: (text) => confirm(event, text),
+            locale: app.getLocale(),
+          },
+          validateApiArg('trashPhotos', arg),
+        );
+      }
       return core.call(method, validateApiArg(method, arg));
     });
   }
 
-  const deps = (): DesktopDeps => ({
+  const deps: DesktopDeps = {
     resolveOriginal: (id) => core.resolveMedia('original', String(id)),
-    confirm: async (text) => {
-      const w = window();
-      const opts = {
-        type: 'warning' as const,
-        buttons: [text.confirmLabel, text.cancelLabel],
-        defaultId: 1,
-        cancelId: 1,
-        noLink: true,
-        message: text.message,
-        detail: text.detail,
-      };
-      const r = w ? await dialog.showMessageBox(w, opts) : await dialog.showMessageBox(opts);
-      return r.response === 0;
-    },
-    trashItem: (file) => shell.trashItem(file),
     showItemInFolder: (file) => shell.showItemInFolder(file),
     openPath: (file) => shell.openPath(file),
-    locale: app.getLocale(),
-  });
+  };
 
   ipcMain.handle(DESKTOP_CHANNELS.pickFolder, async (event) => {
     assertTrusted(event);
@@ -215,14 +228,10 @@ function registerIpc(core: CoreClient, window: () => BrowserWindow | null): void
   });
   ipcMain.handle(DESKTOP_CHANNELS.showInFolder, async (event, id: unknown) => {
     assertTrusted(event);
-    await showInFolder(deps(), id);
+    await showInFolder(deps, id);
   });
   ipcMain.handle(DESKTOP_CHANNELS.openWithDefault, async (event, id: unknown) => {
     assertTrusted(event);
-    await openWithDefault(deps(), id);
-  });
-  ipcMain.handle(DESKTOP_CHANNELS.trashPhotos, async (event, ids: unknown) => {
-    assertTrusted(event);
-    return trashPhotos(deps(), ids);
+    await openWithDefault(deps, id);
   });
 }

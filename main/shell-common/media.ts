@@ -53,12 +53,13 @@ export function kanjianMediaSource(k: {
   thumbnailPath(id: number): string | null;
   originalPath(id: number): string | null;
   paths: { thumbnails: string };
-  listFolders(): Promise<{ path: string }[]>;
+  /** Library roots without the per-folder counts listFolders() computes (this runs per image). */
+  libraryRoots(): string[];
 }): MediaSource {
   return {
     thumbnailPath: (id) => k.thumbnailPath(id),
     originalPath: (id) => k.originalPath(id),
     thumbnailRoot: k.paths.thumbnails,
-    libraryRoots: async () => (await k.listFolders()).map((f) => f.path),
+    libraryRoots: () => k.libraryRoots(),
   };
 }

@@ -10,6 +10,8 @@ import { startServer } from '../../server/server.js';
 export interface ServeOptions {
   dataDir: string;
   model?: string | null;
+  /** Execution provider and precision requests, as for the other commands. */
+  runtime?: { provider?: string; precision?: 'fp32' | 'int8' };
   port: number;
   out: (line: string) => void;
   err: (line: string) => void;
@@ -53,10 +55,10 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const rendererDir = opts.rendererDir ?? defaultRendererDir();
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
     opts.err(`The app is not built (${rendererDir} has no index.html); serving the API only.`);
-    opts.err('Build it with: npx vite build --config renderer/vite.config.ts');
+    opts.err('Build it with: npm run build:renderer (or start with: npm run serve)');
   }
   const until = opts.until ?? untilSignal();
-  const core = await Kanjian.open({ dataDir: opts.dataDir, model: opts.model, watch: true, log: opts.err });
+  const core = await Kanjian.open({ ...opts.runtime, dataDir: opts.dataDir, model: opts.model, watch: true, log: opts.err });
   let server;
   try {
     server = await startServer({

@@ -1,8 +1,8 @@
 // Removing duplicates: to the OS trash only, and only what the user confirmed. The core plans
 // (count, bytes, paths) and hands out a single-use token; the shell shows the plan in its own
 // confirm (Electron dialog, browser dialog, CLI --yes) and passes the token back. Each file is
-// moved by the injected `trashFile` (default: the `trash` package; Electron may pass
-// shell.trashItem). This module never deletes or unlinks a file itself.
+// moved by the injected `trashFile` (default: the `trash` package, in every shell; Electron's
+// main process adds a native confirm before forwarding). This module never deletes a file itself.
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';

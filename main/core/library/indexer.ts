@@ -96,6 +96,14 @@ export class Indexer {
 
   private async runJob(job: JobRow, result: DrainResult, deferred: Set<number>): Promise<void> {
     this.progress?.working(job.path);
+    const maxAttempts = this.opts.maxAttempts ?? 3;
+    // Counted when claimed, not when an error is caught: a decoder that crashes the whole
+    // process never reaches a catch, and must not block the queue forever after restarts.
+    if (job.attempts >= maxAttempts) {
+      await this.giveUp(job, result, 'Kanjian stopped while reading this file several times (the decoder may have crashed); skipped until the file changes');
+      return;
+    }
+    this.store.jobs.bumpAttempts(job.id);
     try {
       const outcome = await this.indexOne(job);
       if (outcome === 'removed') result.removed++;
@@ -109,16 +117,28 @@ export class Indexer {
       const isMedia = e instanceof MediaError;
       // Media errors are final for this file version, except I/O trouble (busy file, share gone).
       const transient = !isMedia || e.code === 'io';
-      if (transient && attempts < (this.opts.maxAttempts ?? 3)) {
-        this.store.jobs.bumpAttempts(job.id);
+      if (transient && attempts < maxAttempts) {
         deferred.add(job.id);
         return;
       }
       const message = isMedia ? e.message : `Unexpected error: ${(e as Error).message}`;
-      await this.recordFailure(job, message);
-      result.failed.push({ path: job.path, error: message });
-      this.progress?.completed(false);
+      // Only bad content replaces a good row: a failing model or a locked file must not wipe
+      // the metadata and vectors of a photo that was indexed before.
+      const badContent = isMedia && !['io', 'permission', 'not-found'].includes(e.code);
+      await this.giveUp(job, result, message, badContent);
     }
+  }
+
+  private async giveUp(job: JobRow, result: DrainResult, message: string, badContent = true): Promise<void> {
+    try {
+      const existing = this.store.photos.byPath(job.path);
+      if (existing?.status === 'indexed' && !badContent) this.store.jobs.finish(job);
+      else await this.recordFailure(job, message);
+    } catch {
+      // The folder was removed meanwhile (its rows and jobs went with it): nothing to record.
+    }
+    result.failed.push({ path: job.path, error: message });
+    this.progress?.completed(false);
   }
 
   /** One file: gone → drop its row; known content → reuse its vector; else decode + embed. */
@@ -176,7 +196,7 @@ export class Indexer {
     store.tx(() => {
       store.photos.upsert(row);
       if (m && vector) store.vectors.put(m.modelId, photo.sha256, vector);
-      else if (m) store.vectors.adopt(m.modelId, photo.sha256);
+      store.vectors.adopt(photo.sha256);
       store.jobs.finish(job);
     });
     return reused ? 'reused' : 'indexed';

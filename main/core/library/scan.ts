@@ -18,23 +18,26 @@ export interface ScanResult {
 export async function* walkPhotos(
   root: string,
   unreadable: { path: string; error: string }[] = [],
+  /** Directories never to enter, e.g. Kanjian's own data folder (its thumbnails are not photos). */
+  exclude: readonly string[] = [],
 ): AsyncGenerator<string> {
   const stack = [root];
   while (stack.length) {
     const dir = stack.pop()!;
-    let handle;
+    if (exclude.includes(dir)) continue;
+    const found: string[] = [];
     try {
-      handle = await opendir(dir);
+      for await (const entry of await opendir(dir)) {
+        if (isClutterName(entry.name)) continue;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory()) stack.push(full);
+        else if (entry.isFile() && isPhotoPath(full)) found.push(full);
+      }
     } catch (e) {
+      // Unreadable, or failed mid-listing (EIO, a share going away): reported, not fatal.
       unreadable.push({ path: dir, error: (e as Error).message });
-      continue;
     }
-    for await (const entry of handle) {
-      if (isClutterName(entry.name)) continue;
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) stack.push(full);
-      else if (entry.isFile() && isPhotoPath(full)) yield full;
-    }
+    yield* found;
   }
 }
 
@@ -42,12 +45,17 @@ export async function* walkPhotos(
  * Queues index jobs for files under the folder that are new or whose size/mtime changed,
  * and drops rows for files that are gone. Removal only touches our rows, never disk.
  */
-export async function scanFolder(store: Store, folderId: number, root: string): Promise<ScanResult> {
+export async function scanFolder(
+  store: Store,
+  folderId: number,
+  root: string,
+  opts: { exclude?: readonly string[] } = {},
+): Promise<ScanResult> {
   const known = store.photos.statsUnder(folderId);
   const seen = new Set<string>();
   const toQueue: { path: string; folderId: number }[] = [];
   const result: ScanResult = { queued: 0, unchanged: 0, removed: 0, unreadable: [] };
-  for await (const file of walkPhotos(root, result.unreadable)) {
+  for await (const file of walkPhotos(root, result.unreadable, opts.exclude)) {
     seen.add(file);
     const row = known.get(file);
     if (row) {
@@ -66,8 +74,13 @@ export async function scanFolder(store: Store, folderId: number, root: string): 
   }
   result.queued += store.jobs.enqueue('index', toQueue);
   const gone = [...known.keys()].filter((p) => !seen.has(p));
-  // A directory we could not read is not proof its photos are gone.
-  const stillThere = gone.filter((p) => result.unreadable.some((u) => p.startsWith(u.path + path.sep)));
-  result.removed = store.photos.removePaths(gone.filter((p) => !stillThere.includes(p)));
+  // An empty listing of a folder we knew photos in is an unmounted drive or share, not a
+  // deletion of everything: keep the rows. A directory we could not read is no proof either.
+  if (seen.size === 0 && gone.length > 0) {
+    result.unreadable.push({ path: root, error: 'The folder is empty or unavailable; its photos are kept in the library' });
+    return result;
+  }
+  const unreadableDirs = result.unreadable.map((u) => u.path + path.sep);
+  result.removed = store.photos.removePaths(gone.filter((p) => !unreadableDirs.some((d) => p.startsWith(d))));
   return result;
 }

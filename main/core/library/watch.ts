@@ -1,9 +1,11 @@
 // Live watching with @parcel/watcher (native recursive backends: inotify, FSEvents,
 // ReadDirectoryChangesW — the same watcher VS Code uses for big trees). Renames and moves
 // arrive as delete + create; the moved photo keeps its vector because vectors are keyed
-// by content hash, so the "create" side is a cheap hash-and-reuse, not a new embedding.
+// by content hash, so the "create" side reads the file again (hash, EXIF, thumbnail check) but
+// is not embedded again.
 import watcher from '@parcel/watcher';
 import { stat } from 'node:fs/promises';
+import path from 'node:path';
 import { isIgnoredPath, isPhotoPath } from '../media/formats.js';
 import type { Store } from '../store/index.js';
 import { walkPhotos } from './scan.js';
@@ -14,6 +16,8 @@ export interface WatchOptions {
   /** Called after queued work or removals were written, so the owner can run the indexer. */
   onChange: () => void;
   onError?: (error: Error) => void;
+  /** Directories never to index (Kanjian's own data folder). */
+  exclude?: readonly string[];
 }
 
 export class FolderWatcher {
@@ -36,7 +40,7 @@ export class FolderWatcher {
           return;
         }
         for (const ev of events) {
-          if (isIgnoredPath(this.root, ev.path)) continue;
+          if (isIgnoredPath(this.root, ev.path) || this.excluded(ev.path)) continue;
           if (ev.type === 'delete') this.onDelete(ev.path);
           else this.schedule(ev.path);
         }
@@ -44,6 +48,10 @@ export class FolderWatcher {
       // Keep hidden and NAS-metadata trees out of the OS watch set entirely.
       { ignore: ['**/.*', '**/@eaDir', '**/$RECYCLE.BIN'] },
     );
+  }
+
+  private excluded(p: string): boolean {
+    return (this.opts.exclude ?? []).some((d) => p === d || p.startsWith(d + path.sep));
   }
 
   async stop(): Promise<void> {
@@ -84,7 +92,7 @@ export class FolderWatcher {
     const items: { path: string; folderId: number }[] = [];
     if (st.isDirectory()) {
       // A directory moved or copied in: its files may not get events of their own.
-      for await (const f of walkPhotos(p)) items.push({ path: f, folderId: this.folderId });
+      for await (const f of walkPhotos(p, [], this.opts.exclude)) items.push({ path: f, folderId: this.folderId });
     } else if (st.isFile() && isPhotoPath(p)) {
       items.push({ path: p, folderId: this.folderId });
     }

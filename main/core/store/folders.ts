@@ -11,7 +11,8 @@ export interface FolderRow {
 /** True when `child` is `parent` or lies below it (both absolute, normalised). */
 export function isInside(parent: string, child: string): boolean {
   const rel = path.relative(parent, child);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+  // '..foo' is a name inside; only '..' itself or '../…' leaves the parent.
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
 }
 
 export class FolderRepo {

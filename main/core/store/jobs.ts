@@ -20,7 +20,7 @@ export class JobRepo {
   private deleteStmt;
   constructor(private db: Db) {
     this.insertStmt = db.prepare(
-      'INSERT INTO jobs (kind, path, folder_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(kind, path) DO UPDATE SET rev = rev + 1, attempts = 0',
+      'INSERT INTO jobs (kind, path, folder_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT(kind, path) DO UPDATE SET rev = rev + 1',
     );
     this.deleteStmt = db.prepare('DELETE FROM jobs WHERE id = ? AND rev = ?');
   }

@@ -41,8 +41,10 @@ export class VectorRepo {
   }
 
   /** Takes a content's vector back into use (a move or copy of a known photo). */
-  adopt(modelId: number, sha: string): void {
-    this.db.prepare('UPDATE embeddings SET orphaned_at = NULL WHERE model_id = ? AND sha256 = ?').run(modelId, sha);
+  adopt(sha: string): void {
+    // Every model's vector of this content, not just the current one: during a model switch
+    // the previous model still answers searches.
+    this.db.prepare('UPDATE embeddings SET orphaned_at = NULL WHERE sha256 = ?').run(sha);
   }
 
   /** Stores a vector; call inside the transaction that writes the photo row. */
@@ -51,7 +53,7 @@ export class VectorRepo {
       .prepare('SELECT id FROM embeddings WHERE model_id = ? AND sha256 = ?')
       .get(modelId, sha) as { id: number } | undefined;
     if (existing) {
-      this.adopt(modelId, sha);
+      this.adopt(sha);
       return;
     }
     const id = this.db.prepare('INSERT INTO embeddings (model_id, sha256) VALUES (?, ?)').run(modelId, sha).lastInsertRowid;

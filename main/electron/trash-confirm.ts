@@ -1,0 +1,102 @@
+// Moving photos to the OS trash from the app window. The page may plan and ask in its own
+// dialog, but a page is not a trust boundary: main.ts routes the API method `trashPhotos` here
+// instead of straight to the core, and files move only after the user confirms a native,
+// window-modal dialog that the main process shows. No Electron import: the decision is tested
+// with fakes.
+//
+// The core has no "look up a plan by its token", so the dialog is built from a fresh planTrash
+// of the same ids (what is on disk now). On "yes" the page's own request (its ids and token) is
+// forwarded unchanged, so the core still checks that the ids are exactly the ones it planned and
+// that the token is valid and unused. The fresh plan's token is never used; it expires in the core.
+import type { TrashOutcome, TrashPlan } from '../core/api.js';
+
+export interface ConfirmText {
+  message: string;
+  detail: string;
+  confirmLabel: string;
+  cancelLabel: string;
+}
+
+export interface TrashConfirmDeps {
+  /** The core's planTrash. Touches nothing. */
+  planTrash(photoIds: number[]): Promise<TrashPlan>;
+  /** The core's trashPhotos; called only after the user said yes. */
+  trashPhotos(req: { photoIds: number[]; confirmToken: string }): Promise<TrashOutcome>;
+  /** Shows the native dialog; resolves true when the user confirms. */
+  confirm(text: ConfirmText): Promise<boolean>;
+  /** The OS locale (app.getLocale()); Chinese text for zh*. */
+  locale: string;
+}
+
+/** The user said no in the native dialog; nothing was moved. */
+export class TrashCancelledError extends Error {
+  constructor(zh: boolean) {
+    super(zh ? '已取消：没有移动任何文件。' : 'Cancelled: nothing was moved to the trash.');
+    this.name = 'CancelledError';
+  }
+}
+
+export const isZh = (locale: string) => /^zh\b/i.test(locale);
+
+/** Decimal units, like the CLI and the page (1 KB = 1000 B). */
+export function formatBytes(n: number): string {
+  if (n < 1000) return `${n} B`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let v = n / 1000;
+  let u = 0;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
+}
+
+const basename = (p: string) => p.split(/[\\/]/).pop() ?? p;
+
+/** The native dialog's words for a plan: count and bytes, a few file names, in the OS language. */
+export function trashConfirmText(plan: Pick<TrashPlan, 'count' | 'bytes' | 'photos' | 'missing'>, locale: string): ConfirmText {
+  const zh = isZh(locale);
+  const n = plan.count;
+  const size = formatBytes(plan.bytes);
+  const shown = plan.photos.slice(0, 5).map((p) => basename(p.path));
+  const more = plan.photos.length - shown.length;
+  const list = shown.join('\n') + (more > 0 ? (zh ? `\n……以及另外 ${more} 个` : `\n…and ${more} more`) : '');
+  const gone = plan.missing.length;
+  if (zh) {
+    return {
+      message: `将 ${n} 个文件（${size}）移到废纸篓？`,
+      detail:
+        `${list}\n\n文件会移到系统的废纸篓（回收站），可以从那里恢复。看见不会直接删除文件。` +
+        (gone ? `\n另有 ${gone} 张照片的文件已不在磁盘上，不在此列。` : ''),
+      confirmLabel: `移到废纸篓（${n}）`,
+      cancelLabel: '取消',
+    };
+  }
+  const files = n === 1 ? 'file' : 'files';
+  return {
+    message: `Move ${n} ${files} (${size}) to the trash?`,
+    detail:
+      `${list}\n\nThe ${n === 1 ? 'file goes' : 'files go'} to the system trash, where you can restore ${n === 1 ? 'it' : 'them'}. Kanjian never deletes files.` +
+      (gone ? `\n${gone} more ${gone === 1 ? "photo's file is" : "photos' files are"} no longer on disk and ${gone === 1 ? 'is' : 'are'} left out.` : ''),
+    confirmLabel: `Move ${n} to Trash`,
+    cancelLabel: 'Cancel',
+  };
+}
+
+/**
+ * The main process's `trashPhotos`: plans the same ids, asks natively, and forwards the
+ * (already validated) request to the core only on "yes". Rejects with TrashCancelledError on
+ * "no", and without asking when none of the files is on disk any more.
+ */
+export async function confirmedTrashPhotos(
+  deps: TrashConfirmDeps,
+  req: { photoIds: number[]; confirmToken: string },
+): Promise<TrashOutcome> {
+  const plan = await deps.planTrash(req.photoIds);
+  const zh = isZh(deps.locale);
+  if (plan.count === 0) {
+    throw new Error(zh ? '这些照片的文件已不在磁盘上：没有可移动的文件。' : 'None of these photos\' files are on disk any more: nothing to move.');
+  }
+  if (!(await deps.confirm(trashConfirmText(plan, deps.locale)))) throw new TrashCancelledError(zh);
+  return deps.trashPhotos({ photoIds: req.photoIds, confirmToken: req.confirmToken });
+}
