@@ -2,18 +2,7 @@
 // the similar-shot scan uses each as a KNN query; both need the vectors themselves, which the
 // store's KNN does not return.
 import type { Db } from '../store/index.js';
-
-function table(modelId: number): string {
-  // modelId is an integer row id from our own models table, never user text.
-  return `vec_image_${Math.trunc(modelId)}`;
-}
-
-function toVector(blob: Buffer): Float32Array {
-  // Copy into an aligned buffer: a Buffer slice may start at an odd offset.
-  const out = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(out.buffer).set(blob);
-  return out;
-}
+import { vectorFromBlob as toVector, vectorTable as table } from '../store/vectors.js';
 
 /** Vectors of the given contents (those that have one for the model). */
 export function vectorsOf(db: Db, modelId: number, shas: readonly string[]): Map<string, Float32Array> {

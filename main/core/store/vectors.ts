@@ -116,7 +116,17 @@ export class VectorRepo {
   }
 }
 
-function table(modelId: number): string {
+/** The vec0 table holding a model's image vectors (one place, so every reader agrees). */
+export function vectorTable(modelId: number): string {
   // modelId is an integer row id from our own table, never user text.
   return `vec_image_${Math.trunc(modelId)}`;
+}
+
+const table = vectorTable;
+
+/** A float32 vector from a SQLite blob (copied: a Buffer slice may start at an odd offset). */
+export function vectorFromBlob(blob: Buffer): Float32Array {
+  const out = new Float32Array(blob.byteLength / 4);
+  new Uint8Array(out.buffer).set(blob);
+  return out;
 }

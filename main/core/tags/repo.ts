@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { Tag } from '../api.js';
 import type { Db, PhotoRow } from '../store/index.js';
 import type { PromptSet } from './vocabulary.js';
+import { vectorFromBlob as blobToVector } from '../store/vectors.js';
 
 export type TagSource = 'builtin' | 'custom' | 'file';
 
@@ -225,8 +226,3 @@ export class TagRepo {
   }
 }
 
-function blobToVector(blob: Buffer): Float32Array {
-  const out = new Float32Array(blob.byteLength / 4);
-  new Uint8Array(out.buffer).set(blob);
-  return out;
-}
