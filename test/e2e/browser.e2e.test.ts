@@ -5,13 +5,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeColourPhotos, type MadePhoto } from '../integration/server/make-photos.js';
 import { startServe, type ServeProcess } from './serve-process.js';
+import { CHROMIUM, openAppBrowser } from './browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const repo = path.resolve(new URL('../..', import.meta.url).pathname);
 const MODEL = path.join(repo, 'test/fixtures/models/toy-colors');
 const SHOTS = path.join(repo, 'test-output/e2e');
@@ -65,22 +65,7 @@ describe.skipIf(!haveChromium)('Kanjian in Chromium over the HTTP shell', () => 
 
     serve = await startServe({ dataDir: path.join(tmp, 'data'), model: MODEL, rendererDir });
 
-    context = await chromium.launchPersistentContext(path.join(tmp, 'chromium-profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      locale: 'zh-CN',
-      viewport: { width: 1280, height: 860 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    // Anything the page asks of another origin is a bug (and the CSP would block it).
-    page.on('request', (r) => {
-      if (!r.url().startsWith(new URL(serve.url).origin) && !r.url().startsWith('data:')) problems.push(`remote request: ${r.url()}`);
-    });
+    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
   });
 
   afterAll(async () => {
