@@ -4,6 +4,7 @@
 // the keeper to the OS trash — only with --yes (without it, it prints what would go), and by
 // default only for exact and near groups: similar shots are different photos, so trashing them
 // needs an explicit --kind similar.
+import { existsSync } from 'node:fs';
 import type { DuplicateKind, DuplicatesResponse } from '../../core/api.js';
 import { DUPLICATE_KINDS } from '../../core/api.js';
 import type { Kanjian } from '../../core/kanjian.js';
@@ -69,7 +70,10 @@ function toJson(res: DuplicatesResponse) {
 }
 
 async function trash(k: Kanjian, res: DuplicatesResponse, kind: DuplicateKind | undefined, opts: DuplicatesCommandOptions): Promise<number> {
-  const groups = res.groups.filter((g) => (kind ? g.kind === kind : g.kind !== 'similar'));
+  // A group whose keeper is not on disk any more (a stale library) would lose every copy: skip it.
+  const groups = res.groups
+    .filter((g) => (kind ? g.kind === kind : g.kind !== 'similar'))
+    .filter((g) => g.photos.some((p) => p.keep && existsSync(p.path)));
   const ids = groups.flatMap((g) => g.photos.filter((p) => !p.keep).map((p) => p.id));
   if (!ids.length) {
     if (opts.json) opts.out(JSON.stringify({ trashed: [], failed: [], bytesFreed: 0 }));

@@ -21,6 +21,8 @@ const TOKEN_TTL_MS = 10 * 60 * 1000;
 
 interface PendingPlan {
   ids: number[];
+  /** What the user saw for each photo: a file replaced or moved since is not what they confirmed. */
+  files: Map<number, { path: string; size: number; mtimeMs: number }>;
   expires: number;
 }
 
@@ -36,16 +38,20 @@ export class TrashPlanner {
     this.expire();
     const photos: TrashPlan['photos'] = [];
     const missing: number[] = [];
+    const files: PendingPlan['files'] = new Map();
     for (const id of new Set(photoIds)) {
       const row = this.store.photos.byId(id);
       // Size from the disk, not the row: that is what the trash will receive.
       const st = row ? await stat(row.path).catch(() => null) : null;
       if (!row || !st?.isFile()) missing.push(id);
-      else photos.push({ id, path: row.path, size: st.size });
+      else {
+        photos.push({ id, path: row.path, size: st.size });
+        files.set(id, { path: row.path, size: st.size, mtimeMs: st.mtimeMs });
+      }
     }
     const confirmToken = randomBytes(16).toString('hex');
     const expires = Date.now() + TOKEN_TTL_MS;
-    this.plans.set(confirmToken, { ids: photos.map((p) => p.id).sort((a, b) => a - b), expires });
+    this.plans.set(confirmToken, { ids: photos.map((p) => p.id).sort((a, b) => a - b), files, expires });
     return {
       confirmToken,
       count: photos.length,
@@ -74,7 +80,13 @@ export class TrashPlanner {
     for (const id of ids) {
       const row = this.store.photos.byId(id);
       if (!row) continue; // already gone from the library (a watcher saw it go)
-      const size = await stat(row.path).then((s) => s.size, () => row.size);
+      const st = await stat(row.path).catch(() => null);
+      const seen = plan.files.get(id);
+      if (!st || !seen || seen.path !== row.path || seen.size !== st.size || seen.mtimeMs !== st.mtimeMs) {
+        outcome.failed.push({ id, path: row.path, error: 'The file changed or moved since the removal was confirmed; it was not moved to the trash' });
+        continue;
+      }
+      const size = st.size;
       try {
         await this.trashFile(row.path);
         if (existsSync(row.path)) throw new Error('the file is still there after moving it to the trash');

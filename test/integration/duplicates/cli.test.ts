@@ -1,6 +1,6 @@
 // The `duplicates` CLI contract, run as a user's script would run it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EXIF_SAMPLES, runCli } from '../../helpers/cli.js';
@@ -66,6 +66,23 @@ describe('duplicates CLI', () => {
     expect(r.stdout).toMatch(/Would move 2 files \([\d.]+ KB\) to the trash/);
     expect(r.stderr).toMatch(/Nothing was moved\. Add --yes/);
     for (const f of Object.values(files)) expect(existsSync(f)).toBe(true);
+  });
+
+  it('never plans to trash the copies of a group whose keeper is gone from disk', async () => {
+    const out = JSON.parse((await runCli(['duplicates', '--data', data, '--json', '--kind', 'exact'])).stdout) as Out;
+    const [group] = out.groups;
+    const keeper = group.photos.find((p) => p.keep)!.path;
+    const copy = group.photos.find((p) => !p.keep)!.path;
+    const away = path.join(tmp, 'moved-away.jpg');
+    renameSync(keeper, away); // the library has not seen this yet
+    try {
+      const r = await runCli(['duplicates', '--data', data, '--json', '--trash', '--kind', 'exact']);
+      expect(r.code, r.stderr).toBe(0);
+      const planned = JSON.parse(r.stdout) as { plan?: { paths: string[] } };
+      expect(planned.plan?.paths ?? []).not.toContain(copy);
+    } finally {
+      renameSync(away, keeper);
+    }
   });
 
   it('prints a readable list by default', async () => {

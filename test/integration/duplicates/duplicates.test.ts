@@ -1,7 +1,7 @@
 // Duplicates on real photos: variants of the shared exif-samples camera JPEGs made with sharp,
 // indexed by the real pipeline into a real SQLite library, grouped by the real core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, utimesSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DuplicateGroup } from '../../../main/core/api.js';
@@ -207,6 +207,22 @@ describe('removal goes to the trash only, after a plan', () => {
     expect(groupWith(await groups('near'), file)).toBeUndefined();
     // A token works once.
     await expect(k.trashPhotos({ photoIds: [id], confirmToken: plan.confirmToken })).rejects.toThrow(/not confirmed/);
+  });
+
+  it('does not trash a file that was replaced after the user confirmed', async () => {
+    const file = path.join(lib, 'variants', 'replaced-later.webp');
+    copyFileSync(a.variants.webp, file);
+    await k.indexFolder(lib);
+    const id = (await idOf(file))!;
+    const plan = await k.planTrash([id]);
+    // Another program writes new content at the same path before the trash step.
+    writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('new content')]));
+    const outcome = await k.trashPhotos({ photoIds: [id], confirmToken: plan.confirmToken });
+    expect(outcome.trashed).toEqual([]);
+    expect(outcome.failed[0]).toMatchObject({ id, path: file });
+    expect(outcome.failed[0].error).toMatch(/changed or moved since/);
+    expect(existsSync(file)).toBe(true);
+    expect(trashCalls).not.toContain(file);
   });
 
   it('keeps a photo whose file could not be trashed, and says why', async () => {
