@@ -9,6 +9,7 @@
 // forwarded unchanged, so the core still checks that the ids are exactly the ones it planned and
 // that the token is valid and unused. The fresh plan's token is never used; it expires in the core.
 import type { TrashOutcome, TrashPlan } from '../core/api.js';
+import { formatBytes } from '../shell-common/format.js';
 
 export interface ConfirmText {
   message: string;
@@ -37,19 +38,6 @@ export class TrashCancelledError extends Error {
 }
 
 export const isZh = (locale: string) => /^zh\b/i.test(locale);
-
-/** Decimal units, like the CLI and the page (1 KB = 1000 B). */
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1000;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}
 
 const basename = (p: string) => p.split(/[\\/]/).pop() ?? p;
 

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import type { DuplicateKind, DuplicatesResponse } from '../../core/api.js';
 import { DUPLICATE_KINDS } from '../../core/api.js';
 import type { Kanjian } from '../../core/kanjian.js';
+import { formatBytes } from '../../shell-common/format.js';
 
 export interface DuplicatesCommandOptions {
   kind?: string;
@@ -102,14 +103,3 @@ async function trash(k: Kanjian, res: DuplicatesResponse, kind: DuplicateKind | 
 
 const files = (n: number) => `${n} ${n === 1 ? 'file' : 'files'}`;
 
-export function formatBytes(n: number): string {
-  if (n < 1000) return `${n} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let v = n / 1000;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}

@@ -4,6 +4,7 @@
 // lines reach the terminal. Exit codes: 0 done, 1 the operation failed, 2 bad usage.
 
 import { DownloadError } from '../../core/models/download.js';
+import { formatBytes } from '../../shell-common/format.js';
 import {
   currentModelId,
   installModel,
@@ -38,17 +39,6 @@ const USAGE = [
   '  use <id>             make an installed model the current one',
   '  remove <id>          delete an installed model',
 ];
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(v >= 100 ? 0 : 1)} ${units[u]}`;
-}
 
 function formatEta(s: number | null): string {
   if (s === null) return '';

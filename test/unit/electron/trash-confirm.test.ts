@@ -5,9 +5,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TrashOutcome, TrashPlan } from '../../../main/core/api.js';
 import { TrashPlanner } from '../../../main/core/duplicates/trash.js';
 import type { Store } from '../../../main/core/store/index.js';
+import { formatBytes } from '../../../main/shell-common/format.js';
 import {
   confirmedTrashPhotos,
-  formatBytes,
   TrashCancelledError,
   trashConfirmText,
   type ConfirmText,
