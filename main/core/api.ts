@@ -2,6 +2,32 @@
 // This file holds types only: it is all the renderer may import from main/.
 // Keep it free of Node imports so it type-checks in the browser build too.
 
+/**
+ * Every message that can reach a user, as a code. The renderer's catalogues (en and zh) are typed
+ * by this list, so a code without a translation does not compile. Add codes here, never free text.
+ */
+export const MESSAGE_CODES = [
+  'internal',
+  'validation',
+] as const;
+export type MessageCode = (typeof MESSAGE_CODES)[number];
+
+/** A message for the user: the UI renders `code` with `params` in its language. */
+export interface UserMessage {
+  code: MessageCode;
+  params?: Record<string, string | number>;
+}
+
+/**
+ * The body of every failed API call (HTTP 4xx/5xx, or a rejected IPC call): `error` is English for
+ * logs; the UI shows `code` + `params` in its language.
+ */
+export interface ApiErrorBody {
+  error: string;
+  code: MessageCode;
+  params?: Record<string, string | number>;
+}
+
 /** Where a result matched: its pixels, its tags, the text in it (OCR), its names and metadata. */
 export type MatchView = 'image' | 'tags' | 'ocr' | 'metadata';
 

@@ -11,7 +11,8 @@
 import { createReadStream } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { KanjianApi } from '../core/api.js';
+import type { ApiErrorBody, KanjianApi, MessageCode } from '../core/api.js';
+import { KanjianError } from '../core/errors.js';
 import { resolveMedia, type MediaSource } from '../shell-common/media.js';
 import { HTTP_CSP, securityHeaders } from '../shell-common/security.js';
 import { resolveStaticFile } from '../shell-common/static-files.js';
@@ -67,6 +68,11 @@ function sendJson(res: ServerResponse, status: number, value: unknown, headers: 
 
 const sendError = (res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}) =>
   sendJson(res, status, { error: message }, headers);
+
+/** The JSON body of a failed API call (ApiErrorBody): English for logs, a code for the UI. */
+function apiError(e: Error, code: MessageCode, params?: Record<string, string | number>): ApiErrorBody {
+  return { error: e.message || 'internal error', code, ...(params && Object.keys(params).length ? { params } : {}) };
+}
 
 /** Splits `req.url` into its raw (undecoded, unnormalised) path and its query. */
 function splitUrl(raw: string | undefined): { path: string; query: URLSearchParams } {
@@ -147,9 +153,11 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     try {
       result = await callApi(opts.api, name, arg);
     } catch (e) {
-      if (e instanceof ValidationError) return sendError(res, 400, (e as Error).message);
+      if (e instanceof ValidationError) return sendJson(res, 400, apiError(e, 'validation'));
+      if (e instanceof KanjianError && e.client) return sendJson(res, 400, apiError(e, e.code, e.params));
       log(`api ${name}: ${(e as Error).stack ?? e}`);
-      return sendError(res, 500, (e as Error).message || 'internal error');
+      if (e instanceof KanjianError) return sendJson(res, 500, apiError(e, e.code, e.params));
+      return sendJson(res, 500, apiError(e as Error, 'internal'));
     }
     if (result === undefined) {
       res.writeHead(204, { ...BASE_HEADERS, 'Cache-Control': 'no-store' });
