@@ -15,7 +15,8 @@ import type { EmbeddingModel } from '../../main/core/embed/encoder.js';
 import { OcrRepo } from '../../main/core/ocr/repo.js';
 import { NameIndex } from '../../main/core/search/names.js';
 import { TagSequenceIndex, tagSequenceTable } from '../../main/core/search/tag-sequences.js';
-import { queryEmbedding, searchPhotos, searchViews, type SearchModel } from '../../main/core/search/search.js';
+import { queryEmbedding, searchPhotos, searchViews } from '../../main/core/search/search.js';
+import type { LoadedModel } from '../../main/core/embed/loaded.js';
 import { filterSql } from '../../main/core/search/filters.js';
 import { queryTerms } from '../../main/core/search/text.js';
 import { Store } from '../../main/core/store/index.js';
@@ -71,7 +72,7 @@ function unitVector(r: () => number): Float32Array {
 const SYNTHETIC_MIN_SCORE = 0.1;
 
 /** A model stand-in whose text tower returns random unit vectors (see header). */
-function syntheticModel(store: Store, r: () => number): SearchModel {
+function syntheticModel(store: Store, r: () => number): LoadedModel {
   const model = {
     manifest: { id: 'synthetic-512', search: { minScore: SYNTHETIC_MIN_SCORE } },
     dim: DIM,

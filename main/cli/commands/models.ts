@@ -3,6 +3,7 @@
 // `out` and `err` each receive one line without its trailing newline; the dispatcher decides how
 // lines reach the terminal. Exit codes: 0 done, 1 the operation failed, 2 bad usage.
 
+import { chooseModel } from '../../core/app/models.js';
 import { DownloadError } from '../../core/models/download.js';
 import { formatBytes } from '../../shell-common/format.js';
 import {
@@ -11,7 +12,6 @@ import {
   listModels,
   ModelError,
   removeModel,
-  useModel,
   type InstallProgress,
 } from '../../core/models/install.js';
 import type { Registry } from '../../core/models/registry.js';
@@ -118,7 +118,7 @@ export async function modelsCommand(args: string[], ctx: ModelsCommandContext): 
         });
         // The first model a user downloads is the one they mean to use.
         const selected = !result.alreadyInstalled && (await currentModelId(ctx.dataDir)) === null;
-        if (selected) await useModel(result.id, ctx.dataDir, { registry: ctx.registry });
+        if (selected) await chooseModel(result.id, ctx.dataDir, { registry: ctx.registry });
         if (json) {
           ctx.out(
             JSON.stringify({
@@ -144,7 +144,7 @@ export async function modelsCommand(args: string[], ctx: ModelsCommandContext): 
       }
       case 'use': {
         if (!needId()) return usage('models use needs exactly one model id');
-        await useModel(positional[0], ctx.dataDir, { registry: ctx.registry });
+        await chooseModel(positional[0], ctx.dataDir, { registry: ctx.registry });
         if (json) ctx.out(JSON.stringify({ model: positional[0] }));
         else ctx.out(`Now using ${positional[0]}`);
         return 0;

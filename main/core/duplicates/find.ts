@@ -16,7 +16,7 @@ import { dismissedPairs, pairKey } from './dismiss.js';
 import { anchorGroups, type Edge } from './group.js';
 import { chooseKeeper, type KeepCandidate } from './keep.js';
 import { hamming64, nearPairs, parseHash, type Hash64 } from './mih.js';
-import { similarPairs, type LoadedModel } from './similar.js';
+import { similarPairs, type ManifestModel } from './similar.js';
 import { MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, similarThreshold } from './thresholds.js';
 
 export const DEFAULT_GROUP_LIMIT = 100;
@@ -73,7 +73,7 @@ interface BuiltGroup {
 
 export interface FindOptions {
   /** The model whose vectors cover the library; null: no 'similar' kind. */
-  model: LoadedModel | null;
+  model: ManifestModel | null;
 }
 
 export function findDuplicates(store: Store, req: DuplicatesRequest, opts: FindOptions): DuplicatesResponse {

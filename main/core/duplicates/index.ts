@@ -3,12 +3,11 @@ import type { DuplicatesRequest, DuplicatesResponse, TrashOutcome, TrashPlan } f
 import type { Store } from '../store/index.js';
 import { dismissPhotos } from './dismiss.js';
 import { findDuplicates } from './find.js';
-import { scanSimilar, unscanned, type LoadedModel } from './similar.js';
+import { scanSimilar, unscanned, type ManifestModel } from './similar.js';
 import { TrashPlanner, type TrashFile } from './trash.js';
 
 export { NEAR_MAX_DISTANCE, MAX_GROUP_SIZE, similarThreshold } from './thresholds.js';
 export { osTrash, type TrashFile } from './trash.js';
-export type { LoadedModel } from './similar.js';
 
 /** Up to this many unscanned photos, find() waits for their similar-shot scan (a few seconds). */
 const WAIT_FOR_SCAN_MAX = 200;
@@ -20,7 +19,7 @@ export class Duplicates {
   constructor(
     private store: Store,
     /** The model whose vectors cover the library (search's model), or null. */
-    private model: () => LoadedModel | null,
+    private model: () => ManifestModel | null,
     trashFile?: TrashFile,
     private shouldStop: () => boolean = () => false,
   ) {

@@ -3,14 +3,13 @@
 // after indexing (where its cost sits next to the embedding itself), and the pairs above the
 // model's floor are kept in `similar_pairs`. Grouping then only reads that table.
 import type { EmbeddingModel } from '../embed/encoder.js';
+import type { LoadedModel } from '../embed/loaded.js';
 import type { Store } from '../store/index.js';
+import { vectorsOf } from '../store/vectors.js';
 import { SIMILAR_KNN, SIMILAR_STORE_MARGIN, similarThreshold } from './thresholds.js';
-import { vectorsOf } from './vector-rows.js';
 
-export interface LoadedModel {
-  model: Pick<EmbeddingModel, 'manifest'> & Partial<EmbeddingModel>;
-  modelId: number;
-}
+/** Duplicates read only the manifest (thresholds) and the stored vectors. */
+export type ManifestModel = LoadedModel<Pick<EmbeddingModel, 'manifest'>>;
 
 export interface SimilarPair {
   shaA: string;
@@ -29,7 +28,7 @@ export function similarFloor(modelKey: string): number {
  */
 export async function scanSimilar(
   store: Store,
-  m: LoadedModel,
+  m: ManifestModel,
   opts: { batch?: number; shouldStop?: () => boolean } = {},
 ): Promise<number> {
   const floor = similarFloor(m.model.manifest.id);
@@ -69,7 +68,7 @@ export async function scanSimilar(
 }
 
 /** Contents with a vector for the model whose neighbours have not been looked for yet. */
-export function unscanned(store: Store, m: LoadedModel): string[] {
+export function unscanned(store: Store, m: ManifestModel): string[] {
   return (
     store.db
       .prepare(

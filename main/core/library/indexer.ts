@@ -5,7 +5,7 @@
 import { stat } from 'node:fs/promises';
 import { analyzePhoto } from '../media/analyze.js';
 import { MediaError } from '../media/errors.js';
-import type { EmbeddingModel } from '../embed/encoder.js';
+import type { LoadedModel } from '../embed/loaded.js';
 import type { FailedFile } from '../api.js';
 import type { JobRow, PhotoInput, Store } from '../store/index.js';
 import type { ProgressTracker } from './progress.js';
@@ -13,7 +13,7 @@ import type { ProgressTracker } from './progress.js';
 export interface IndexerOptions {
   thumbDir: string;
   /** The image model, or null to index metadata and thumbnails only. */
-  model: { model: EmbeddingModel; modelId: number } | null;
+  model: LoadedModel | null;
   /** Jobs in flight at once (decode overlap). */
   concurrency?: number;
   pixelLimit?: number;

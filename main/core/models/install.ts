@@ -334,18 +334,3 @@ export async function removeModel(id: string, dataDir: string): Promise<boolean>
   if (s.model === id) await updateSettings(dataDir, { model: undefined });
   return had;
 }
-
-/** Makes an installed model the current one. */
-export async function useModel(id: string, dataDir: string, opts: RegistryOption = {}): Promise<void> {
-  const registry = registryOf(opts);
-  const entry = findEntry(registry, id);
-  // A package exported by hand (ERNIE-ViL) is installed without being downloaded, so the
-  // manifest on disk is what counts, not whether the registry can download it.
-  if (!(await isInstalled(id, dataDir))) {
-    const hint = entry?.download ? `; run: kanjian models download ${id}` : entry?.export ? `; build it with ${entry.export.script}` : '';
-    throw new ModelError(`Model ${id} is not installed${hint}`);
-  }
-  // The app keeps searching with the previous model until the new one has re-embedded the library.
-  const previous = (await readSettings(dataDir)).model;
-  await updateSettings(dataDir, { model: id, ...(previous && previous !== id && { previousModel: previous }) });
-}

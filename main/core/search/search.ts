@@ -2,7 +2,7 @@
 // result saying which views matched and, for text, which words. See fusion.ts for how the
 // views' lists are merged and views/ for what each view does.
 import type { MatchView, SearchRequest, SearchResponse, SearchResult } from '../api.js';
-import type { EmbeddingModel } from '../embed/encoder.js';
+import type { LoadedModel } from '../embed/loaded.js';
 import { toSummary, type PhotoRow, type Store } from '../store/index.js';
 import { PHOTO_DATE_SQL, filterSql, type SqlFilter } from './filters.js';
 import { fuse, VIEW_ORDER } from './fusion.js';
@@ -17,10 +17,8 @@ import type { SearchView, ViewHit } from './views/types.js';
 export const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
 
-export type SearchModel = { model: EmbeddingModel; modelId: number };
-
 /** Every view a search consults. A new view is one class implementing SearchView, added here. */
-export function searchViews(store: Store, model: SearchModel | null): SearchView[] {
+export function searchViews(store: Store, model: LoadedModel | null): SearchView[] {
   const views: SearchView[] = [];
   if (model) views.push(new ImageView(store, model), new TagView(store, model));
   views.push(new OcrView(store), new MetadataView(store));
@@ -28,7 +26,7 @@ export function searchViews(store: Store, model: SearchModel | null): SearchView
 }
 
 /** The query's text embedding, computed at most once per search and only if a view asks. */
-export function queryEmbedding(model: SearchModel | null, text: string): () => Promise<Float32Array | null> {
+export function queryEmbedding(model: LoadedModel | null, text: string): () => Promise<Float32Array | null> {
   let memo: Promise<Float32Array | null> | null = null;
   return () =>
     (memo ??= !model || !text
@@ -36,7 +34,7 @@ export function queryEmbedding(model: SearchModel | null, text: string): () => P
       : model.model.embedText(text).then((v) => (v.some((x) => x !== 0) ? v : null)));
 }
 
-export async function searchPhotos(store: Store, model: SearchModel | null, req: SearchRequest): Promise<SearchResponse> {
+export async function searchPhotos(store: Store, model: LoadedModel | null, req: SearchRequest): Promise<SearchResponse> {
   const started = performance.now();
   const query = req.query.trim();
   const limit = Math.min(Math.max(1, Math.trunc(req.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);

@@ -6,7 +6,7 @@
 // Tables are created on first use per model, like vec_image_<model>: a vec0 column has a fixed
 // dimension, and the tag tables belong to a later migration than the search ones.
 import type { Db } from '../store/index.js';
-import type { SearchModel } from './search.js';
+import type { LoadedModel } from '../embed/loaded.js';
 
 export function tagSequenceTable(modelId: number): string {
   return `vec_tagseq_${Math.trunc(modelId)}`;
@@ -55,7 +55,7 @@ export class TagSequenceIndex {
    * Brings the sequences in step with the current tags: embeds sequences not seen before,
    * repoints changed contents, drops what no content uses. Returns how many contents changed.
    */
-  async sync(model: SearchModel, shouldStop?: () => boolean): Promise<number> {
+  async sync(model: LoadedModel, shouldStop?: () => boolean): Promise<number> {
     if (!hasTable(this.db, 'photo_tags')) return 0;
     const modelId = model.modelId;
     this.ensureTables(modelId, model.model.dim);

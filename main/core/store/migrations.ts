@@ -1,6 +1,9 @@
 // Versioned schema migrations. Each entry runs once, inside a transaction, and
 // bumps PRAGMA user_version, so an interrupted upgrade leaves the old version intact.
-import type { Db } from './db.js';
+import type Database from 'better-sqlite3';
+
+// The connection type is spelled out here (not imported from db.ts, which imports this file).
+type Db = Database.Database;
 
 const MIGRATIONS: ((db: Db) => void)[] = [
   // v1: folders, photos, job queue, per-model embeddings (vectors live in vec0 tables

@@ -130,3 +130,18 @@ export function vectorFromBlob(blob: Buffer): Float32Array {
   new Uint8Array(out.buffer).set(blob);
   return out;
 }
+
+/** Vectors of the given contents (those that have one for the model), read back by hash. */
+export function vectorsOf(db: Db, modelId: number, shas: readonly string[]): Map<string, Float32Array> {
+  const out = new Map<string, Float32Array>();
+  const stmt = db.prepare(
+    `SELECT e.sha256 AS sha256, v.embedding AS embedding
+       FROM embeddings e JOIN ${table(modelId)} v ON v.rowid = e.id
+      WHERE e.model_id = ? AND e.sha256 = ?`,
+  );
+  for (const sha of shas) {
+    const row = stmt.get(modelId, sha) as { sha256: string; embedding: Buffer } | undefined;
+    if (row) out.set(row.sha256, vectorFromBlob(row.embedding));
+  }
+  return out;
+}

@@ -4,10 +4,10 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { FolderTag, PhotoSummary, PhotoTag, Tag, TagInfo } from '../api.js';
-import type { LoadedModel } from '../duplicates/similar.js';
-import { vectorsOf } from '../duplicates/vector-rows.js';
 import type { EmbeddingModel } from '../embed/encoder.js';
+import type { LoadedModel } from '../embed/loaded.js';
 import { toSummary, type Store } from '../store/index.js';
+import { vectorsOf } from '../store/vectors.js';
 import { assignTags, CALIBRATION_VERSION, type TagMatrix } from './calibrate.js';
 import { TagRepo, toTag, type TagRow, type TagSource, type TagUpsert } from './repo.js';
 import { summarize, type FolderSummary } from './summary.js';
@@ -24,8 +24,8 @@ export { summarize, FOLDER_MIN_SHARE, FOLDER_MAX_TAGS } from './summary.js';
 export type { FolderSummary } from './summary.js';
 export { loadVocabularyFile, builtinVocabulary, VocabularyError, type Vocabulary } from './vocabulary.js';
 
-type TextModel = Pick<EmbeddingModel, 'manifest' | 'embedText'>;
-type TagModel = { model: TextModel; modelId: number };
+/** Tagging needs the text tower (tag prompts) and the stored image vectors. */
+type TagModel = LoadedModel<Pick<EmbeddingModel, 'manifest' | 'embedText'>>;
 
 export interface TagsOptions {
   /** A vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
@@ -51,7 +51,7 @@ export class Tags {
   constructor(
     private store: Store,
     /** The model whose vectors cover the library (search's model), or null. */
-    private model: () => LoadedModel | null,
+    private model: () => TagModel | null,
     private opts: TagsOptions = {},
   ) {
     this.repo = new TagRepo(store.db);
@@ -115,8 +115,8 @@ export class Tags {
   }
 
   private async tagOnce(): Promise<number> {
-    const m = this.model() as TagModel | null;
-    if (!m || typeof m.model.embedText !== 'function') return 0;
+    const m = this.model();
+    if (!m) return 0;
     const matrix = await this.tagMatrix(m);
     const { vocabSig, tags } = matrix;
     // The model reads none of the tag words (e.g. a vocabulary in a language it lacks).
@@ -257,7 +257,7 @@ export class Tags {
 }
 
 /** Mean of the prompts' unit vectors, normalised; null when the model reads none of them. */
-async function embedPrompts(model: TextModel, prompts: string[]): Promise<Float32Array | null> {
+async function embedPrompts(model: TagModel['model'], prompts: string[]): Promise<Float32Array | null> {
   let sum: Float32Array | null = null;
   let used = 0;
   for (const p of prompts) {

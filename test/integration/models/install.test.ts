@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chooseModel } from '../../../main/core/app/models.js';
 import { loadModelPackage } from '../../../main/core/embed/manifest.js';
 import { DownloadError } from '../../../main/core/models/download.js';
 import {
@@ -11,7 +12,6 @@ import {
   listModels,
   ModelError,
   removeModel,
-  useModel,
   type InstallProgress,
 } from '../../../main/core/models/install.js';
 import { buildManifest, loadRegistry, type Registry } from '../../../main/core/models/registry.js';
@@ -176,12 +176,12 @@ describe('installModel', () => {
   });
 });
 
-describe('listModels, useModel, removeModel', () => {
+describe('listModels, chooseModel, removeModel', () => {
   it('tracks installed state and the current choice in settings.json', async () => {
     await writeSettings(dataDir, { theme: 'dark' });
-    await expect(useModel('toy-colors', dataDir, { registry })).rejects.toThrow(/not installed; run: kanjian models download toy-colors/);
+    await expect(chooseModel('toy-colors', dataDir, { registry })).rejects.toThrow(/not installed; run: kanjian models download toy-colors/);
     await installModel('toy-colors', base());
-    await useModel('toy-colors', dataDir, { registry });
+    await chooseModel('toy-colors', dataDir, { registry });
     expect(await readSettings(dataDir)).toEqual({ theme: 'dark', model: 'toy-colors' });
     const [m] = await listModels(dataDir, { registry, includeFixtures: true });
     expect(m).toMatchObject({ id: 'toy-colors', installed: true, current: true, default: true });

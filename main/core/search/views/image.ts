@@ -1,7 +1,8 @@
 // The image view: the query embedded by the model's text tower, nearest image vectors in
 // sqlite-vec, cut at the model's calibrated relevance threshold.
-import type { EmbeddingModel } from '../../embed/encoder.js';
+import type { LoadedModel } from '../../embed/loaded.js';
 import type { Store } from '../../store/index.js';
+import { vectorTable } from '../../store/vectors.js';
 import { photosOfContents, type SearchView, type ViewHit, type ViewQuery } from './types.js';
 
 /** sqlite-vec's KNN takes k <= 4096. */
@@ -18,7 +19,7 @@ export class ImageView implements SearchView {
 
   constructor(
     private store: Store,
-    private model: { model: EmbeddingModel; modelId: number },
+    private model: LoadedModel,
   ) {}
 
   async search(q: ViewQuery): Promise<ViewHit[]> {
@@ -63,8 +64,7 @@ export class ImageView implements SearchView {
   }
 
   private nearestWithin(vector: Float32Array, q: ViewQuery, minScore: number): { sha256: string; score: number }[] {
-    // vec_image_<id> is the per-model table store/vectors.ts creates (rowid = embeddings.id).
-    const table = `vec_image_${Math.trunc(this.model.modelId)}`;
+    const table = vectorTable(this.model.modelId);
     const rows = this.store.db
       .prepare(
         `SELECT e.sha256 AS sha256, vec_distance_cosine(v.embedding, ?) AS distance

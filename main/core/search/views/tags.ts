@@ -8,7 +8,7 @@
 // — the query is about something the tags name — and lies within TAG_BAND of the best sequence;
 // at scale 100 a 0.05 cosine gap is a ~150× likelihood ratio, so anything further is noise.
 import type { Store } from '../../store/index.js';
-import type { SearchModel } from '../search.js';
+import type { LoadedModel } from '../../embed/loaded.js';
 import { TagSequenceIndex, tagSequenceTable } from '../tag-sequences.js';
 import { photosOfContents, type SearchView, type ViewHit, type ViewQuery } from './types.js';
 
@@ -23,7 +23,7 @@ export class TagView implements SearchView {
 
   constructor(
     private store: Store,
-    private model: SearchModel,
+    private model: LoadedModel,
   ) {}
 
   async search(q: ViewQuery): Promise<ViewHit[]> {

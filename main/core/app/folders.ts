@@ -1,0 +1,147 @@
+// Library folders while the app runs: adding (with the checks a user's path needs), removing,
+// one live watcher per root, and the catch-up rescan at start. Changes found are handed to the
+// pipeline through `onChange`; this part never indexes anything itself.
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { FolderInfo } from '../api.js';
+import type { ProgressTracker } from '../library/progress.js';
+import { scanFolder, type ScanResult } from '../library/scan.js';
+import { FolderWatcher } from '../library/watch.js';
+import { isInside, type Store } from '../store/index.js';
+import type { FolderRow } from '../store/folders.js';
+import type { BackgroundWork, EventHub } from './events.js';
+
+export interface FoldersOptions {
+  /** Kanjian's own data folder: never a library folder, never scanned. */
+  dataDir: string;
+  /** Something on disk changed (a watcher event, a scan finished): index it. */
+  onChange: () => void;
+  isClosed: () => boolean;
+  log?: (message: string) => void;
+}
+
+export class LibraryFolders {
+  private watchers = new Map<number, FolderWatcher>();
+
+  constructor(
+    private store: Store,
+    private events: EventHub,
+    private progress: ProgressTracker,
+    private background: BackgroundWork,
+    private opts: FoldersOptions,
+  ) {}
+
+  list(): FolderInfo[] {
+    return this.store.folders.info();
+  }
+
+  /** Sends the folder counts to listeners (only when someone listens: it costs a query). */
+  emitInfo(): void {
+    if (this.events.listening) this.events.emit({ type: 'folders', folders: this.list() });
+  }
+
+  /** Watches every library folder, then catches up with what changed while we were not running. */
+  async startWatching(): Promise<void> {
+    for (const f of this.store.folders.all()) await this.watch(f.id, f.path);
+    this.background.track(this.rescanAll());
+  }
+
+  /** The row of a folder the user asked for: checked, added (absorbing folders inside it). */
+  async addRow(folder: string): Promise<FolderRow> {
+    if (typeof folder !== 'string' || !folder) throw new TypeError('addFolder: path must be a non-empty string');
+    const abs = path.resolve(folder);
+    let st;
+    try {
+      st = statSync(abs);
+    } catch {
+      throw new Error(`Folder not found: ${abs}`);
+    }
+    if (!st.isDirectory()) throw new Error(`Not a folder: ${abs}`);
+    if (isInside(this.opts.dataDir, abs)) throw new Error(`That is Kanjian's own data folder: ${abs}`);
+    // Absorbed child folders lose their watchers; the parent's watcher covers them.
+    const before = new Set(this.store.folders.all().map((f) => f.id));
+    const row = this.store.folders.add(abs);
+    for (const id of before) {
+      if (!this.store.folders.byId(id)) await this.unwatch(id);
+    }
+    return row;
+  }
+
+  /** Adds a folder, watches it and scans it in the background (the app, serve). */
+  async addWatched(folder: string): Promise<FolderInfo> {
+    const row = await this.addRow(folder);
+    await this.watch(row.id, row.path);
+    this.progress.start('scanning');
+    this.events.emit({ type: 'progress', progress: this.progress.snapshot() });
+    this.background.track(
+      this.scan(row).then(() => {
+        this.emitInfo();
+        this.opts.onChange();
+      }),
+    );
+    return this.info(row.id);
+  }
+
+  info(id: number): FolderInfo {
+    return this.list().find((f) => f.id === id)!;
+  }
+
+  scan(row: { id: number; path: string }): Promise<ScanResult> {
+    return scanFolder(this.store, row.id, row.path, { exclude: [this.opts.dataDir] });
+  }
+
+  /** Drops the folder's rows (its vectors become orphans); files on disk are never touched. */
+  async remove(id: number): Promise<void> {
+    if (!Number.isInteger(id)) throw new TypeError('removeFolder: id must be an integer');
+    await this.unwatch(id);
+    this.store.tx(() => {
+      this.store.folders.remove(id);
+      this.store.vectors.markOrphans();
+    });
+    this.emitInfo();
+  }
+
+  async stopAll(): Promise<void> {
+    for (const w of this.watchers.values()) await w.stop();
+    this.watchers.clear();
+  }
+
+  private async unwatch(id: number): Promise<void> {
+    await this.watchers.get(id)?.stop();
+    this.watchers.delete(id);
+  }
+
+  private async watch(id: number, root: string): Promise<void> {
+    if (this.watchers.has(id) || !existsSync(root)) return;
+    const w = new FolderWatcher(this.store, id, root, {
+      onChange: () => {
+        this.emitInfo();
+        this.opts.onChange();
+      },
+      onError: (e) => this.opts.log?.(`watcher: ${e.message}`),
+      exclude: [this.opts.dataDir],
+    });
+    try {
+      await w.start();
+      this.watchers.set(id, w);
+    } catch (e) {
+      // E.g. the OS watch limit (inotify) is reached: the library still opens; changes in this
+      // folder are picked up by the rescan at the next start.
+      this.opts.log?.(`Cannot watch ${root}: ${(e as Error).message}. Changes there are found at the next start.`);
+    }
+  }
+
+  private async rescanAll(): Promise<void> {
+    this.progress.start('scanning');
+    try {
+      for (const f of this.store.folders.all()) {
+        if (this.opts.isClosed()) return;
+        if (!existsSync(f.path)) continue; // an unplugged drive is not a deletion
+        await this.scan(f);
+      }
+    } finally {
+      this.progress.idle();
+    }
+    this.opts.onChange();
+  }
+}

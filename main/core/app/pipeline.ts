@@ -1,0 +1,191 @@
+// The background pipeline: after files change, index them (library/indexer), then tag and find
+// similar shots, then build the search views (names, tag sequences) and read text in photos
+// (OCR). New files arriving during a pass make the later steps yield and the pass start over,
+// so indexing always goes first. Progress is sent to listeners while a pass runs.
+import type { IndexProgress } from '../api.js';
+import type { Duplicates } from '../duplicates/index.js';
+import type { LoadedModel } from '../embed/loaded.js';
+import type { DrainResult, Indexer } from '../library/indexer.js';
+import type { ProgressTracker } from '../library/progress.js';
+import type { OcrRunner } from '../ocr/index.js';
+import { NameIndex } from '../search/names.js';
+import { TagSequenceIndex } from '../search/tag-sequences.js';
+import type { Store } from '../store/index.js';
+import type { Tags } from '../tags/index.js';
+import type { EventHub } from './events.js';
+import type { ModelSlots } from './model-slots.js';
+
+/** Vectors of deleted photos are kept this long in watch mode, so a slow move keeps them. */
+export const ORPHAN_GRACE_MS = 10 * 60 * 1000;
+
+export interface PipelineParts {
+  store: Store;
+  indexer: Indexer;
+  progress: ProgressTracker;
+  events: EventHub;
+  slots: ModelSlots<LoadedModel>;
+  /** Reads text in photos after indexing; null when OCR is turned off. */
+  ocr: () => OcrRunner | null;
+  tags: () => Tags;
+  duplicates: () => Duplicates;
+  /** After a pass: folder counts to listeners. */
+  emitFolders: () => void;
+  /** After a pass: the search model may have changed (a switch finished). */
+  emitModel: () => void;
+  log?: (message: string) => void;
+}
+
+export class Pipeline {
+  private kicking: Promise<void> | null = null;
+  private rekick = false;
+  private closed = false;
+  private progressTimer: NodeJS.Timeout | null = null;
+
+  constructor(private p: PipelineParts) {}
+
+  /** Work after indexing steps aside: the library is closing or new files arrived. */
+  get yielding(): boolean {
+    return this.closed || this.rekick;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Runs the pipeline in the background until the queue is empty. */
+  kick(): void {
+    if (this.closed) return;
+    if (this.kicking) {
+      this.rekick = true;
+      return;
+    }
+    const release = this.p.slots.hold();
+    this.kicking = (async () => {
+      this.startProgressTimer();
+      try {
+        do {
+          this.rekick = false;
+          await this.p.indexer.drain();
+          // Counts and progress are final for the photos now; tags and views come after.
+          this.emitProgress();
+          this.p.emitFolders();
+          if (!this.rekick) await this.analyse();
+          if (!this.rekick) await this.buildSearchViews();
+        } while (this.rekick && !this.closed);
+        this.p.store.vectors.purgeOrphans(ORPHAN_GRACE_MS);
+        if (this.p.slots.finishIfComplete()) this.p.emitModel();
+      } catch (e) {
+        this.p.log?.(`indexer: ${(e as Error).message}`);
+      } finally {
+        this.stopProgressTimer();
+        this.kicking = null;
+        release();
+        if (!this.closed) {
+          this.emitProgress();
+          this.p.emitFolders();
+        }
+      }
+    })();
+  }
+
+  /** Waits until background indexing has nothing left to do (tests, CLI). */
+  async idle(): Promise<void> {
+    while (this.kicking) await this.kicking;
+  }
+
+  /** One pass in the foreground (CLI `index`): drain, then (unless skipped) analyse and views. */
+  async runOnce(opts: { analyse?: boolean; graceMs: number }): Promise<DrainResult> {
+    const drained = await this.p.slots.using(() => this.p.indexer.drain());
+    // Tags, duplicates and the search views build on the index; benches time them apart.
+    if (opts.analyse !== false) {
+      await this.analyse();
+      await this.buildSearchViews();
+    }
+    this.p.store.vectors.purgeOrphans(opts.graceMs);
+    return drained;
+  }
+
+  /** Photos indexed before this model was chosen get a vector in the background. */
+  queueMissingVectors(): void {
+    const m = this.p.slots.index;
+    if (!m) return;
+    const rows = this.p.store.db
+      .prepare(
+        `SELECT p.path, p.folder_id AS folderId FROM photos p
+          WHERE p.status = 'indexed' AND p.sha256 IS NOT NULL
+            AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.sha256 = p.sha256)`,
+      )
+      .all(m.modelId) as { path: string; folderId: number }[];
+    if (rows.length) this.p.store.jobs.enqueue('index', rows);
+  }
+
+  /**
+   * After indexing: tags new photos and finds their similar-shot neighbours (both incremental,
+   * both quick next to embedding). Errors are logged: indexing results stay either way.
+   */
+  async analyse(): Promise<void> {
+    if (this.closed) return;
+    try {
+      await this.p.slots.using(async () => {
+        await this.p.tags().tagPending();
+        await this.p.duplicates().scan();
+      });
+    } catch (e) {
+      this.p.log?.(`tags/duplicates: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * After tagging: indexes new names, embeds new tag sequences for the tag view, then reads the
+   * text in indexed photos until the OCR queue is empty or new files arrive (main/core/search,
+   * main/core/ocr).
+   */
+  private async buildSearchViews(): Promise<void> {
+    if (this.closed) return;
+    try {
+      new NameIndex(this.p.store.db).sync();
+      await this.p.slots.using(async () => {
+        const m = this.p.slots.search;
+        if (m) await new TagSequenceIndex(this.p.store.db).sync(m, () => this.yielding);
+      });
+    } catch (e) {
+      this.p.log?.(`search views: ${(e as Error).message}`);
+    }
+    const ocr = this.p.ocr();
+    if (!ocr || this.closed) return;
+    const r = await ocr.drain();
+    for (const f of r.failed) this.p.log?.(`ocr: ${f.path}: ${f.error}`);
+  }
+
+  /** From now on nothing new starts and running steps yield (first step of closing). */
+  markClosed(): void {
+    this.closed = true;
+  }
+
+  /** Stops the loop: the indexer after its jobs in flight, OCR after its photo. */
+  async stop(): Promise<void> {
+    this.closed = true;
+    await this.p.indexer.stop();
+    await this.p.ocr()?.stop();
+    await this.kicking?.catch(() => undefined);
+    this.stopProgressTimer();
+  }
+
+  snapshot(): IndexProgress {
+    return this.p.progress.snapshot();
+  }
+
+  private emitProgress(): void {
+    this.p.events.emit({ type: 'progress', progress: this.snapshot() });
+  }
+
+  private startProgressTimer(): void {
+    if (this.progressTimer) return;
+    this.progressTimer = setInterval(() => this.emitProgress(), 250);
+  }
+
+  private stopProgressTimer(): void {
+    if (this.progressTimer) clearInterval(this.progressTimer);
+    this.progressTimer = null;
+  }
+}
