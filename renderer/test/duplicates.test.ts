@@ -65,7 +65,7 @@ describe('duplicates review', () => {
       .map(([i]) => i);
     // photos in order: exact(0 keep,1), near(2 keep,3,4), similar(5 keep,6)
     expect(marked).toEqual([1, 3, 4]);
-    expect(within(view).getByTestId('duplicates-summary').textContent).toBe('3 groups · 3 marked (4.8 MB)');
+    expect(within(view).getByTestId('duplicates-summary').textContent).toBe('3 groups · 3 marked (5 MB)');
     expect(client.findDuplicates).toHaveBeenCalled();
   });
 
@@ -74,7 +74,7 @@ describe('duplicates review', () => {
     await fireEvent.click(within(view).getByTestId('duplicates-trash'));
     const dialog = await screen.findByTestId('confirm-dialog');
     expect(client.planTrash).toHaveBeenCalledWith(expect.arrayContaining([client.photos[1].id, client.photos[3].id, client.photos[4].id]));
-    expect(within(dialog).getByTestId('confirm-body').textContent).toMatch(/^3 photos \(4\.8 MB\) will be moved to the system trash/);
+    expect(within(dialog).getByTestId('confirm-body').textContent).toMatch(/^3 photos \(5 MB\) will be moved to the system trash/);
     expect(client.trashPhotos).not.toHaveBeenCalled();
 
     // Cancel: nothing happens.
@@ -89,7 +89,7 @@ describe('duplicates review', () => {
     const arg = client.trashPhotos.mock.calls[0][0];
     expect(arg.confirmToken).toBe('ab'.repeat(16));
     expect([...arg.photoIds].sort()).toEqual([client.photos[1].id, client.photos[3].id, client.photos[4].id].sort());
-    await waitFor(() => expect(screen.getByTestId('duplicates-outcome').textContent).toMatch(/Moved 3 files \(4\.8 MB\) to the trash/));
+    await waitFor(() => expect(screen.getByTestId('duplicates-outcome').textContent).toMatch(/Moved 3 files \(5 MB\) to the trash/));
     // Groups reload: only the similar shots are left.
     await waitFor(() => expect(within(view).getAllByTestId('duplicate-group').map((g) => g.dataset.kind)).toEqual(['similar']));
   });
@@ -122,7 +122,7 @@ describe('duplicates review', () => {
     await waitFor(() => expect(document.activeElement).toBe(groups[1]));
     // Delete asks first.
     await fireEvent.keyDown(groups[1], { key: 'Delete' });
-    expect(within(await screen.findByTestId('confirm-dialog')).getByTestId('confirm-body').textContent).toMatch(/^1 photos \(1\.9 MB\)/);
+    expect(within(await screen.findByTestId('confirm-dialog')).getByTestId('confirm-body').textContent).toMatch(/^1 photo \(2 MB\)/);
     await fireEvent.keyDown(screen.getByTestId('confirm-dialog'), { key: 'Escape' });
     await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull());
     expect(screen.getByTestId('duplicates-view')).toBeTruthy();

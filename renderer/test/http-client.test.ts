@@ -175,13 +175,15 @@ describe('HTTP client', () => {
 });
 
 describe('expired session screen', () => {
-  it('tells the user to reopen the link printed by the CLI', async () => {
+  it('tells the truth (Kanjian was restarted) and the one step to take, naming no command', async () => {
     const session = new Session();
     await renderApp({ session });
     expect(screen.queryByTestId('session-expired')).toBeNull();
     session.expire();
     const box = await screen.findByTestId('session-expired');
-    expect(box.textContent).toContain('Reopen the link printed by the CLI');
+    expect(box.textContent).toContain('Kanjian was restarted');
+    expect(screen.getByTestId('session-step').textContent).toBe('Open the new address Kanjian printed in its terminal when it started again.');
+    expect(box.textContent).not.toMatch(/kanjian serve|npm run/);
     expect(document.activeElement).toBe(box);
   });
 });

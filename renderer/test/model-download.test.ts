@@ -6,7 +6,7 @@ import { renderApp } from './fixtures/render-app.ts';
 import { createFakeClient, IDLE, MODELS, NO_MODEL } from './fixtures/fake-client.ts';
 
 const DEFAULT = MODELS[0];
-const MB = 1024 * 1024;
+const MB = 1_000_000;
 
 async function firstRun(opts: Parameters<typeof createFakeClient>[0] = {}, locale?: 'en' | 'zh-CN') {
   const client = createFakeClient({ model: NO_MODEL, photoCount: 5, ...opts });
@@ -74,7 +74,10 @@ describe('first-run model download', () => {
     await within(offer).findByTestId('model-download-progress');
     client.failDownload(DEFAULT.id, 'HTTP 404 Not Found for visual/model.onnx');
     const error = await within(offer).findByTestId('model-download-error');
-    expect(error.textContent).toBe('Download failed: HTTP 404 Not Found for visual/model.onnx');
+    // The core's English reason never reaches the screen; the UI says what happened and what to do.
+    expect(error.textContent).toContain('The download did not finish.');
+    expect(error.textContent).toContain('try again, choose another download source, or install a copy from a folder');
+    expect(error.textContent).not.toContain('HTTP 404');
     expect(error.getAttribute('role')).toBe('alert');
     expect(within(offer).queryByTestId('model-download-progress')).toBeNull();
     const retry = within(offer).getByTestId('model-download-retry');
@@ -88,9 +91,11 @@ describe('first-run model download', () => {
 
   it('shows why a download could not even start', async () => {
     const { client, offer } = await firstRun();
-    client.downloadModel.mockRejectedValueOnce(new Error('disk full'));
+    client.downloadModel.mockRejectedValueOnce(Object.assign(new Error('disk full'), { code: 'validation' }));
     await fireEvent.click(within(offer).getByTestId('model-download'));
-    expect((await within(offer).findByTestId('model-download-error')).textContent).toBe('Download failed: disk full');
+    const error = await within(offer).findByTestId('model-download-error');
+    expect(within(error).getByTestId('model-download-reason').textContent).toBe('Kanjian did not understand this request.');
+    expect(error.textContent).not.toContain('disk full');
     expect(within(offer).getByTestId('model-download-retry')).toBeTruthy();
   });
 
@@ -110,7 +115,7 @@ describe('first-run model download', () => {
     expect(screen.queryByTestId('model-missing')).toBeNull();
     expect(screen.queryByTestId('model-download-progress')).toBeNull();
     // The search that said "no model" runs again.
-    await waitFor(() => expect(screen.getAllByTestId('score')).toHaveLength(1));
+    await waitFor(() => expect(screen.getAllByTestId('match-views')).toHaveLength(1));
     // The library is being embedded with the new model; it is re-read as indexing moves.
     const line = screen.getByTestId('model-reembedding');
     expect(line.textContent).toContain('Embedding photos with XLM-Roberta-Base-ViT-B-32: 0 / 5');

@@ -6,7 +6,7 @@ import { renderApp } from './fixtures/render-app.ts';
 import { createFakeClient, IDLE, MODEL, MODELS, NO_MODEL } from './fixtures/fake-client.ts';
 
 const [XLM, CLIP, ERNIE] = MODELS;
-const MB = 1024 * 1024;
+const MB = 1_000_000;
 
 /** XLM in use, Chinese-CLIP installed too. */
 async function withTwoInstalled(locale?: 'en' | 'zh-CN') {
@@ -56,7 +56,7 @@ describe('model switcher', () => {
     expect(clip.textContent).toContain('Chinese');
 
     const ernie = option(ERNIE.id);
-    expect(within(ernie).getByTestId('model-needs-export').textContent).toContain('export script');
+    expect(within(ernie).getByTestId('model-needs-export').textContent).toContain('Install it from a folder');
     expect(within(ernie).queryByRole('button')).toBeNull();
 
     // Esc closes it, also with focus still on the toggle.
@@ -123,7 +123,7 @@ describe('model switcher', () => {
     expect(screen.getByTestId('model-switcher-toggle').textContent?.trim()).toBe('更换模型');
     await openSwitcher();
     expect(within(option(XLM.id)).getByTestId('model-in-use').textContent).toBe('使用中');
-    expect(within(option(ERNIE.id)).getByTestId('model-needs-export').textContent).toContain('导出脚本');
+    expect(within(option(ERNIE.id)).getByTestId('model-needs-export').textContent).toContain('从文件夹安装');
     await fireEvent.click(within(option(CLIP.id)).getByTestId('model-use'));
     await waitFor(() => expect(client.useModel).toHaveBeenCalled());
     await waitFor(() =>
@@ -135,10 +135,10 @@ describe('model switcher', () => {
 
   it('shows why a switch failed', async () => {
     const client = await withTwoInstalled();
-    client.useModel.mockRejectedValueOnce(new Error('model.onnx is damaged'));
+    client.useModel.mockRejectedValueOnce(Object.assign(new Error('model.onnx is damaged'), { code: 'validation' }));
     await openSwitcher();
     await fireEvent.click(within(option(CLIP.id)).getByTestId('model-use'));
-    expect((await within(option(CLIP.id)).findByTestId('model-action-error')).textContent).toBe('Could not do that: model.onnx is damaged');
+    expect((await within(option(CLIP.id)).findByTestId('model-action-error')).textContent).toBe('Could not do that: Kanjian did not understand this request.');
     expect(screen.getByTestId('model-name').textContent).toBe(MODEL.name);
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { renderApp } from './fixtures/render-app.ts';
-import { createFakeClient, MODEL, modelInfo, NO_MODEL } from './fixtures/fake-client.ts';
+import { createFakeClient, MODEL, MODELS, modelInfo, NO_MODEL } from './fixtures/fake-client.ts';
 
 describe('model status', () => {
   it('shows the model and its execution provider', async () => {
@@ -29,23 +29,26 @@ describe('model status', () => {
     expect(screen.queryByTestId('model-status')).toBeNull();
   });
 
-  it('falls back to the CLI instructions when the models cannot be listed', async () => {
+  it('says the models could not be listed, in the UI language, and offers to try again (no shell command)', async () => {
     const client = createFakeClient({ model: NO_MODEL });
-    client.listModels.mockRejectedValue(new Error('unknown method listModels'));
+    client.listModels.mockRejectedValue(new TypeError('Failed to fetch'));
     await renderApp({ client });
-    await screen.findByTestId('model-howto');
+    const error = await screen.findByTestId('model-list-error');
+    expect(error.textContent).toBe('Could not list the models: Kanjian cannot be reached. Check that it is still running.');
     const panel = screen.getByTestId('model-missing');
-    expect(screen.getByTestId('model-howto').textContent).toBe('npm run -s cli -- models list');
-    expect(screen.getByTestId('model-list-error').textContent).toContain('unknown method listModels');
-    expect(panel.querySelector('button')).toBeNull();
-    expect(screen.queryByTestId('model-switcher-toggle')).toBeNull();
+    expect(panel.textContent).not.toMatch(/npm|cli --/);
+    client.listModels.mockResolvedValue(MODELS);
+    await fireEvent.click(screen.getByTestId('model-list-retry'));
+    await within(panel).findByTestId('model-offer');
+    expect(screen.queryByTestId('model-list-error')).toBeNull();
   });
 
-  it('falls back to the CLI instructions when no model can be downloaded', async () => {
+  it('shows no download and no shell command when no model can be downloaded', async () => {
     await renderApp({ model: NO_MODEL, models: [modelInfo('ernie', { downloadable: false })] });
-    await screen.findByTestId('model-howto');
+    await waitFor(() => expect(screen.getByTestId('model-missing').textContent).toContain('No model installed'));
     expect(screen.queryByTestId('model-download')).toBeNull();
     expect(screen.queryByTestId('model-list-error')).toBeNull();
+    expect(screen.getByTestId('model-panel').textContent).not.toMatch(/npm|cli --/);
   });
 
   it('follows model events and re-runs the search once a model arrives', async () => {
@@ -58,7 +61,7 @@ describe('model status', () => {
     client.searchImpl = async () => ({ results: [{ photo: client.photos[0], score: 0.3, views: ['image'] }], tookMs: 3 });
     client.emit({ type: 'model', model: { ...MODEL, provider: 'dml' } });
     await waitFor(() => expect(screen.getByTestId('model-provider').textContent?.trim()).toBe('DirectML'));
-    await waitFor(() => expect(screen.getAllByTestId('score')).toHaveLength(1));
+    await waitFor(() => expect(screen.getAllByTestId('match-views')).toHaveLength(1));
     expect(screen.queryByTestId('search-message')).toBeNull();
   });
 });

@@ -32,7 +32,9 @@ describe('why it matched', () => {
     const first = await waitFor(() => screen.getAllByTestId('grid-cell').find((c) => c.dataset.photoId === '1')!);
     const badges = within(first).getByTestId('match-views');
     expect(badges.dataset.views).toBe('image tags ocr');
-    expect(within(first).getAllByTestId('view-badge').map((b) => b.getAttribute('aria-label'))).toEqual(['Picture', 'Tags', 'Text in photo']);
+    expect(within(first).getAllByTestId('view-badge').map((b) => b.getAttribute('title'))).toEqual(['Picture', 'Tags', 'Text in photo']);
+    // Short words in the UI language on the cell: English here, never 图/签/文.
+    expect(within(first).getAllByTestId('view-badge').map((b) => b.textContent)).toEqual(['Image', 'Tag', 'Text']);
     expect(within(first).getByTestId('ocr-matches').textContent).toBe('发票');
     const second = screen.getAllByTestId('grid-cell').find((c) => c.dataset.photoId === '2')!;
     expect(within(second).getByTestId('match-views').dataset.views).toBe('metadata');
@@ -89,8 +91,10 @@ describe('search filters', () => {
     await fireEvent.click(screen.getByTestId('filters-toggle'));
     await fireEvent.change(screen.getByTestId('filter-folder'), { target: { value: '/photos' } });
     await waitFor(() => expect(client.search).toHaveBeenLastCalledWith({ query: '', limit: 500, filters: { folder: '/photos' } }));
-    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toMatch(/20 results/));
-    expect(screen.getAllByTestId('match-views')[0].dataset.views).toBe('metadata');
+    // A listing, not ranked results: photos counted, no "results" wording, no why-badges.
+    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toMatch(/^\s*20 photos\s*$/));
+    expect(screen.getByTestId('result-count').dataset.mode).toBe('listing');
+    expect(screen.queryAllByTestId('match-views')).toHaveLength(0);
 
     await fireEvent.click(screen.getByTestId('filters-clear'));
     await waitFor(() => expect(screen.getByTestId('result-count').textContent).toMatch(/30 photos/));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { screen, waitFor } from '@testing-library/svelte';
 import { renderApp } from './fixtures/render-app.ts';
-import { createFakeClient, IDLE } from './fixtures/fake-client.ts';
+import { createFakeClient, folder, IDLE } from './fixtures/fake-client.ts';
 import { I18n } from '../src/i18n/i18n.svelte.ts';
 import type { IndexProgress } from '../src/api/types.ts';
 
@@ -30,8 +30,8 @@ describe('indexing progress', () => {
   });
 
   it('follows progress events to the done state', async () => {
-    const { client } = await renderApp({});
-    expect(screen.getByTestId('progress-state').textContent).toBe('All photos indexed');
+    const { client } = await renderApp({ photoCount: 5000, folders: [folder(1, '/photos', { photoCount: 5000, indexedCount: 5000 })] });
+    expect(screen.getByTestId('progress-state').textContent).toBe('All 5,000 photos indexed');
     client.emit({ type: 'progress', progress: { ...IDLE, state: 'scanning' } });
     await waitFor(() => expect(screen.getByTestId('progress-state').textContent).toBe('Scanning folders…'));
     expect(screen.getByTestId('progress-bar').dataset.state).toBe('scanning');
@@ -40,7 +40,7 @@ describe('indexing progress', () => {
     expect(screen.getByTestId('progress-eta').textContent).toBe('about 1 h 6 min left');
     expect(screen.getByTestId('progress-rate').textContent).toBe('3 photos/s');
     client.emit({ type: 'progress', progress: { ...IDLE, done: 5000, total: 5000 } });
-    await waitFor(() => expect(screen.getByTestId('progress-state').textContent).toBe('All photos indexed'));
+    await waitFor(() => expect(screen.getByTestId('progress-state').textContent).toBe('All 5,000 photos indexed'));
     expect(screen.getByTestId('progress-bar').dataset.state).toBe('idle');
     expect(screen.queryByTestId('progress-eta')).toBeNull();
     expect(screen.queryByTestId('progress-rate')).toBeNull();

@@ -20,7 +20,7 @@ describe('viewer', () => {
     expect(within(viewer).getByTestId('viewer-location').textContent).toBe('31.23040° N, 121.47370° E');
     expect(within(viewer).getByTestId('viewer-taken').textContent).toMatch(/2023/);
     expect(within(viewer).getByTestId('viewer-taken').textContent).toMatch(/July/);
-    expect(within(viewer).getByTestId('viewer-size').textContent).toBe('2.3 MB');
+    expect(within(viewer).getByTestId('viewer-size').textContent).toBe('2.5 MB');
     expect(document.activeElement).toBe(viewer);
   });
 
@@ -71,11 +71,13 @@ describe('viewer', () => {
     );
   });
 
-  it('shows the score of a search result', async () => {
+  it('shows why a search result matched, not its fused score', async () => {
     await renderApp({ photoCount: 10 });
     await fireEvent.input(screen.getByTestId('search-input'), { target: { value: 'x' } });
-    await waitFor(() => expect(screen.getAllByTestId('score').length).toBeGreaterThan(1));
+    await waitFor(() => expect(screen.getAllByTestId('match-views').length).toBeGreaterThan(1));
     await fireEvent.click(screen.getAllByTestId('grid-cell')[1]);
-    expect((await screen.findByTestId('viewer-score')).textContent).toBe('0.340');
+    const why = await screen.findByTestId('viewer-why');
+    expect(within(why).getAllByTestId('view-badge').map((b) => b.textContent)).toEqual(['Picture']);
+    expect(screen.getByTestId('viewer').textContent).not.toContain('0.340');
   });
 });

@@ -45,7 +45,7 @@ async function search(query: string): Promise<string[]> {
   const box = page.getByTestId('search-input');
   await box.fill(query);
   await box.press('Enter');
-  await page.getByTestId('score').first().waitFor();
+  await page.getByTestId('match-views').first().waitFor();
   const reds = photos.filter((p) => p.colour === 'red').map((p) => p.path).sort();
   // Results replace the browse grid once the search answers; wait for them to settle.
   await expect.poll(async () => (await gridPaths()).slice(0, reds.length).sort(), { timeout: 15_000 }).toEqual(reds);
@@ -96,7 +96,7 @@ describe.skipIf(!haveChromium)('Kanjian in Chromium over the HTTP shell', () => 
     await expect
       .poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 })
       .toEqual(['idle', String(photos.length)]);
-    await expect.poll(() => page.getByTestId('progress-state').textContent()).toBe('所有照片已索引完成');
+    await expect.poll(() => page.getByTestId('progress-state').textContent()).toBe(`${photos.length} 张照片已全部索引`);
     // The browse grid fills with every photo, thumbnails loaded through /media/thumb.
     await expect.poll(async () => (await gridPaths()).length, { timeout: 15_000 }).toBe(photos.length);
     await expect
@@ -138,7 +138,7 @@ describe.skipIf(!haveChromium)('Kanjian in Chromium over the HTTP shell', () => 
   it('switches the UI language', async () => {
     await page.getByTestId('language-switch').selectOption('en');
     await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('en');
-    await expect.poll(() => page.getByTestId('progress-state').textContent()).toBe('All photos indexed');
+    await expect.poll(() => page.getByTestId('progress-state').textContent()).toBe(`All ${photos.length} photos indexed`);
     await shot('06-language-en.png');
     // Remembered across a reload (the token survives in sessionStorage).
     await page.reload();

@@ -92,7 +92,7 @@ describe.skipIf(!haveChromium)('first run in Chromium: no model, download the de
     expect(await offer().getAttribute('data-model-id')).toBe(MODEL_ID);
     expect(await offer().textContent()).toContain(MODEL_NAME);
     expect(await page.getByTestId('model-missing').textContent()).toContain('未安装模型');
-    expect(await offer().getByTestId('model-size').textContent()).toMatch(/^\d+(\.\d)? (KB|MB|GB)$/);
+    expect(await offer().getByTestId('model-size').textContent()).toMatch(/^\d+(\.\d)? (kB|MB|GB)$/);
     expect(await offer().getByTestId('model-languages').textContent()).toBe('中文、英语');
     await offer().getByTestId('model-download').waitFor();
     await shot('01-no-model.png');
@@ -131,7 +131,7 @@ describe.skipIf(!haveChromium)('first run in Chromium: no model, download the de
     const progress = offer().getByTestId('model-download-progress');
     await progress.waitFor();
     await expect.poll(async () => Number(await progress.getAttribute('data-bytes')), { timeout: 15_000 }).toBeGreaterThan(256 * 1024);
-    expect(await offer().getByTestId('model-download-bytes').textContent()).toMatch(/\d+(\.\d)? (KB|MB) \/ \d+(\.\d)? MB/);
+    expect(await offer().getByTestId('model-download-bytes').textContent()).toMatch(/\d+(\.\d)? (kB|MB) \/ \d+(\.\d)? MB/);
     await offer().getByTestId('model-download-rate').waitFor();
     expect(await offer().getByTestId('model-download-cancel').isVisible()).toBe(true);
     await shot('04-downloading.png');
@@ -148,7 +148,7 @@ describe.skipIf(!haveChromium)('first run in Chromium: no model, download the de
     const box = page.getByTestId('search-input');
     await box.fill('红色');
     await box.press('Enter');
-    await page.getByTestId('score').first().waitFor();
+    await page.getByTestId('match-views').first().waitFor();
     const reds = photos.filter((p) => p.colour === 'red').map((p) => p.path).sort();
     await expect.poll(async () => (await gridPaths()).slice(0, reds.length).sort(), { timeout: 15_000 }).toEqual(reds);
     await shot('06-search.png');

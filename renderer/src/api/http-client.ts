@@ -1,7 +1,7 @@
 // KanjianClient over the local HTTP shell (main/server): POST /api/<method>, SSE /api/events,
 // /media/thumb|original/<id>, all carrying the per-run token.
 import { API_METHODS } from './types.ts';
-import type { ApiMethod, KanjianApi, KanjianClient, KanjianEvent } from './types.ts';
+import type { ApiMethod, KanjianApi, KanjianClient, KanjianEvent, MessageCode } from './types.ts';
 
 const TOKEN_KEY = 'kanjian.token';
 
@@ -13,16 +13,39 @@ export class SessionExpiredError extends Error {
   }
 }
 
-/** The server answered `{ error }` with a 4xx/5xx status. */
+/**
+ * The server answered `{ error, code, params }` (ApiErrorBody) with a 4xx/5xx status. `message`
+ * is the English text for the console; the UI renders `code` + `params` (i18n.error).
+ */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly method: string,
+    readonly code: MessageCode = 'internal',
+    readonly params?: Record<string, string | number>,
   ) {
     super(message);
     this.name = 'ApiError';
   }
+}
+
+/** The request never got an answer: the server is stopped, restarting or unreachable. */
+export class ConnectionError extends Error {
+  constructor(readonly method: string, cause?: unknown) {
+    super(`cannot reach the server (${method})`, { cause });
+    this.name = 'ConnectionError';
+  }
+}
+
+/** What the browser shell adds to KanjianClient: whether the server answers right now. */
+export interface ConnectionWatch {
+  /** Called with false when requests or the event stream fail to connect, true when they work again. */
+  onConnection(listener: (connected: boolean) => void): () => void;
+}
+
+export function watchesConnection(client: object): client is ConnectionWatch {
+  return typeof (client as Partial<ConnectionWatch>).onConnection === 'function';
 }
 
 /**
@@ -64,13 +87,20 @@ export interface HttpClientOptions {
   reconnectMs?: number;
 }
 
-export function createHttpClient(opts: HttpClientOptions): KanjianClient {
+export function createHttpClient(opts: HttpClientOptions): KanjianClient & ConnectionWatch {
   const doFetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
   const ES = opts.EventSource ?? globalThis.EventSource;
   const base = opts.baseUrl ?? (typeof document !== 'undefined' ? document.baseURI : 'http://localhost/');
   const token = opts.token;
   const reconnectMs = opts.reconnectMs ?? 3000;
   let expired = false;
+  let connected = true;
+  const connectionListeners = new Set<(connected: boolean) => void>();
+  const setConnected = (value: boolean) => {
+    if (connected === value) return;
+    connected = value;
+    for (const l of [...connectionListeners]) l(value);
+  };
 
   const urlFor = (path: string, withToken: boolean): string => {
     const u = new URL(path, base);
@@ -100,14 +130,22 @@ export function createHttpClient(opts: HttpClientOptions): KanjianClient {
     }
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
-    const res = await doFetch(urlFor(`api/${method}`, false), {
-      method: 'POST',
-      headers,
-      body: JSON.stringify(arg === undefined ? {} : arg),
-      signal,
-      credentials: 'omit',
-      cache: 'no-store',
-    });
+    let res: Response;
+    try {
+      res = await doFetch(urlFor(`api/${method}`, false), {
+        method: 'POST',
+        headers,
+        body: JSON.stringify(arg === undefined ? {} : arg),
+        signal,
+        credentials: 'omit',
+        cache: 'no-store',
+      });
+    } catch (err) {
+      if (signal?.aborted || (err instanceof Error && err.name === 'AbortError')) throw err;
+      setConnected(false);
+      throw new ConnectionError(method, err);
+    }
+    setConnected(true);
     if (res.status === 401 || res.status === 403) unauthorized();
     const text = await res.text();
     let body: unknown = undefined;
@@ -120,8 +158,11 @@ export function createHttpClient(opts: HttpClientOptions): KanjianClient {
       }
     }
     if (!res.ok) {
-      const msg = body && typeof body === 'object' && 'error' in body ? String((body as { error: unknown }).error) : res.statusText;
-      throw new ApiError(msg || `HTTP ${res.status}`, res.status, method);
+      const b = (body && typeof body === 'object' ? body : {}) as { error?: unknown; code?: unknown; params?: unknown };
+      const msg = b.error !== undefined ? String(b.error) : res.statusText;
+      const code = typeof b.code === 'string' ? (b.code as MessageCode) : 'internal';
+      const params = b.params && typeof b.params === 'object' ? (b.params as Record<string, string | number>) : undefined;
+      throw new ApiError(msg || `HTTP ${res.status}`, res.status, method, code, params);
     }
     return body;
   }
@@ -147,7 +188,10 @@ export function createHttpClient(opts: HttpClientOptions): KanjianClient {
       }
       for (const l of [...listeners]) l(event);
     };
+    es.onopen = () => setConnected(true);
     es.onerror = () => {
+      // The stream broke: the server stopped or restarted. Say so at once; the browser retries.
+      setConnected(false);
       // EventSource retries by itself while CONNECTING; CLOSED means it gave up (e.g. 401).
       if (es.readyState !== 2 /* CLOSED */) return;
       es.close();
@@ -173,9 +217,13 @@ export function createHttpClient(opts: HttpClientOptions): KanjianClient {
     retry = null;
   };
 
-  const client: KanjianClient = {
+  const client: KanjianClient & ConnectionWatch = {
     ...(api as unknown as KanjianApi),
     shell: 'browser',
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
     onEvent(listener) {
       listeners.add(listener);
       open();

@@ -1,4 +1,5 @@
 // The current UI language: chosen from navigator.languages, switchable, remembered.
+import type { UserMessage } from '../api/types.ts';
 import { LOCALES, TABLES, type Locale, type MessageKey } from './messages.ts';
 
 const STORAGE_KEY = 'kanjian.locale';
@@ -49,6 +50,38 @@ export class I18n {
     return typeof m === 'function' ? m(params) : m;
   };
 
+  /** A message the core sent as a code (UserMessage, ApiErrorBody, FailedFile…), in the UI language. */
+  message = (m: UserMessage | { code: string; params?: Record<string, string | number> }): string => {
+    const key = `msg.${m.code}`;
+    const table = TABLES[this.locale] as Record<string, (typeof TABLES)[Locale][MessageKey]>;
+    // A code newer than this build's catalogue: say something true rather than show English.
+    if (!(key in table)) return this.t('msg.internal');
+    return this.t(key as MessageKey, m.params ?? {});
+  };
+
+  /**
+   * Any failure as words in the UI language: a coded API error from its catalogue entry, a
+   * network failure ("Failed to fetch") as a connection message, anything else as a generic
+   * internal error (its English text goes to the console, not the screen).
+   */
+  error = (err: unknown): string => {
+    if (err && typeof err === 'object') {
+      const e = err as { code?: unknown; params?: Record<string, string | number>; name?: unknown };
+      if (e.name === 'ConnectionError') return this.t('error.connection');
+      if (typeof e.code === 'string' && e.code) return this.message({ code: e.code, params: e.params });
+    }
+    if (err instanceof TypeError && /fetch|network/i.test(err.message)) return this.t('error.connection');
+    if (typeof console !== 'undefined') console.warn('[kanjian]', err);
+    return this.t('msg.internal');
+  };
+
+  /** Locale-aware date (and time when given) of an ISO string without a zone. */
+  date = (iso: string, withTime = false): string => {
+    const d = new Date(iso);
+    if (Number.isNaN(d.getTime())) return iso;
+    return new Intl.DateTimeFormat(this.locale, withTime ? { dateStyle: 'medium', timeStyle: 'short' } : { dateStyle: 'medium' }).format(d);
+  };
+
   /** Locale-aware number, e.g. 12,345. */
   n = (value: number, maxFractionDigits = 0): string =>
     new Intl.NumberFormat(this.locale, { maximumFractionDigits: maxFractionDigits }).format(value);
@@ -61,14 +94,16 @@ export class I18n {
     return this.t('duration.hours', { h, m: Math.floor((s % 3600) / 60) });
   };
 
+  /** Decimal units (1 MB = 1000 kB), like the CLI (main/shell-common/format.ts) and OS file managers. */
   bytes = (size: number): string => {
-    const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-    let v = size;
+    if (size < 1000) return `${this.n(size)} B`;
+    const units = ['kilobyte', 'megabyte', 'gigabyte', 'terabyte'] as const;
+    let v = size / 1000;
     let i = 0;
-    while (v >= 1024 && i < units.length - 1) {
-      v /= 1024;
+    while (v >= 1000 && i < units.length - 1) {
+      v /= 1000;
       i++;
     }
-    return `${this.n(v, i === 0 ? 0 : 1)} ${units[i]}`;
+    return new Intl.NumberFormat(this.locale, { style: 'unit', unit: units[i], unitDisplay: 'short', maximumFractionDigits: v >= 100 ? 0 : 1 }).format(v);
   };
 }

@@ -34,7 +34,3 @@ export function takenAt(iso: string | null, locale: string): string | null {
   const hasTime = /T\d\d:\d\d/.test(iso);
   return new Intl.DateTimeFormat(locale, hasTime ? { dateStyle: 'long', timeStyle: 'short' } : { dateStyle: 'long' }).format(d);
 }
-
-export function score(value: number): string {
-  return value.toFixed(3);
-}

@@ -1,9 +1,8 @@
 import type { PhotoSummary, SearchResult } from '../api/types.ts';
 
-/** One cell of the photo grid: a photo and, for search results, its score and why it matched. */
+/** One cell of the photo grid: a photo and, for search results, why it matched (never a raw score). */
 export interface GridItem {
   photo: PhotoSummary;
-  score?: number;
   match?: Pick<SearchResult, 'views' | 'viewScores' | 'ocr' | 'metadata' | 'tags'>;
 }
 

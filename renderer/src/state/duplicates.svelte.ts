@@ -12,7 +12,8 @@ export class DuplicatesState {
   loading = $state(false);
   loaded = $state(false);
   message = $state<string | null>(null);
-  error = $state<string | null>(null);
+  /** The last failure, rendered by i18n.error (coded API errors in the UI language). */
+  error = $state.raw<unknown>(null);
   /** Photo ids marked for the trash. */
   marked = $state.raw<ReadonlySet<number>>(new Set());
   /** The plan awaiting the user's answer in the confirm dialog. */
@@ -47,7 +48,7 @@ export class DuplicatesState {
       this.marked = marked;
     } catch (err) {
       if (seq !== this.#seq) return;
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = err;
     } finally {
       if (seq === this.#seq) {
         this.loading = false;
@@ -81,7 +82,7 @@ export class DuplicatesState {
       this.marked = next;
       this.error = null;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = err;
     }
   }
 
@@ -92,7 +93,7 @@ export class DuplicatesState {
       this.plan = await this.api.planTrash([...this.marked]);
       this.error = null;
     } catch (err) {
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = err;
     }
   }
 
@@ -111,7 +112,7 @@ export class DuplicatesState {
     } catch (err) {
       // The desktop app asks once more in a native dialog; "Cancel" there is not an error.
       const cancelled = err instanceof Error && err.name === 'CancelledError';
-      this.error = cancelled ? null : err instanceof Error ? err.message : String(err);
+      this.error = cancelled ? null : err;
     }
     await this.load();
   }

@@ -9,8 +9,9 @@ export class LibraryState {
   loaded = $state(false);
   adding = $state(false);
   /** Shown under the add-folder controls: why the last add (or drop) did not work. */
-  addNotice = $state<{ key: MessageKey; error?: string } | null>(null);
-  error = $state<string | null>(null);
+  addNotice = $state.raw<{ key: MessageKey; error?: unknown } | null>(null);
+  /** Why loading failed (rendered by i18n.error). */
+  error = $state.raw<unknown>(null);
 
   readonly api: KanjianApi;
   // Events may arrive while load() waits; they are newer than its answers.
@@ -30,7 +31,7 @@ export class LibraryState {
     if (progress.status === 'fulfilled' && !this.#seen.progress) this.progress = progress.value;
     if (model.status === 'fulfilled' && !this.#seen.model) this.model = model.value;
     const failed = [folders, progress, model].find((r) => r.status === 'rejected');
-    this.error = failed ? String((failed as PromiseRejectedResult).reason?.message ?? failed) : null;
+    this.error = failed ? (failed as PromiseRejectedResult).reason : null;
     this.loaded = true;
   }
 
@@ -67,7 +68,7 @@ export class LibraryState {
       await this.addFolder(p);
       return true;
     } catch (err) {
-      this.addNotice = { key: 'folders.addError', error: err instanceof Error ? err.message : String(err) };
+      this.addNotice = { key: 'folders.addError', error: err };
       return false;
     } finally {
       this.adding = false;

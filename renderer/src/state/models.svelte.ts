@@ -1,6 +1,7 @@
 // Models the app can use: the registry merged with what is installed, downloads in flight (kept
 // live by 'download' events) and switching. The model *in use* stays in LibraryState.model.
 import type { DownloadState, KanjianApi, KanjianEvent, ModelInfo, ModelStatus } from '../api/types.ts';
+import type { I18n } from '../i18n/i18n.svelte.ts';
 
 export interface ModelsHost {
   /** The model status the app shows (LibraryState.model). */
@@ -16,13 +17,15 @@ export class ModelsState {
   list = $state.raw<ModelInfo[]>([]);
   loaded = $state(false);
   /** Why listing the models failed (e.g. an older server); the panel then shows CLI instructions. */
-  error = $state<string | null>(null);
+  error = $state.raw<unknown>(null);
   /** Latest download state per model id, from events and from starting one. */
   downloads = $state.raw<Record<string, DownloadState>>({});
   /** The model a "Use" click is switching to. */
   using = $state<string | null>(null);
+  /** Why starting a download was refused (the API call itself failed), per model id. */
+  startErrors = $state.raw<Record<string, unknown>>({});
   /** Why the last "Use" or "Cancel" on a model did not work. */
-  actionError = $state<{ id: string; error: string } | null>(null);
+  actionError = $state.raw<{ id: string; error: unknown } | null>(null);
 
   readonly api: KanjianApi;
   readonly host: ModelsHost;
@@ -44,7 +47,7 @@ export class ModelsState {
       this.error = null;
     } catch (err) {
       if (seq !== this.#loadSeq) return;
-      this.error = message(err);
+      this.error = err;
     } finally {
       if (seq === this.#loadSeq) this.loaded = true;
     }
@@ -115,11 +118,16 @@ export class ModelsState {
     this.actionError = null;
     // Show it starting at once; events that arrive while we wait are newer than the answer.
     const before = blank(id);
+    if (id in this.startErrors) {
+      const { [id]: _gone, ...rest } = this.startErrors;
+      this.startErrors = rest;
+    }
     this.downloads = { ...this.downloads, [id]: before };
     try {
       const state = await this.api.downloadModel(id);
       if (this.downloads[id] === before) this.downloads = { ...this.downloads, [id]: state };
     } catch (err) {
+      this.startErrors = { ...this.startErrors, [id]: err };
       this.downloads = {
         ...this.downloads,
         [id]: { id, state: 'failed', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: message(err) },
@@ -127,12 +135,22 @@ export class ModelsState {
     }
   }
 
+  /** Why a model's download failed, in the UI language, or null when nothing specific is known. */
+  failureOf(id: string, i18n: I18n): string | null {
+    const d = this.downloadOf(id);
+    if (!d || d.state !== 'failed') return null;
+    const coded = d as DownloadState & { errorCode?: string | null; errorParams?: Record<string, string | number> };
+    if (coded.errorCode) return i18n.message({ code: coded.errorCode, params: coded.errorParams });
+    if (id in this.startErrors) return i18n.error(this.startErrors[id]);
+    return null;
+  }
+
   async cancel(id: string): Promise<void> {
     this.actionError = null;
     try {
       await this.api.cancelDownload(id);
     } catch (err) {
-      this.actionError = { id, error: message(err) };
+      this.actionError = { id, error: err };
     }
   }
 
@@ -144,7 +162,7 @@ export class ModelsState {
       void this.load();
       return true;
     } catch (err) {
-      this.actionError = { id, error: message(err) };
+      this.actionError = { id, error: err };
       return false;
     } finally {
       this.using = null;

@@ -15,7 +15,7 @@ export class PhotoPages {
   total = $state(0);
   /** True once the first answer arrived, so "no photos yet" is not shown while loading. */
   loaded = $state(false);
-  error = $state<string | null>(null);
+  error = $state.raw<unknown>(null);
   /** Only photos carrying this tag (its English or Chinese name); null for all photos. */
   tag = $state<string | null>(null);
 
@@ -68,7 +68,7 @@ export class PhotoPages {
       this.#version++;
     } catch (err) {
       if (gen !== this.#gen) return;
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = err;
     } finally {
       if (this.#inflight.get(p) === gen) this.#inflight.delete(p);
     }

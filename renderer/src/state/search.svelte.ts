@@ -12,7 +12,8 @@ export class SearchState {
   answered = $state('');
   results = $state.raw<SearchResult[]>([]);
   message = $state<string | null>(null);
-  error = $state<string | null>(null);
+  /** Why the last search failed (rendered by i18n.error). */
+  error = $state.raw<unknown>(null);
   loading = $state(false);
   tookMs = $state<number | null>(null);
   /** Narrows results to photos carrying this tag (English or Chinese name); null for none. */
@@ -24,6 +25,8 @@ export class SearchState {
   active = $derived(this.query.trim() !== '' || this.hasFilters);
   /** True while the grid shows an answer (to a query, or to filters alone). */
   showing = $state(false);
+  /** The answer is a listing (filters alone, no query): photos, not ranked results. */
+  listing = $state(false);
 
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -74,10 +77,11 @@ export class SearchState {
       this.error = null;
       this.tookMs = res.tookMs;
       this.answered = q;
+      this.listing = q === '';
       this.showing = true;
     } catch (err) {
       if (seq !== this.#seq) return; // a newer query took over (the HTTP client aborts stale ones)
-      this.error = err instanceof Error ? err.message : String(err);
+      this.error = err;
       this.results = [];
       this.message = null;
       this.answered = q;

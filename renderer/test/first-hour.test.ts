@@ -1,0 +1,123 @@
+// The first hour of a new user: an empty library that says so, "Add folder" where they look,
+// the sidebar out of the way on a small window, a lost server announced and recovered, dates
+// typed in the UI's own words, grid cells that say what they show.
+import { describe, expect, it } from 'vitest';
+import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
+import { renderApp } from './fixtures/render-app.ts';
+import { createFakeClient, folder, IDLE } from './fixtures/fake-client.ts';
+import { parseDate } from '../src/lib/dates.ts';
+import DateField from '../src/components/DateField.svelte';
+import ProgressBar from '../src/components/ProgressBar.svelte';
+import { appContextMap } from '../src/lib/context.ts';
+import { I18n } from '../src/i18n/i18n.svelte.ts';
+
+describe('an empty library', () => {
+  it('says there is nothing yet (no green "all indexed") and offers Add folder', async () => {
+    const client = createFakeClient({ folders: [], desktop: true, progress: IDLE });
+    await renderApp({ client, locale: 'en' });
+    expect(screen.getByTestId('progress-state').textContent).toBe('Nothing to index yet: the library has no folders.');
+    expect(screen.queryByTestId('progress-bar')).toBeNull();
+    const empty = screen.getByTestId('empty-state');
+    expect(empty.textContent).toContain('No photos yet');
+    await fireEvent.click(within(empty).getByTestId('empty-add-folder'));
+    // Desktop: the native picker, and the folder it returns is added.
+    await waitFor(() => expect(client.desktop!.pickFolder).toHaveBeenCalled());
+    await waitFor(() => expect(client.addFolder).toHaveBeenCalledWith('/picked/folder'));
+  });
+
+  it('in Chinese too', async () => {
+    await renderApp({ folders: [], locale: 'zh-CN' });
+    expect(screen.getByTestId('progress-state').textContent).toBe('还没有要索引的内容：图库里没有文件夹。');
+    expect(within(screen.getByTestId('empty-state')).getByTestId('empty-add-folder').textContent).toBe('添加文件夹…');
+  });
+
+  it('folders without photos are not "all indexed" either', async () => {
+    await renderApp({ folders: [folder(1, '/empty')], locale: 'en' });
+    expect(screen.getByTestId('progress-state').textContent).toBe('No photos found in the library folders yet.');
+  });
+});
+
+describe('layout', () => {
+  it('has one h1 and a sidebar that can be collapsed', async () => {
+    await renderApp({ photoCount: 3 });
+    expect(document.querySelectorAll('h1')).toHaveLength(1);
+    const toggle = screen.getByTestId('sidebar-toggle');
+    const side = document.getElementById('sidebar')!;
+    expect(toggle.getAttribute('aria-controls')).toBe('sidebar');
+    const open = toggle.getAttribute('aria-expanded') === 'true';
+    await fireEvent.click(toggle);
+    expect(toggle.getAttribute('aria-expanded')).toBe(String(!open));
+    expect(side.hidden).toBe(open);
+    await fireEvent.click(toggle);
+    expect(side.hidden).toBe(!open);
+  });
+
+  it('grid cells announce the name, the date and why the photo matched', async () => {
+    const client = createFakeClient({ photoCount: 3, matches: { 1: { views: ['image', 'ocr'], ocr: { text: 'RECEIPT', matches: ['receipt'] } } } });
+    await renderApp({ client, locale: 'en' });
+    await fireEvent.input(screen.getByTestId('search-input'), { target: { value: 'receipt' } });
+    await waitFor(() => expect(screen.getAllByTestId('match-views').length).toBeGreaterThan(0));
+    const first = screen.getAllByTestId('grid-cell')[0];
+    expect(first.getAttribute('aria-label')).toBe('IMG_00000.jpg; July 14, 2023 at 6:30 PM; matched by Picture, Text in photo; words: receipt');
+  });
+});
+
+describe('a lost connection', () => {
+  it('shows a banner while the server is away and reloads when it is back', async () => {
+    const { client } = await renderApp({ photoCount: 2, locale: 'en' });
+    expect(screen.queryByTestId('connection-banner')).toBeNull();
+    client.setConnected(false);
+    const banner = await screen.findByTestId('connection-banner');
+    expect(banner.textContent?.trim()).toBe('Lost the connection to Kanjian. Reconnecting…');
+    const loads = client.listFolders.mock.calls.length;
+    client.setConnected(true);
+    await waitFor(() => expect(screen.getByTestId('connection-banner').textContent?.trim()).toBe('Connected again.'));
+    await waitFor(() => expect(client.listFolders.mock.calls.length).toBeGreaterThan(loads));
+  });
+});
+
+describe('dates', () => {
+  it('reads year-month-day in the ways people type it, and refuses dates that do not exist', () => {
+    expect(parseDate('2024-05-01')).toBe('2024-05-01');
+    expect(parseDate('2024/5/1')).toBe('2024-05-01');
+    expect(parseDate('2024年5月1日')).toBe('2024-05-01');
+    expect(parseDate('2024.12.31')).toBe('2024-12-31');
+    expect(parseDate('2023-02-29')).toBeNull();
+    expect(parseDate('05/01/2024')).toBeNull();
+    expect(parseDate('')).toBeNull();
+  });
+
+  it('a date field shows its hint in the UI language (never mm/dd/yyyy) and says when a date is wrong', async () => {
+    const changes: (string | undefined)[] = [];
+    const i18n = new I18n('zh-CN');
+    render(DateField, {
+      props: { label: '起始日期', value: undefined, onChange: (v: string | undefined) => changes.push(v), testid: 'd' },
+      context: appContextMap({ client: createFakeClient(), i18n }),
+    });
+    const input = screen.getByTestId('d') as HTMLInputElement;
+    expect(input.type).toBe('text');
+    expect(screen.getByTestId('d-hint').textContent).toBe('年-月-日，如 2024-05-01');
+    expect(document.body.textContent).not.toMatch(/mm\/dd\/yyyy/i);
+    await fireEvent.change(input, { target: { value: '2024年5月1日' } });
+    expect(changes).toEqual(['2024-05-01']);
+    expect(input.value).toBe('2024-05-01');
+    await fireEvent.change(input, { target: { value: '2024-13-01' } });
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByTestId('d-hint').textContent).toContain('不是有效日期');
+    expect(changes).toEqual(['2024-05-01']);
+  });
+});
+
+describe('ProgressBar', () => {
+  it('is determinate with numbers, indeterminate without, and passes test hooks through', () => {
+    const { rerender } = render(ProgressBar, { props: { value: 30, max: 120, label: 'Indexing', 'data-testid': 'bar' } });
+    const bar = screen.getByTestId('bar');
+    expect(bar.getAttribute('role')).toBe('progressbar');
+    expect(bar.getAttribute('aria-valuenow')).toBe('30');
+    expect(bar.getAttribute('aria-valuemax')).toBe('120');
+    expect((bar.firstElementChild as HTMLElement).style.width).toBe('25%');
+    rerender({ value: null, max: null, label: 'Indexing', 'data-testid': 'bar' });
+    expect(bar.getAttribute('aria-valuenow')).toBeNull();
+    expect(bar.classList.contains('indeterminate')).toBe(true);
+  });
+});
