@@ -66,6 +66,7 @@ export class Pipeline {
         do {
           this.rekick = false;
           await this.p.indexer.drain();
+          this.syncNames();
           // Counts and progress are final for the photos now; tags and views come after.
           this.emitProgress();
           this.p.emitFolders();
@@ -96,6 +97,7 @@ export class Pipeline {
   /** One pass in the foreground (CLI `index`): drain, then (unless skipped) analyse and views. */
   async runOnce(opts: { analyse?: boolean; graceMs: number }): Promise<DrainResult> {
     const drained = await this.p.slots.using(() => this.p.indexer.drain());
+    this.syncNames();
     // Tags, duplicates and the search views build on the index; benches time them apart.
     if (opts.analyse !== false) {
       await this.analyse();
@@ -136,14 +138,25 @@ export class Pipeline {
   }
 
   /**
-   * After tagging: indexes new names, embeds new tag sequences for the tag view, then reads the
-   * text in indexed photos until the OCR queue is empty or new files arrive (main/core/search,
-   * main/core/ocr).
+   * Name entries (metadata view) of the photos just indexed, renamed or moved. Here, right after
+   * indexing, and never at query time: search only reads (a query racing this misses the newest
+   * names for a moment, which is all).
+   */
+  private syncNames(): void {
+    try {
+      new NameIndex(this.p.store.db).sync();
+    } catch (e) {
+      this.p.log?.(`names: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * After tagging: embeds new tag sequences for the tag view, then reads the text in indexed
+   * photos until the OCR queue is empty or new files arrive (main/core/search, main/core/ocr).
    */
   private async buildSearchViews(): Promise<void> {
     if (this.closed) return;
     try {
-      new NameIndex(this.p.store.db).sync();
       await this.p.slots.using(async () => {
         const m = this.p.slots.search;
         if (m) await new TagSequenceIndex(this.p.store.db).sync(m, () => this.yielding);

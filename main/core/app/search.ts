@@ -1,6 +1,6 @@
 // Search and listings as the API answers them, on the model in the search slot (held while a
 // query runs, so a model switch cannot close it mid-query).
-import type { PhotoSummary, SearchRequest, SearchResponse, SearchResult } from '../api.js';
+import type { PhotoSummary, SearchRequest, SearchResponse } from '../api.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { searchPhotos } from '../search/search.js';
 import { toSummary, type Store } from '../store/index.js';
@@ -26,27 +26,8 @@ export class LibrarySearch {
     if (typeof req?.query !== 'string') throw new TypeError('search: query must be a string');
     const model = this.slots.search;
     if (!model) return { results: [], tookMs: 0, message: NO_MODEL_MESSAGE };
-    const tag = req.filters?.tag;
-    if (tag === undefined) return searchPhotos(this.store, model, req);
-    // Tag filter: narrow what the other filters and views found to photos carrying the tag.
-    const limit = Math.min(Math.max(1, Math.trunc(req.limit ?? 50)), 1000);
-    const { tag: _tag, ...filters } = req.filters!;
-    const onlyTag = !req.query.trim() && Object.keys(filters).length === 0;
-    if (onlyTag) {
-      const started = performance.now();
-      const { photos } = this.tags().photosWithTag(tag, { limit });
-      const results: SearchResult[] = photos.map((photo) => ({ photo, score: 1, views: ['tags'] }));
-      return { results, model: model.model.manifest.id, tookMs: Math.round(performance.now() - started) };
-    }
-    const res = await searchPhotos(this.store, model, { ...req, filters, limit: 1000 });
-    const contents = this.tags().contentsWithTag(tag) ?? new Set<string>();
-    res.results = res.results
-      .filter((r) => {
-        const sha = this.store.photos.byId(r.photo.id)?.sha256;
-        return !!sha && contents.has(sha);
-      })
-      .slice(0, limit);
-    return res;
+    // Every filter, the tag too, is applied inside the views' SQL (search/filters.ts).
+    return searchPhotos(this.store, model, req);
   }
 
   listPhotos(req: { folderId?: number; offset?: number; limit?: number; tag?: string }): { photos: PhotoSummary[]; total: number } {

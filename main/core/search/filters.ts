@@ -58,14 +58,38 @@ export function hasFilters(f: SearchFilters | undefined): boolean {
   if (!f) return false;
   return (
     f.from != null || f.to != null || f.folder != null || (f.camera != null && f.camera.trim() !== '') ||
-    f.hasGps != null || f.bbox != null || (f.types != null && f.types.length > 0)
+    f.hasGps != null || f.bbox != null || (f.types != null && f.types.length > 0) || hasTagFilter(f)
   );
 }
 
+export function hasTagFilter(f: SearchFilters | undefined): boolean {
+  return f?.tag != null && f.tag.trim() !== '';
+}
+
+export interface FilterContext {
+  /**
+   * The model whose tags the `tag` filter reads (tags are per model: the search model's), or
+   * null when there is none: then no photo carries a tag.
+   */
+  tagModelId?: number | null;
+}
+
 /** Builds the condition; throws RangeError/TypeError for a filter that cannot mean anything. */
-export function filterSql(f: SearchFilters | undefined): SqlFilter {
+export function filterSql(f: SearchFilters | undefined, ctx: FilterContext = {}): SqlFilter {
   const where: string[] = ["p.status = 'indexed'"];
   const params: unknown[] = [];
+  if (hasTagFilter(f)) {
+    // The photo's content carries a tag named so in English (any case), Chinese, or by key.
+    // Inside the views' own queries, like every filter, so no view's ranking is cut first.
+    if (ctx.tagModelId == null) where.push('0');
+    else {
+      where.push(`EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+                   WHERE pt.model_id = ? AND pt.sha256 = p.sha256
+                     AND (t.en = ? COLLATE NOCASE OR t.zh = ? OR t.key = ?))`);
+      const n = f!.tag!.trim();
+      params.push(ctx.tagModelId, n, n, n);
+    }
+  }
   if (f?.from != null) {
     where.push(`${PHOTO_DATE_SQL} >= ?`);
     params.push(dateBound(f.from, 'from'));

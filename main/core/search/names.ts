@@ -1,7 +1,8 @@
 // The name index (name_fts): words of each photo's file name, of its folders below the library
 // root, and of its camera, for the metadata view. Triggers on `photos` (migrations.ts) mark
 // rows in name_dirty inside the transaction that changes them; the tokens need JavaScript
-// (Intl.Segmenter), so entries are (re)built here — after indexing and before each search.
+// (Intl.Segmenter), so entries are (re)built here, by the pipeline right after indexing (search
+// itself only reads).
 import path from 'node:path';
 import type { Db } from '../store/index.js';
 import { indexText } from './text.js';
@@ -34,6 +35,8 @@ export class NameIndex {
   /** Builds the entries of photos marked dirty; returns how many. Cheap when nothing changed. */
   sync(): number {
     let total = 0;
+    // Read first: a sync with nothing to do takes no write lock.
+    if (!this.db.prepare('SELECT 1 FROM name_dirty LIMIT 1').get()) return 0;
     const select = this.db.prepare(
       `SELECT d.photo_id AS id, p.path AS path, f.path AS root, p.camera_make AS camera_make, p.camera_model AS camera_model
          FROM name_dirty d JOIN photos p ON p.id = d.photo_id JOIN folders f ON f.id = p.folder_id

@@ -4,9 +4,8 @@
 import type { MatchView, SearchRequest, SearchResponse, SearchResult } from '../api.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { toSummary, type PhotoRow, type Store } from '../store/index.js';
-import { PHOTO_DATE_SQL, filterSql, type SqlFilter } from './filters.js';
+import { PHOTO_DATE_SQL, filterSql, hasTagFilter, type SqlFilter } from './filters.js';
 import { fuse, VIEW_ORDER } from './fusion.js';
-import { NameIndex } from './names.js';
 import { queryTerms } from './text.js';
 import { ImageView } from './views/image.js';
 import { MetadataView } from './views/metadata.js';
@@ -38,16 +37,16 @@ export async function searchPhotos(store: Store, model: LoadedModel | null, req:
   const started = performance.now();
   const query = req.query.trim();
   const limit = Math.min(Math.max(1, Math.trunc(req.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
-  const filter = filterSql(req.filters);
+  const filter = filterSql(req.filters, { tagModelId: model?.modelId ?? null });
   const done = (results: SearchResult[]): SearchResponse => ({
     results,
     ...(model && { model: model.model.manifest.id }),
     tookMs: Math.round((performance.now() - started) * 10) / 10,
   });
-  // Names changed by indexing since the last search get their entries first (usually none).
-  new NameIndex(store.db).sync();
-
-  if (!query) return done(filter.active ? listFiltered(store, filter, limit) : []);
+  if (!query) {
+    const views: MatchView[] = hasTagFilter(req.filters) ? ['tags'] : ['metadata'];
+    return done(filter.active ? listFiltered(store, filter, limit, views) : []);
+  }
 
   // Each view returns more than `limit` so a photo that is, say, 80th by pixels but 1st by its
   // text is still there to be fused.
@@ -78,15 +77,12 @@ export async function searchPhotos(store: Store, model: LoadedModel | null, req:
   return done(results);
 }
 
-/** @deprecated the image view alone is no longer a search; kept for callers of the old name. */
-export const searchImages = searchPhotos;
-
 /** An empty query with filters: the photos they match, newest first. */
-function listFiltered(store: Store, filter: SqlFilter, limit: number): SearchResult[] {
+function listFiltered(store: Store, filter: SqlFilter, limit: number, views: MatchView[]): SearchResult[] {
   const rows = store.db
     .prepare(`SELECT p.* FROM photos p WHERE ${filter.sql} ORDER BY ${PHOTO_DATE_SQL} DESC, p.path LIMIT ?`)
     .all(...filter.params, limit) as PhotoRow[];
-  return rows.map((row) => ({ photo: toSummary(row), score: 1, views: ['metadata'] }));
+  return rows.map((row) => ({ photo: toSummary(row), score: 1, views }));
 }
 
 function photoRows(store: Store, ids: number[]): Map<number, PhotoRow> {

@@ -219,6 +219,16 @@ const MIGRATIONS: ((db: Db) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // v4: small facts about the library itself, e.g. the signature of the vocabulary last written
+  // into `tags` (so opening a library does not rewrite 471 rows each time).
+  (db) => {
+    db.exec(`
+      CREATE TABLE library_meta (
+        key    TEXT PRIMARY KEY,
+        value  TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -60,7 +60,10 @@ export class Tags {
     this.syncVocabulary();
   }
 
-  /** Writes this run's vocabulary into the tags table (cheap: unchanged rows are not rewritten). */
+  /**
+   * Writes this run's vocabulary into the tags table, only when it differs from the one written
+   * last (its signature is kept in library_meta): opening a library normally writes nothing.
+   */
   private syncVocabulary(): void {
     const rows: TagUpsert[] = this.vocabulary.tags.map((t) => ({
       key: this.source === 'file' ? `file:${t.id}` : t.id,
@@ -70,8 +73,13 @@ export class Tags {
       source: this.source,
       prompts: { ...(t.prompts ?? {}), ...(t.phrase ? { phrase: t.phrase } : {}) },
     }));
-    this.repo.upsertMany(rows);
-    if (this.source === 'builtin') this.repo.removeBuiltinExcept(new Set(rows.map((r) => r.key)));
+    const sig = sigOf(rows.map((r) => JSON.stringify([r.key, r.en, r.zh, r.category, r.prompts])));
+    if (this.repo.vocabularySig(this.source) === sig) return;
+    this.store.tx(() => {
+      this.repo.upsertMany(rows);
+      if (this.source === 'builtin') this.repo.removeBuiltinExcept(new Set(rows.map((r) => r.key)));
+      this.repo.setVocabularySig(this.source, sig);
+    });
   }
 
   /** The vocabulary in force: this run's tags plus the user's own. */
@@ -230,13 +238,6 @@ export class Tags {
     const ids = this.repo.matchingName(name).map((t) => t.id);
     const { rows, total } = this.repo.photosOfTags(m.modelId, ids, opts);
     return { photos: rows.map(toSummary), total };
-  }
-
-  /** Content hashes carrying a tag named `name` (null without a model). */
-  contentsWithTag(name: string): Set<string> | null {
-    const m = this.model();
-    if (!m) return null;
-    return this.repo.contentsOfTags(m.modelId, this.repo.matchingName(name).map((t) => t.id));
   }
 
   addCustomTag(req: { en?: string; zh?: string }): Tag {

@@ -49,6 +49,18 @@ export class TagRepo {
     })();
   }
 
+  /** The signature of the vocabulary last written for `source` (library_meta), or null. */
+  vocabularySig(source: TagSource): string | null {
+    const row = this.db.prepare('SELECT value FROM library_meta WHERE key = ?').get(`vocabulary:${source}`) as { value: string } | undefined;
+    return row?.value ?? null;
+  }
+
+  setVocabularySig(source: TagSource, sig: string): void {
+    this.db
+      .prepare('INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(`vocabulary:${source}`, sig);
+  }
+
   /** Built-in tags a release dropped: removed with their photo tags. */
   removeBuiltinExcept(keys: ReadonlySet<string>): void {
     const rows = this.db.prepare("SELECT id, key FROM tags WHERE source = 'builtin'").all() as { id: number; key: string }[];
@@ -195,16 +207,6 @@ export class TagRepo {
       .prepare(`SELECT p.* ${from} ORDER BY COALESCE(p.taken_at, '') DESC, p.path LIMIT ? OFFSET ?`)
       .all(...ordered, opts.limit ?? 200, opts.offset ?? 0) as PhotoRow[];
     return { rows, total };
-  }
-
-  /** Content hashes carrying any of the tags (for filtering search results). */
-  contentsOfTags(modelId: number, tagIds: number[]): Set<string> {
-    if (!tagIds.length) return new Set();
-    const marks = tagIds.map(() => '?').join(', ');
-    const rows = this.db
-      .prepare(`SELECT DISTINCT sha256 FROM photo_tags WHERE model_id = ? AND tag_id IN (${marks})`)
-      .all(modelId, ...tagIds) as { sha256: string }[];
-    return new Set(rows.map((r) => r.sha256));
   }
 
   /** Tags with how many indexed photos carry them; `query` filters names by substring. */

@@ -62,6 +62,12 @@ describe('filterSql on the real schema', () => {
     expect(hasFilters({ camera: '  ' })).toBe(false);
     expect(names({})).toHaveLength(4);
   });
+  it('a tag filter is active; a blank tag is no filter; without a tagging model no photo carries a tag', () => {
+    expect(hasFilters({ tag: 'red' })).toBe(true);
+    expect(hasFilters({ tag: ' ' })).toBe(false);
+    expect(names({ tag: ' ' })).toHaveLength(4);
+    expect(names({ tag: 'red' })).toEqual([]);
+  });
   it('dates use the capture time, else the file time', () => {
     expect(names({ from: '2008-01-01', to: '2008-06-30' })).toEqual(['a.jpg']);
     expect(names({ from: '2008' , to: '2008' })).toEqual(['a.jpg', 'b.jpg']);
