@@ -1,6 +1,13 @@
 // The one API every shell exposes (Electron preload bridge, HTTP server, CLI).
-// This file holds types only: it is all the renderer may import from main/.
-// Keep it free of Node imports so it type-checks in the browser build too.
+// This file is all the renderer may import from main/: types, plus a few plain values
+// (api-values.ts). Requests are described once, as valibot schemas (api-schemas.ts); the
+// argument types below are inferred from them. Keep it free of Node imports so it
+// type-checks in the browser build too.
+import type { ApiArg, ApiRequests } from './api-schemas.js';
+
+export { DUPLICATE_KINDS, PHOTO_TYPES, type DuplicateKind, type PhotoType } from './api-values.js';
+export type { ApiArg, DuplicatesRequest, SearchFilters, SearchRequest } from './api-schemas.js';
+import type { DuplicateKind } from './api-values.js';
 
 /**
  * Every message that can reach a user, as a code. The renderer's catalogues (en and zh) are typed
@@ -61,44 +68,6 @@ export interface PhotoDetail extends PhotoSummary {
 }
 
 export type PhotoStatus = 'pending' | 'indexed' | 'failed';
-
-export interface SearchRequest {
-  /** Chinese, English or both. Empty with filters: lists the photos the filters match. */
-  query: string;
-  limit?: number;
-  /**
-   * Relevance cut-off of the image view (cosine similarity); default is the model's calibrated
-   * one. The other views have their own rules (a text view matches when a query word does).
-   */
-  minScore?: number;
-  /** Narrow any query (or an empty one) by metadata. All given filters must hold. */
-  filters?: SearchFilters;
-}
-
-/** Photo file types, as `PhotoDetail.format` names them. */
-export const PHOTO_TYPES = ['jpeg', 'png', 'webp', 'avif', 'gif', 'tiff', 'heic'] as const;
-export type PhotoType = (typeof PHOTO_TYPES)[number];
-
-export interface SearchFilters {
-  /**
-   * Inclusive date range, 'YYYY-MM-DD' or 'YYYY-MM-DDTHH:mm[:ss]', compared with the photo's
-   * date: the camera's capture time (local, as recorded), else the file's modified time (local).
-   */
-  from?: string;
-  to?: string;
-  /** Absolute path of a folder: photos at or below it. */
-  folder?: string;
-  /** Case-insensitive text in the camera make or model ("canon", "iPhone 15"). */
-  camera?: string;
-  /** true: only photos with a GPS position; false: only photos without one. */
-  hasGps?: boolean;
-  /** [minLon, minLat, maxLon, maxLat] in degrees; minLon > maxLon crosses the antimeridian. */
-  bbox?: [number, number, number, number];
-  /** Any of these file types. */
-  types?: PhotoType[];
-  /** A tag name in English or Chinese ("beach", "海滩"), case-insensitive: photos carrying it. */
-  tag?: string;
-}
 
 export interface SearchResult {
   photo: PhotoSummary;
@@ -232,23 +201,6 @@ export interface LibraryStats {
  * shots of one moment — bursts, the same scene (image embeddings). A pair is labelled with the
  * strongest kind only.
  */
-export type DuplicateKind = 'exact' | 'near' | 'similar';
-export const DUPLICATE_KINDS = ['exact', 'near', 'similar'] as const satisfies readonly DuplicateKind[];
-
-export interface DuplicatesRequest {
-  /** Default: all three kinds. */
-  kind?: DuplicateKind;
-  /** Only groups with at least one photo in this library folder. */
-  folderId?: number;
-  offset?: number;
-  /** Groups per page (default 100). */
-  limit?: number;
-  /** Override the calibrated pHash threshold (bits of 64) for 'near'. */
-  maxDistance?: number;
-  /** Override the model's calibrated cosine threshold for 'similar'. */
-  minSimilarity?: number;
-}
-
 export interface DuplicatePhoto extends PhotoSummary {
   size: number;
   format: string | null;
@@ -347,43 +299,43 @@ export type KanjianEvent =
  * crosses IPC and HTTP unchanged.
  */
 export interface KanjianApi {
-  search(req: SearchRequest): Promise<SearchResponse>;
+  search(req: ApiArg<'search'>): Promise<SearchResponse>;
   /** `tag`: a tag name in English or Chinese; only photos carrying it. */
-  listPhotos(req: { folderId?: number; offset?: number; limit?: number; tag?: string }): Promise<{ photos: PhotoSummary[]; total: number }>;
-  getPhoto(id: number): Promise<PhotoDetail | null>;
+  listPhotos(req: ApiArg<'listPhotos'>): Promise<{ photos: PhotoSummary[]; total: number }>;
+  getPhoto(id: ApiArg<'getPhoto'>): Promise<PhotoDetail | null>;
   listFolders(): Promise<FolderInfo[]>;
-  addFolder(path: string): Promise<FolderInfo>;
+  addFolder(path: ApiArg<'addFolder'>): Promise<FolderInfo>;
   /** Removes the folder from the library only; files on disk are never touched. */
-  removeFolder(id: number): Promise<void>;
-  listFailed(req: { folderId?: number; limit?: number }): Promise<FailedFile[]>;
+  removeFolder(id: ApiArg<'removeFolder'>): Promise<void>;
+  listFailed(req: ApiArg<'listFailed'>): Promise<FailedFile[]>;
   getProgress(): Promise<IndexProgress>;
   getModel(): Promise<ModelStatus>;
   getStats(): Promise<LibraryStats>;
   listModels(): Promise<ModelInfo[]>;
   /** Starts downloading a model in the background; progress comes as 'download' events. */
-  downloadModel(id: string): Promise<DownloadState>;
-  cancelDownload(id: string): Promise<void>;
+  downloadModel(id: ApiArg<'downloadModel'>): Promise<DownloadState>;
+  cancelDownload(id: ApiArg<'cancelDownload'>): Promise<void>;
   /** Switches to an installed model; the library is re-embedded in the background. */
-  useModel(id: string): Promise<ModelStatus>;
+  useModel(id: ApiArg<'useModel'>): Promise<ModelStatus>;
 
   /** Duplicate groups with a keep suggestion each; dismissed groups never come back. */
-  findDuplicates(req: DuplicatesRequest): Promise<DuplicatesResponse>;
+  findDuplicates(req: ApiArg<'findDuplicates'>): Promise<DuplicatesResponse>;
   /** "These are not duplicates": remembered by content, so renames do not bring them back. */
-  dismissDuplicates(req: { photoIds: number[] }): Promise<{ pairs: number }>;
+  dismissDuplicates(req: ApiArg<'dismissDuplicates'>): Promise<{ pairs: number }>;
   /** Count and bytes of what trashPhotos would move, and the token it needs. Touches nothing. */
-  planTrash(photoIds: number[]): Promise<TrashPlan>;
+  planTrash(photoIds: ApiArg<'planTrash'>): Promise<TrashPlan>;
   /** Moves the planned photos to the OS trash (never deletes) and drops them from the library. */
-  trashPhotos(req: { photoIds: number[]; confirmToken: string }): Promise<TrashOutcome>;
+  trashPhotos(req: ApiArg<'trashPhotos'>): Promise<TrashOutcome>;
 
   /** Tags of a photo, best first (empty until it is tagged, or without a model). */
-  photoTags(id: number): Promise<PhotoTag[]>;
+  photoTags(id: ApiArg<'photoTags'>): Promise<PhotoTag[]>;
   /** Tags shared by a library folder's photos, most common first. */
-  folderTags(id: number): Promise<FolderTag[]>;
+  folderTags(id: ApiArg<'folderTags'>): Promise<FolderTag[]>;
   /** Tags in use, most photos first; `query` matches English or Chinese names (prefix/substring). */
-  listTags(req: { query?: string; limit?: number }): Promise<TagInfo[]>;
+  listTags(req: ApiArg<'listTags'>): Promise<TagInfo[]>;
   /** Adds the user's own tag word (either language or both); photos are re-tagged in the background. */
-  addCustomTag(req: { en?: string; zh?: string }): Promise<Tag>;
-  removeCustomTag(id: number): Promise<void>;
+  addCustomTag(req: ApiArg<'addCustomTag'>): Promise<Tag>;
+  removeCustomTag(id: ApiArg<'removeCustomTag'>): Promise<void>;
 }
 
 /** Desktop-only actions (Electron shell); absent in the browser shell. */
@@ -426,3 +378,15 @@ export const API_METHODS = [
   'photoTags', 'folderTags', 'listTags', 'addCustomTag', 'removeCustomTag',
 ] as const satisfies readonly (keyof KanjianApi)[];
 export type ApiMethod = (typeof API_METHODS)[number];
+
+// Compile-time guarantees (an error here names the method that breaks them): the methods of
+// KanjianApi, API_METHODS and the schemas in api-schemas.ts are the same set, and each method
+// takes exactly its schema's output (no argument for NoArg).
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type ArgOf<F> = F extends () => unknown ? undefined : F extends (arg: infer A) => unknown ? A : never;
+type Assert<T extends true> = T;
+export type ApiContractChecks = [
+  Assert<Same<keyof KanjianApi, keyof ApiRequests>>,
+  Assert<Same<ApiMethod, keyof ApiRequests>>,
+  Assert<{ [M in keyof ApiRequests]: Same<ArgOf<KanjianApi[M]>, ApiArg<M>> }[keyof ApiRequests]>,
+];

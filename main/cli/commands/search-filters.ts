@@ -2,7 +2,7 @@
 // this only turns strings into the request shape and says which flag was wrong.
 import path from 'node:path';
 import type { PhotoType, SearchFilters } from '../../core/api.js';
-import { dateBound, parsePhotoType } from '../../core/search/filters.js';
+import { dateBound, parsePhotoType } from '../../core/api-values.js';
 
 export const FILTER_OPTIONS = {
   from: { type: 'string' },

@@ -1,7 +1,8 @@
 // Filter parsing and the SQL they become, run against the real schema in an in-memory store.
 import { describe, it, expect, beforeAll } from 'vitest';
 import { Store } from '../../../main/core/store/index.js';
-import { dateBound, filterSql, hasFilters, parsePhotoType } from '../../../main/core/search/filters.js';
+import { dateBound, parsePhotoType } from '../../../main/core/api-values.js';
+import { filterSql, hasFilters } from '../../../main/core/search/filters.js';
 import type { SearchFilters } from '../../../main/core/api.js';
 
 describe('dateBound', () => {
