@@ -2,7 +2,7 @@
 // findimagedupes on the very same files in the same run, and how long grouping 100,000 photos
 // takes (synthetic hashes and vectors).
 //
-// The set: the distinct camera JPEGs of ../shared/testdata/exif-samples. Two of every three are
+// The set: the distinct camera JPEGs of test/fixtures/photos (vendored exif-samples). Two of every three are
 // "originals" and get seven known copies each (resize 50%, JPEG quality 40, crop 5%, brightness
 // +10%, re-saved as PNG and as WebP, rotated by EXIF: pixels turned + orientation tag, so it
 // displays the same); the rest are distractors with no copy. A reported pair is right when both
@@ -27,7 +27,7 @@ import { machineInfo, machineMarkdown, markdownTable, round, textTable, waitForI
 
 const run = promisify(execFile);
 const REPO = path.resolve(import.meta.dirname, '../..');
-const SAMPLES = path.resolve(REPO, '../shared/testdata/exif-samples');
+const SAMPLES = path.join(REPO, 'test/fixtures/photos');
 const { values } = parseArgs({
   options: {
     photos: { type: 'string', default: '100000' },

@@ -1,5 +1,5 @@
 // npm run bench:ocr — text in photos, measured against a peer in the same run:
-//  1. a set of real camera photos (../shared/testdata/exif-samples) with Chinese and English text
+//  1. a set of real camera photos (test/fixtures/photos, vendored exif-samples) with Chinese and English text
 //     rendered into them (signs, receipts, screenshots; some rotated, blurred or small), plus the
 //     same kind of photos without text;
 //  2. character accuracy (1 − CER) of our OCR (PaddleOCR PP-OCRv4 via @gutenye/ocr-node, as the

@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const TOY_MODEL = path.join(REPO_ROOT, 'test/fixtures/models/toy-colors');
-export const EXIF_SAMPLES = path.resolve(REPO_ROOT, '../shared/testdata/exif-samples');
+/** Real camera photos vendored in the repo (CC BY-SA 4.0; see its README.md): read-only fixtures. */
+export const EXIF_SAMPLES = path.join(REPO_ROOT, 'test/fixtures/photos');
 const CLI = path.join(REPO_ROOT, 'main/cli/index.ts');
 // `node --import tsx` runs the CLI in one process: the tsx binary would fork a child, and a
 // kill -9 of the wrapper would leave the real indexer running.

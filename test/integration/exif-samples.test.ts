@@ -1,7 +1,7 @@
-// Real camera files from ../shared/testdata/exif-samples, indexed in place (read-only):
+// Real camera files vendored in test/fixtures/photos, indexed in place (read-only):
 // EXIF fields land in the store and EXIF orientation is applied to dimensions.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kanjian } from '../../main/core/kanjian.js';
@@ -23,7 +23,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-describe.skipIf(!existsSync(EXIF_SAMPLES))('EXIF samples', () => {
+describe('EXIF samples', () => {
   it('indexes the camera JPEGs with make, model and date taken', () => {
     const canon = row('jpg/Canon_40D.jpg');
     expect(canon.status).toBe('indexed');

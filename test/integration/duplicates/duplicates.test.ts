@@ -1,4 +1,4 @@
-// Duplicates on real photos: variants of the shared exif-samples camera JPEGs made with sharp,
+// Duplicates on real photos: variants of the vendored exif-samples camera JPEGs made with sharp,
 // indexed by the real pipeline into a real SQLite library, grouped by the real core.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';

@@ -13,7 +13,7 @@ import { Store } from '../../../main/core/store/index.js';
 import { MediaError } from '../../../main/core/media/errors.js';
 import { writeColourPhoto } from '../../helpers/photos.js';
 import { TOY_MODEL } from '../../helpers/cli.js';
-import { textSvg, writeTextPhoto } from './text-photos.js';
+import { textLayer, writeTextPhoto } from './text-photos.js';
 
 let tmp: string;
 let engine: WorkerOcrEngine;
@@ -31,7 +31,7 @@ beforeAll(async () => {
   });
   // Stored sideways with EXIF orientation 6, as phones do: only upright pixels are readable.
   const upright = await sharp({ create: { width: 480, height: 320, channels: 3, background: '#fafafa' } })
-    .composite([{ input: Buffer.from(textSvg(480, 320, [{ lines: ['停车场 PARKING'], x: 30, y: 120, fontSize: 44 }])) }])
+    .composite([{ input: await textLayer(480, 320, [{ lines: ['停车场 PARKING'], x: 30, y: 120, fontSize: 44 }]) }])
     .png()
     .toBuffer();
   F.sideways = path.join(tmp, 'gen/sideways.jpg');

@@ -47,8 +47,8 @@ describe('perceptualHash', () => {
   it.each([
     ['gps', 'DSCN0010.jpg'],
     ['gps', 'DSCN0012.jpg'],
-    ['mobile', 'jolla.jpg'],
-    ['hdr', 'iphone_hdr_YES.jpg'],
+    ['exif-org', 'nikon-e950.jpg'],
+    ['exif-org', 'canon-ixus.jpg'],
     ['orientation', 'landscape_1.jpg'],
     ['.', 'Canon_40D.jpg'],
   ])('a different photo (%s/%s) is far away', async (folder, file) => {

@@ -6,8 +6,8 @@ import sharp, { type Sharp } from 'sharp';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(here, '../../..');
-/** Real camera files (CC BY-SA 4.0), shared beside the repo, never copied into it. */
-export const SAMPLES = path.resolve(REPO_ROOT, '../shared/testdata/exif-samples');
+/** Real camera files (CC BY-SA 4.0), vendored under test/fixtures/photos (see its README.md). */
+export const SAMPLES = path.join(REPO_ROOT, 'test/fixtures/photos');
 export const FIXTURES = path.resolve(REPO_ROOT, 'test/fixtures/media');
 export const HEIC_FIXTURE = path.join(FIXTURES, 'fixture-quadrants-64x48.heic');
 
