@@ -1,7 +1,7 @@
 // Photos with text in them, made at test time: each line is rendered by sharp's text input
 // (Pango) with Noto Sans SC from the @expo-google-fonts/noto-sans-sc package, passed as
 // `fontfile`, so Chinese renders the same on any machine — no system CJK font needed or used.
-import sharp from 'sharp';
+import sharp, { type OverlayOptions } from 'sharp';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -68,7 +68,7 @@ async function renderBlock(b: TextBlock): Promise<{ png: Buffer; left: number; t
 
 /** Text blocks over a transparent canvas of the given size (PNG); blocks are clipped to it. */
 export async function textLayer(width: number, height: number, blocks: TextBlock[]): Promise<Buffer> {
-  const layers: sharp.OverlayOptions[] = [];
+  const layers: OverlayOptions[] = [];
   for (const b of blocks) {
     const { png, left, top } = await renderBlock(b);
     const meta = await sharp(png).metadata();
