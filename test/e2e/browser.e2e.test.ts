@@ -10,7 +10,7 @@ import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeColourPhotos, type MadePhoto } from '../integration/server/make-photos.js';
 import { startServe, type ServeProcess } from './serve-process.js';
-import { CHROMIUM, openAppBrowser } from './browser.js';
+import { CHROMIUM, gridPaths as gridPathsOf, openAppBrowser, searchFor } from './browser.js';
 
 const repo = path.resolve(new URL('../..', import.meta.url).pathname);
 const MODEL = path.join(repo, 'test/fixtures/models/toy-colors');
@@ -31,26 +31,8 @@ const problems: string[] = [];
 
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: false });
 
-/** Paths of the rendered grid cells, in grid order. */
-async function gridPaths(): Promise<string[]> {
-  return page.$$eval('[data-testid="grid-cell"][data-path]', (cells) =>
-    cells
-      .map((c) => ({ i: Number(c.getAttribute('data-index')), p: c.getAttribute('data-path')! }))
-      .sort((a, b) => a.i - b.i)
-      .map((x) => x.p),
-  );
-}
-
-async function search(query: string): Promise<string[]> {
-  const box = page.getByTestId('search-input');
-  await box.fill(query);
-  await box.press('Enter');
-  await page.getByTestId('match-views').first().waitFor();
-  const reds = photos.filter((p) => p.colour === 'red').map((p) => p.path).sort();
-  // Results replace the browse grid once the search answers; wait for them to settle.
-  await expect.poll(async () => (await gridPaths()).slice(0, reds.length).sort(), { timeout: 15_000 }).toEqual(reds);
-  return gridPaths();
-}
+const gridPaths = () => gridPathsOf(page);
+const search = (query: string) => searchFor(page, query);
 
 describe.skipIf(!haveChromium)('Kanjian in Chromium over the HTTP shell', () => {
   beforeAll(async () => {

@@ -28,3 +28,50 @@ export async function openAppBrowser(
   });
   return { context, page };
 }
+
+/** Paths of the rendered grid cells, in grid order. */
+export async function gridPaths(page: Page): Promise<string[]> {
+  return page.$$eval('[data-testid="grid-cell"][data-path]', (cells) =>
+    cells
+      .map((c) => ({ i: Number(c.getAttribute('data-index')), p: c.getAttribute('data-path')! }))
+      .sort((a, b) => a.i - b.i)
+      .map((x) => x.p),
+  );
+}
+
+/**
+ * Types a query, presses Enter and waits until the grid shows the server's answer to that very
+ * query — whatever it is — then returns the grid's paths. It waits for "the answer is on
+ * screen", never for the ranking a test asserts, so a wrong ranking fails the test's own
+ * assertion instead of being waited away.
+ */
+export async function searchFor(page: Page, query: string): Promise<string[]> {
+  const answered = page.waitForResponse((r) => {
+    if (!r.url().includes('/api/search') || r.request().method() !== 'POST') return false;
+    try {
+      return (r.request().postDataJSON() as { query?: string } | null)?.query === query;
+    } catch {
+      return false;
+    }
+  });
+  const box = page.getByTestId('search-input');
+  await box.fill(query);
+  await box.press('Enter');
+  const response = await answered;
+  const answer = ((await response.json()) as { results: { photo: { path: string } }[] }).results.map((r) => r.photo.path);
+  await page.waitForFunction(
+    (want) => {
+      const shown = [...document.querySelectorAll('[data-testid="grid-cell"][data-path]')]
+        .sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index')))
+        .map((c) => c.getAttribute('data-path'));
+      // Results (cells with their match badges), in the answer's order: all of a short answer, or as many
+      // of a long one as the grid renders.
+      if (want.length === 0) return shown.length === 0;
+      const n = Math.min(want.length, shown.length);
+      return document.querySelector('[data-testid="match-views"]') !== null && n > 0 && shown.length <= want.length && want.slice(0, n).every((p, i) => shown[i] === p);
+    },
+    answer,
+    { timeout: 15_000 },
+  );
+  return gridPaths(page);
+}

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeColourPhotos, type MadePhoto } from '../integration/server/make-photos.js';
 import { FakeHub, FIXTURE_REPO, FIXTURE_REVISION, publishToyColors, toyColorsEntry } from '../integration/models/fake-hub.js';
 import { startServe, type ServeProcess } from './serve-process.js';
-import { CHROMIUM, openAppBrowser } from './browser.js';
+import { CHROMIUM, gridPaths as gridPathsOf, openAppBrowser, searchFor } from './browser.js';
 
 const repo = path.resolve(new URL('../..', import.meta.url).pathname);
 const SHOTS = path.join(repo, 'test-output/e2e');
@@ -39,14 +39,7 @@ const problems: string[] = [];
 const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `first-run-${name}`), fullPage: false });
 const offer = () => page.getByTestId('model-offer');
 
-async function gridPaths(): Promise<string[]> {
-  return page.$$eval('[data-testid="grid-cell"][data-path]', (cells) =>
-    cells
-      .map((c) => ({ i: Number(c.getAttribute('data-index')), p: c.getAttribute('data-path')! }))
-      .sort((a, b) => a.i - b.i)
-      .map((x) => x.p),
-  );
-}
+const gridPaths = () => gridPathsOf(page);
 
 describe.skipIf(!haveChromium)('first run in Chromium: no model, download the default, search', () => {
   beforeAll(async () => {
@@ -145,12 +138,9 @@ describe.skipIf(!haveChromium)('first run in Chromium: no model, download the de
   });
 
   it('finds the red photos first for "红色"', async () => {
-    const box = page.getByTestId('search-input');
-    await box.fill('红色');
-    await box.press('Enter');
-    await page.getByTestId('match-views').first().waitFor();
+    const paths = await searchFor(page, '红色');
     const reds = photos.filter((p) => p.colour === 'red').map((p) => p.path).sort();
-    await expect.poll(async () => (await gridPaths()).slice(0, reds.length).sort(), { timeout: 15_000 }).toEqual(reds);
+    expect(paths.slice(0, reds.length).sort()).toEqual(reds);
     await shot('06-search.png');
   });
 

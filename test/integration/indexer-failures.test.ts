@@ -1,6 +1,7 @@
 // Failures during indexing never cost a good row, and a file that keeps killing the process
 // cannot block the queue: real store, real decoding, real onnxruntime sessions.
 import { describe, it, expect, beforeEach, afterEach } from 'vitest';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,23 @@ import { Store } from '../../main/core/store/index.js';
 import { Indexer } from '../../main/core/library/indexer.js';
 import { openModel, type EmbeddingModel } from '../../main/core/embed/encoder.js';
 import { writeColourPhoto } from '../helpers/photos.js';
-import { TOY_MODEL } from '../helpers/cli.js';
+import { REPO_ROOT, TOY_MODEL } from '../helpers/cli.js';
+
+const CRASHING_INDEXER = path.join(REPO_ROOT, 'test/helpers/crashing-indexer.ts');
+
+/** Runs the child until it reports a job in flight, then kills it with SIGKILL. */
+function runUntilKilled(args: string[]): Promise<{ signal: NodeJS.Signals | null; code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('in-flight:')) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve({ code, signal, stderr }));
+  });
+}
 
 let tmp: string;
 let store: Store;
@@ -55,10 +72,16 @@ describe('indexer failures', () => {
     const folder = store.folders.add(path.join(tmp, 'lib'));
     const crasher = await writeColourPhoto(path.join(tmp, 'lib', 'crasher.jpg'), 'blue');
     const fine = await writeColourPhoto(path.join(tmp, 'lib', 'fine.jpg'), 'green');
-    store.jobs.enqueue('index', [{ path: crasher, folderId: folder.id }, { path: fine, folderId: folder.id }]);
-    // Three earlier runs claimed the first job and never finished it (the process was killed).
-    const [job] = store.jobs.next('index', 1, new Set());
-    for (let i = 0; i < 3; i++) store.jobs.bumpAttempts(job.id);
+    store.jobs.enqueue('index', [{ path: crasher, folderId: folder.id }]);
+    const attempts = () => (store.db.prepare('SELECT attempts FROM jobs WHERE path = ?').get(crasher) as { attempts: number }).attempts;
+    // Three real processes claim the job, read the photo and are killed (SIGKILL) mid-job.
+    for (let run = 1; run <= 3; run++) {
+      const died = await runUntilKilled(['--import', 'tsx', CRASHING_INDEXER, path.join(tmp, 'lib.db'), TOY_MODEL, thumbDir()]);
+      expect(died.signal, died.stderr).toBe('SIGKILL');
+      expect(attempts()).toBe(run);
+      expect(store.photos.byPath(crasher)).toBeUndefined();
+    }
+    store.jobs.enqueue('index', [{ path: fine, folderId: folder.id }]);
     const slot = { model, modelId: store.vectors.ensureModel(model.manifest.id, model.dim) };
     const result = await new Indexer(store, { thumbDir: thumbDir(), model: slot }).drain();
     expect(result.indexed).toBe(1);

@@ -28,7 +28,8 @@ beforeAll(async () => {
       .jpeg({ quality: 92 })
       .toFile(path.join(lib, `photo-${String(i).padStart(3, '0')}.jpg`));
   }
-});
+  // Encoding 40 noisy 2-megapixel JPEGs takes minutes on a loaded 2-core machine.
+}, 240_000);
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

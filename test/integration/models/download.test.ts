@@ -142,11 +142,9 @@ describe('downloadFile', () => {
   it('times out on a server that never answers', async () => {
     hub.add(REPO, REV, 'h.bin', randomBytes(1000));
     hub.faults.set(FakeHub.key(REPO, REV, 'h.bin'), [{ kind: 'hang-headers' }]);
-    const t0 = Date.now();
     const e = await expectError(downloadFile(opts('h.bin', { idleTimeoutMs: 300 })));
     expect(e.code).toBe('timeout');
     expect(e.message).toMatch(/No data from the server for 0\.3 s while downloading h\.bin \(idle timeout\)/);
-    expect(Date.now() - t0).toBeLessThan(5000);
   });
 
   it('times out on a server that stalls mid-body and keeps the part for resuming', async () => {

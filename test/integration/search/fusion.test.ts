@@ -86,6 +86,7 @@ describe('fusion of the image and OCR views', () => {
   it('a photo matching no view is not returned (relevance cut-off holds)', async () => {
     expect(await search('量子计算 quantum')).toEqual([]);
     const rs = await search('红色');
+    expect(rs.length).toBeGreaterThan(0);
     for (const r of rs) expect(r.views).toContain('image');
     expect(rs.map((r) => r.photo.path)).not.toContain(P.blueInvoice);
   });
@@ -101,8 +102,13 @@ describe('tag view (the tag sequence embedded as a second vector)', () => {
     expect(hit.viewScores?.tags).toBeGreaterThan(0.5);
   });
   it('does not match photos whose tags say nothing about the query', async () => {
-    for (const r of await search('蓝色')) expect(r.views).not.toContain('tags');
-    for (const r of await search('green')) expect(r.tags?.tags ?? []).not.toContain('red lanterns 灯笼');
+    const blue = await search('蓝色');
+    const green = await search('green');
+    // Both queries find photos (by colour), so the checks below look at real results.
+    expect(blue.length).toBeGreaterThan(0);
+    expect(green.length).toBeGreaterThan(0);
+    for (const r of blue) expect(r.views).not.toContain('tags');
+    for (const r of green) expect(r.tags?.tags ?? []).not.toContain('red lanterns 灯笼');
   });
 });
 

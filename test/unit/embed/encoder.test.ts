@@ -46,6 +46,7 @@ describe('toy model on CPU', () => {
   });
 
   it('image embeddings are unit length', () => {
+    expect(photoVec.size).toBe(COLOURS.length);
     for (const v of photoVec.values()) {
       expect(v.length).toBe(8);
       expect(norm(v)).toBeCloseTo(1, 5);

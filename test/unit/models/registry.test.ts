@@ -63,7 +63,9 @@ describe('bundled registry', () => {
   });
 
   it('installs every downloadable model into the visual/ and textual/ layout the manifest names', () => {
-    for (const m of registry.models.filter((x) => x.download)) {
+    const downloadable = registry.models.filter((x) => x.download);
+    expect(downloadable.length).toBeGreaterThan(0);
+    for (const m of downloadable) {
       const dests = m.download!.files.map((f) => f.dest ?? f.path);
       const listed = (m.download!.listFolders ?? []).map((d) => d.path);
       for (const needed of [m.manifest.image.file, m.manifest.text.file, m.manifest.text.tokenizer]) {
