@@ -24,6 +24,7 @@ import { EXIF_SAMPLES, TOY_MODEL } from '../helpers/cli.js';
 import { writeTextPhoto, type TextBlock } from '../integration/ocr/text-photos.js';
 import { machineInfo, machineMarkdown, markdownTable, round, summarize, textTable, waitForIdleCpu, writeBenchResult } from './lib/index.js';
 import { runSearchBench, searchMarkdownTable, type SearchBenchResult } from './search-bench.js';
+import { rng } from '../helpers/random.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
@@ -86,16 +87,6 @@ interface Item {
   lines: string[];
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function basePhotos(): string[] {
   const out: string[] = [];

@@ -21,6 +21,7 @@ import { filterSql } from '../../main/core/search/filters.js';
 import { queryTerms } from '../../main/core/search/text.js';
 import { Store } from '../../main/core/store/index.js';
 import { machineInfo, machineMarkdown, markdownTable, percentile, round, textTable, timeCalls, timeOnce, writeBenchResult } from './lib/index.js';
+import { rng } from '../helpers/random.js';
 
 const DIM = 512;
 
@@ -39,17 +40,6 @@ export interface SearchBenchResult {
   latency: { name: string; p50: number; p90: number; n: number; meanResults: number }[];
 }
 
-/** Deterministic PRNG (mulberry32): the same library every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function unitVector(r: () => number): Float32Array {
   const v = new Float32Array(DIM);

@@ -1,6 +1,7 @@
 // Inputs for speed benches and int8 checks on the bench model packages.
 
 import type { ImageTowerSpec } from '../../../main/core/embed/manifest-types.js';
+import { rng } from '../../helpers/random.js';
 
 /**
  * Queries as users type them: Chinese, English and mixed, short and long. Tokens do not change
@@ -48,18 +49,6 @@ export const QUERIES: readonly string[] = [
   '老照片 黑白',
   'old black and white photo of my grandparents',
 ];
-
-/** Deterministic PRNG (mulberry32), so every run and every precision sees the same images. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A preprocessed image tensor [3, size, size]: random pixels in 0..1 normalised with the

@@ -13,6 +13,7 @@ import { openModel, type EmbeddingModel } from '../../../main/core/embed/encoder
 import { searchPhotos } from '../../../main/core/search/search.js';
 import { Store } from '../../../main/core/store/index.js';
 import { TOY_MODEL } from '../../helpers/cli.js';
+import { rng } from '../../helpers/random.js';
 
 const N = 3000;
 const QUERY = 'red';
@@ -25,17 +26,6 @@ let query: Float64Array;
 /** What the test wrote: path → stored (float32) vector. */
 const stored = new Map<string, Float32Array>();
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let s = 0;
