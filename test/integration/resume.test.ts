@@ -47,7 +47,8 @@ function countIndexed(): number {
 }
 
 describe('kill -9 during indexing', () => {
-  it('loses nothing committed, and the next run finishes without doing anything twice', async () => {
+  // Two CLI runs over 40 2-megapixel photos: minutes, not seconds, on a loaded 2-core machine.
+  it('loses nothing committed, and the next run finishes without doing anything twice', { timeout: 240_000 }, async () => {
     const child = spawnCli(['index', lib, '--data', data, '--model', TOY_MODEL, '--json']);
     const exited = new Promise((r) => child.on('close', r));
     const deadline = Date.now() + 60_000;
