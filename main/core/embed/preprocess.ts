@@ -16,16 +16,24 @@ const KERNELS: Record<Interpolation, keyof KernelEnum> = {
  */
 export async function imageTensor(img: Sharp, spec: ImageTowerSpec): Promise<Float32Array> {
   const size = spec.size;
-  const { data, info } = await img
-    .clone()
-    // Transparent pixels keep arbitrary colour underneath (often black); flattening onto white
-    // embeds the picture the way most viewers show it.
-    .flatten({ background: { r: 255, g: 255, b: 255 } })
-    .resize(size, size, {
-      fit: spec.resize === 'squash' ? 'fill' : 'cover',
-      position: 'centre',
-      kernel: KERNELS[spec.interpolation],
-    })
+  // Transparent pixels keep arbitrary colour underneath (often black); flattening onto white
+  // embeds the picture the way most viewers show it.
+  let pipeline = img.clone().flatten({ background: { r: 255, g: 255, b: 255 } });
+  const kernel = KERNELS[spec.interpolation];
+  if (spec.resize === 'squash') {
+    pipeline = pipeline.resize(size, size, { fit: 'fill', kernel });
+  } else {
+    // torchvision's Resize(size) + CenterCrop(size), the models' own preprocessing, to the pixel:
+    // shortest side to `size`, the other side truncated, then a centred crop. sharp's 'cover'
+    // scales and crops on a slightly different grid (a fraction of a pixel off, ~8 levels of
+    // mean difference on detailed photos; npm run bench:preprocess).
+    // The upright size: metadata reads the header only (autoOrient applies the EXIF turn).
+    const { width, height } = (await img.metadata()).autoOrient;
+    const [w, h] = shortestSideTo(width, height, size);
+    const crop = { left: pythonRound((w - size) / 2), top: pythonRound((h - size) / 2), width: size, height: size };
+    pipeline = pipeline.resize(w, h, { fit: 'fill', kernel }).extract(crop);
+  }
+  const { data, info } = await pipeline
     // Greyscale, CMYK and 16-bit sources all become 8-bit sRGB, the space CLIP models are trained in.
     .toColourspace('srgb')
     .removeAlpha()
@@ -36,6 +44,18 @@ export async function imageTensor(img: Sharp, spec: ImageTowerSpec): Promise<Flo
     throw new Error(`preprocess produced ${info.width}x${info.height}x${info.channels}, expected ${size}x${size}x3`);
   }
   return toNormalisedNchw(data, size, spec.mean, spec.std);
+}
+
+/** torchvision's output size for Resize(size): the shorter side becomes `size`, the longer int(size·long/short). */
+export function shortestSideTo(width: number, height: number, size: number): [number, number] {
+  if (width <= height) return [size, Math.max(size, Math.trunc((size * height) / width))];
+  return [Math.max(size, Math.trunc((size * width) / height)), size];
+}
+
+/** Python's round(): halves to even, as CenterCrop computes its offsets. */
+function pythonRound(x: number): number {
+  const r = Math.round(x);
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** Interleaved 8-bit RGB (HWC) → planar float32 (CHW) with (x/255 - mean) / std. */
