@@ -21,6 +21,7 @@ import {
   machineInfo,
   machineMarkdown,
   markdownTable,
+  percentile,
   round,
   summarize,
   textTable,
@@ -54,8 +55,10 @@ interface Row {
   notes: string | null;
   /** Share of all cores busy (any process) just before this row started. */
   busyBefore: number;
-  /** Runs made for this row: a run disturbed by other processes (cpu share < MIN_SHARE) is repeated. */
+  /** Runs made for this row (>= 3); the row's numbers are the medians over them. */
   attempts: number;
+  /** Each run's headline numbers, in run order. */
+  runs?: { imagesPerSecond: number; imageMsMedian: number; textMsMedian: number; textMsP90: number; cpuShare: number }[];
 }
 
 /** Below this cpu share the run waited on other processes for a noticeable part of its time. */
@@ -84,7 +87,7 @@ async function main(): Promise<number> {
       'usage: npx tsx test/bench/models-bench.ts [--make] [--packages a,b] [--precisions fp32,int8]\n' +
         '         [--images N>=20] [--queries N>=30] [--warmup N] [--threads N] [--provider cpu] [--models-dir DIR] [--out NAME]\n' +
         '         [--wait-idle SECONDS]  wait up to this long for other processes to leave the CPU before each run (default 90)\n' +
-        `         [--attempts N]         repeat a run disturbed by other processes (cpu share < ${MIN_SHARE}) up to N runs, keep the least disturbed (default 3)`,
+        '         [--attempts N]         runs per package and precision (at least 3, default 3); the table shows their medians',
     );
     return 0;
   }
@@ -97,7 +100,7 @@ async function main(): Promise<number> {
   const threads = int(values.threads!, 'threads', 1);
   const provider = values.provider as 'cpu';
   const waitIdleMs = int(values['wait-idle']!, 'wait-idle', 0) * 1000;
-  const attempts = int(values.attempts!, 'attempts', 1);
+  const attempts = int(values.attempts!, 'attempts', 3);
   for (const p of precisions) if (p !== 'fp32' && p !== 'int8') throw new Error(`--precisions: unknown precision "${p}"`);
 
   const missing = packages.filter((id) => !existsSync(path.join(modelsDir, id, 'manifest.json')));
@@ -126,21 +129,19 @@ async function main(): Promise<number> {
   const rows: Row[] = [];
   for (const id of packages) {
     for (const precision of precisions) {
-      let best: Row | null = null;
+      const runs: Row[] = [];
       for (let attempt = 1; attempt <= attempts; attempt++) {
         const idle = await waitForIdleCpu({
           timeoutMs: waitIdleMs,
           onWait: (busy) => console.log(`waiting up to ${waitIdleMs / 1000} s for the CPU to go idle (${Math.round(busy * 100)}% busy) ...`),
         });
         if (!idle.quiet && waitIdleMs > 0) console.warn(`CPU still ${Math.round(idle.busy * 100)}% busy; measuring anyway`);
-        const row = await benchOne(path.join(modelsDir, id), precision, { images, queries, warmup, threads, provider });
-        row.busyBefore = idle.busy;
-        row.attempts = attempt;
-        if (!best || share(row) > share(best)) best = { ...row, attempts: attempt };
-        if (share(row) >= MIN_SHARE) break;
-        if (attempt < attempts) console.log(`${id} ${precision}: disturbed by other processes (cpu share ${round(share(row), 2)}); running again`);
+        const run = await benchOne(path.join(modelsDir, id), precision, { images, queries, warmup, threads, provider });
+        run.busyBefore = idle.busy;
+        runs.push(run);
+        console.log(`${id} ${precision} run ${attempt}/${attempts}: ${round(run.image.imagesPerSecond, 1)} img/s, text median ${round(run.text.ms.median, 1)} ms, cpu share ${round(share(run), 2)}`);
       }
-      const row = best!;
+      const row = medianOfRuns(runs);
       rows.push(row);
       console.log(
         `${id} ${precision}: ${round(row.image.imagesPerSecond, 1)} img/s, text median ${round(row.text.ms.median, 1)} ms` +
@@ -171,7 +172,7 @@ async function main(): Promise<number> {
     `Text: embedText() per query, tokenisation included, ${queries} mixed Chinese/English/mixed queries after warm-up; every query runs the full fixed context (77 tokens XLM-R, 52 BERT).`,
     'int8: dynamic quantisation (weights int8 per output column, activations uint8 at run time) by test/bench/towers/quantize_dynamic.py.',
     'load s: image session creation plus the first query (text session + tokenizer load).',
-    `cpu share: process CPU time / (wall time x threads) over the measured part, the lower of image and text; below ${MIN_SHARE} means another process competed for the cores and the numbers are pessimistic. Such a run is repeated (up to --attempts) and the least disturbed one kept.`,
+    `cpu share: process CPU time / (wall time x threads) over the measured part, the lower of image and text; below ${MIN_SHARE} means another process competed for the cores and the numbers are pessimistic. Every row is the median of ${attempts} runs (each waits for an idle CPU first); cpu share shown is the median run's.`,
     'Compare precisions and packages within one run: on a shared virtual machine, contention on the host is invisible from inside, and repeated runs can differ by tens of percent even at cpu share near 1.',
   ];
   const md = [
@@ -203,6 +204,24 @@ async function main(): Promise<number> {
   const written = await writeBenchResult(values.out!, { bench: 'models', machine, settings, results: rows, notes }, md);
   console.log(`wrote ${path.relative(process.cwd(), written.json)} and ${path.relative(process.cwd(), written.md)}`);
   return 0;
+}
+
+const median = (xs: number[]) => percentile(xs, 50);
+
+/** One row from several runs: each headline number is the median over the runs. */
+function medianOfRuns(runs: Row[]): Row {
+  const byImg = [...runs].sort((a, b) => a.image.imagesPerSecond - b.image.imagesPerSecond);
+  const mid = byImg[Math.floor(byImg.length / 2)];
+  return {
+    ...mid,
+    imageLoadMs: median(runs.map((r) => r.imageLoadMs)),
+    textFirstQueryMs: median(runs.map((r) => r.textFirstQueryMs)),
+    image: { ...mid.image, imagesPerSecond: median(runs.map((r) => r.image.imagesPerSecond)), ms: { ...mid.image.ms, median: median(runs.map((r) => r.image.ms.median)) } },
+    text: { ...mid.text, ms: { ...mid.text.ms, median: median(runs.map((r) => r.text.ms.median)), p90: median(runs.map((r) => r.text.ms.p90)) } },
+    busyBefore: runs[0].busyBefore,
+    attempts: runs.length,
+    runs: runs.map((r) => ({ imagesPerSecond: r.image.imagesPerSecond, imageMsMedian: r.image.ms.median, textMsMedian: r.text.ms.median, textMsP90: r.text.ms.p90, cpuShare: share(r) })),
+  };
 }
 
 async function benchOne(
