@@ -235,8 +235,20 @@ export const DismissRequestSchema = request({
   photoIds: v.pipe(IdListSchema, v.minLength(2, 'must name at least two photos')),
 });
 
+/**
+ * `allowLastCopy`: the user confirmed a second time that these photos are the last copies of
+ * their pictures (main/core/duplicates/last-copy.ts); only a literal boolean is accepted.
+ */
+const AllowLastCopySchema = opt(v.boolean('must be true or false'));
+
+export const PlanTrashRequestSchema = request({
+  photoIds: IdListSchema,
+  allowLastCopy: AllowLastCopySchema,
+});
+
 export const TrashRequestSchema = request({
   photoIds: IdListSchema,
+  allowLastCopy: AllowLastCopySchema,
   confirmToken: v.pipe(v.string('must be the token planTrash returned'), v.regex(/^[0-9a-f]{16,128}$/, 'must be the token planTrash returned')),
 });
 
@@ -272,7 +284,7 @@ export const API_REQUESTS = {
   useModel: ModelIdSchema,
   findDuplicates: DuplicatesRequestSchema,
   dismissDuplicates: DismissRequestSchema,
-  planTrash: IdListSchema,
+  planTrash: PlanTrashRequestSchema,
   trashPhotos: TrashRequestSchema,
   photoTags: IdSchema,
   folderTags: IdSchema,

@@ -16,6 +16,14 @@ import type { DuplicateKind } from './api-values.js';
 export const MESSAGE_CODES = [
   'internal',
   'validation',
+  // duplicates (main/core/duplicates)
+  'duplicates.lastCopy',
+  'duplicates.needsModel',
+  'duplicates.scanning',
+  'trash.notConfirmed',
+  'trash.planChanged',
+  'trash.fileChanged',
+  'trash.failed',
 ] as const;
 export type MessageCode = (typeof MESSAGE_CODES)[number];
 
@@ -204,12 +212,18 @@ export interface LibraryStats {
 export interface DuplicatePhoto extends PhotoSummary {
   size: number;
   format: string | null;
-  /** Exactly one photo per group is the suggested keeper. */
+  /** Exactly one photo per group is the suggested keeper; it is never marked for the trash up front. */
   keep: boolean;
-  /** For the keeper: why it is the one to keep; for the others: why not (English). */
-  reason: string;
-  /** The rule behind `reason`, for a translated label (see main/core/duplicates/keep.ts). */
-  rule: KeepRule;
+  /**
+   * For the keeper: why it is the one to keep; for the others: why not. A rule plus facts
+   * (sizes, formats, dates) the UI words in its language; `reasonText` in keep.ts words it in
+   * English for the CLI.
+   */
+  reason: KeepReason;
+  /** Rank in the keep order (0 = the keeper): if the keeper is marked, the next unmarked one keeps. */
+  rank: number;
+  /** How this photo differs from the keeper (none for the keeper itself). */
+  differences: PhotoDifference[];
   /** 'near': differing pHash bits to the group's anchor; 'similar': cosine to the anchor. */
   distance?: number;
   similarity?: number;
@@ -218,11 +232,29 @@ export interface DuplicatePhoto extends PhotoSummary {
 /** Keep-best rules, in the order they are tried. */
 export type KeepRule = 'resolution' | 'format' | 'exif' | 'size' | 'taken' | 'mtime' | 'path';
 
+/**
+ * A keep reason as data. Params by rule (numbers raw, dates ISO):
+ * resolution {width, height, keptWidth, keptHeight} · format {format, keptFormat} ·
+ * size {bytes, keptBytes} · taken {takenAt, keptTakenAt} · mtime {mtime, keptMtime} · path {keptName};
+ * `kept…` are the keeper's (equal to the photo's own for the keeper).
+ */
+export interface KeepReason {
+  rule: KeepRule;
+  params: Record<string, string | number>;
+}
+
+/**
+ * How a member differs from the keeper, as the compare view names it: 'cropped' (less of the
+ * scene), 'smaller' (fewer pixels), 'larger', 'reencoded' (same size, other bytes), 'rotated'
+ * (turned by 90°/180° in its pixels), 'brighter'/'darker', 'otherFormat', 'noExif'.
+ */
+export type PhotoDifference = 'cropped' | 'smaller' | 'larger' | 'reencoded' | 'rotated' | 'brighter' | 'darker' | 'otherFormat' | 'noExif';
+
 export interface DuplicateGroup {
   /** Stable for the same kind and contents (use it as a list key). */
   key: string;
   kind: DuplicateKind;
-  /** The keeper first. */
+  /** The keeper first, then by rank. */
   photos: DuplicatePhoto[];
   /** Bytes freed if every photo but the keeper goes. */
   reclaimableBytes: number;
@@ -233,8 +265,25 @@ export interface DuplicatesResponse {
   /** Groups in all pages. */
   total: number;
   thresholds: { nearMaxDistance: number; similarMinScore: number | null };
-  /** E.g. why 'similar' found nothing: no model installed. */
+  /** For the UI: why 'similar' found nothing (no model) or is still looking. */
+  notice?: UserMessage;
+  /** The same in English, for the CLI and logs. */
   message?: string;
+}
+
+/**
+ * A trash request. The core refuses (KanjianError `duplicates.lastCopy`, naming the groups and
+ * photos) to plan or move photos that would leave a duplicate group — or a photo that has no
+ * copy at all — with nothing on disk, unless `allowLastCopy` is true, which the UI sends only
+ * after a second confirmation naming those photos.
+ */
+export type TrashRequest = ApiArg<'planTrash'>;
+
+/** Photos whose trashing leaves no copy of a picture on disk (a whole group, or a photo with no copy). */
+export interface LastCopy {
+  /** The duplicate group's key; null for a photo in no group. */
+  groupKey: string | null;
+  photoIds: number[];
 }
 
 /**
@@ -243,19 +292,22 @@ export interface DuplicatesResponse {
  */
 export interface TrashPlan {
   confirmToken: string;
+  /** Distinct files. */
   count: number;
   bytes: number;
   photos: { id: number; path: string; size: number }[];
   /** Ids not in the library (or whose file is already gone); they are not part of the plan. */
   missing: number[];
+  /** Only with allowLastCopy: the pictures this plan removes entirely. */
+  lastCopies: LastCopy[];
   expiresAt: string;
 }
 
 export interface TrashOutcome {
   /** Moved to the OS trash and removed from the library. */
   trashed: { id: number; path: string; size: number }[];
-  /** Still in the library (and on disk): why each one could not be moved. */
-  failed: { id: number; path: string; error: string }[];
+  /** Still in the library (and on disk): why each one could not be moved (`error` in English). */
+  failed: { id: number; path: string; code: MessageCode; params?: Record<string, string | number>; error: string }[];
   bytesFreed: number;
 }
 

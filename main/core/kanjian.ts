@@ -24,6 +24,7 @@ import type {
   TagInfo,
   TrashOutcome,
   TrashPlan,
+  TrashRequest,
 } from './api.js';
 import { BackgroundWork, EventHub } from './app/events.js';
 import { LibraryFolders } from './app/folders.js';
@@ -281,11 +282,11 @@ export class Kanjian implements KanjianApi {
     return this.duplicates.dismiss(req.photoIds);
   }
 
-  async planTrash(photoIds: number[]): Promise<TrashPlan> {
-    return this.duplicates.planTrash(photoIds);
+  async planTrash(req: TrashRequest): Promise<TrashPlan> {
+    return this.duplicates.planTrash(req);
   }
 
-  async trashPhotos(req: { photoIds: number[]; confirmToken: string }): Promise<TrashOutcome> {
+  async trashPhotos(req: TrashRequest & { confirmToken: string }): Promise<TrashOutcome> {
     const outcome = await this.duplicates.trashPhotos(req);
     if (outcome.trashed.length) {
       this.store.vectors.purgeOrphans(this.opts.watch ? ORPHAN_GRACE_MS : 0);

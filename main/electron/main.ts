@@ -201,7 +201,7 @@ function registerIpc(core: CoreClient, window: () => BrowserWindow | null): void
         // Files move only after a native confirm shown here; the page's own dialog is not enough.
         return confirmedTrashPhotos(
           {
-            planTrash: (ids) => core.call('planTrash', ids) as Promise<TrashPlan>,
+            planTrash: (req) => core.call('planTrash', req) as Promise<TrashPlan>,
             trashPhotos: (req) => core.call('trashPhotos', req) as Promise<TrashOutcome>,
             confirm: (text) => confirm(event, text),
             locale: app.getLocale(),

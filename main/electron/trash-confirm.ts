@@ -8,7 +8,7 @@
 // of the same ids (what is on disk now). On "yes" the page's own request (its ids and token) is
 // forwarded unchanged, so the core still checks that the ids are exactly the ones it planned and
 // that the token is valid and unused. The fresh plan's token is never used; it expires in the core.
-import type { TrashOutcome, TrashPlan } from '../core/api.js';
+import type { TrashOutcome, TrashPlan, TrashRequest } from '../core/api.js';
 import { formatBytes } from '../shell-common/format.js';
 
 export interface ConfirmText {
@@ -20,9 +20,9 @@ export interface ConfirmText {
 
 export interface TrashConfirmDeps {
   /** The core's planTrash. Touches nothing. */
-  planTrash(photoIds: number[]): Promise<TrashPlan>;
+  planTrash(req: TrashRequest): Promise<TrashPlan>;
   /** The core's trashPhotos; called only after the user said yes. */
-  trashPhotos(req: { photoIds: number[]; confirmToken: string }): Promise<TrashOutcome>;
+  trashPhotos(req: TrashRequest & { confirmToken: string }): Promise<TrashOutcome>;
   /** Shows the native dialog; resolves true when the user confirms. */
   confirm(text: ConfirmText): Promise<boolean>;
   /** The OS locale (app.getLocale()); Chinese text for zh*. */
@@ -42,7 +42,7 @@ export const isZh = (locale: string) => /^zh\b/i.test(locale);
 const basename = (p: string) => p.split(/[\\/]/).pop() ?? p;
 
 /** The native dialog's words for a plan: count and bytes, a few file names, in the OS language. */
-export function trashConfirmText(plan: Pick<TrashPlan, 'count' | 'bytes' | 'photos' | 'missing'>, locale: string): ConfirmText {
+export function trashConfirmText(plan: Pick<TrashPlan, 'count' | 'bytes' | 'photos' | 'missing'> & Partial<Pick<TrashPlan, 'lastCopies'>>, locale: string): ConfirmText {
   const zh = isZh(locale);
   const n = plan.count;
   const size = formatBytes(plan.bytes);
@@ -50,12 +50,15 @@ export function trashConfirmText(plan: Pick<TrashPlan, 'count' | 'bytes' | 'phot
   const more = plan.photos.length - shown.length;
   const list = shown.join('\n') + (more > 0 ? (zh ? `\n……以及另外 ${more} 个` : `\n…and ${more} more`) : '');
   const gone = plan.missing.length;
+  // Only planned with allowLastCopy (the page asked twice): say it once more, natively.
+  const last = new Set((plan.lastCopies ?? []).flatMap((l) => l.photoIds)).size;
   if (zh) {
     return {
       message: `将 ${n} 个文件（${size}）移到废纸篓？`,
       detail:
         `${list}\n\n文件会移到系统的废纸篓（回收站），可以从那里恢复。看见不会直接删除文件。` +
-        (gone ? `\n另有 ${gone} 张照片的文件已不在磁盘上，不在此列。` : ''),
+        (gone ? `\n另有 ${gone} 张照片的文件已不在磁盘上，不在此列。` : '') +
+        (last ? `\n其中 ${last} 张是该照片最后的副本：移走后磁盘上不再有这张照片。` : ''),
       confirmLabel: `移到废纸篓（${n}）`,
       cancelLabel: '取消',
     };
@@ -65,7 +68,8 @@ export function trashConfirmText(plan: Pick<TrashPlan, 'count' | 'bytes' | 'phot
     message: `Move ${n} ${files} (${size}) to the trash?`,
     detail:
       `${list}\n\nThe ${n === 1 ? 'file goes' : 'files go'} to the system trash, where you can restore ${n === 1 ? 'it' : 'them'}. Kanjian never deletes files.` +
-      (gone ? `\n${gone} more ${gone === 1 ? "photo's file is" : "photos' files are"} no longer on disk and ${gone === 1 ? 'is' : 'are'} left out.` : ''),
+      (gone ? `\n${gone} more ${gone === 1 ? "photo's file is" : "photos' files are"} no longer on disk and ${gone === 1 ? 'is' : 'are'} left out.` : '') +
+      (last ? `\n${last} of them ${last === 1 ? 'is the last copy' : 'are the last copies'} of a picture: none will be left on disk.` : ''),
     confirmLabel: `Move ${n} to Trash`,
     cancelLabel: 'Cancel',
   };
@@ -78,13 +82,13 @@ export function trashConfirmText(plan: Pick<TrashPlan, 'count' | 'bytes' | 'phot
  */
 export async function confirmedTrashPhotos(
   deps: TrashConfirmDeps,
-  req: { photoIds: number[]; confirmToken: string },
+  req: TrashRequest & { confirmToken: string },
 ): Promise<TrashOutcome> {
-  const plan = await deps.planTrash(req.photoIds);
+  const plan = await deps.planTrash({ photoIds: req.photoIds, ...(req.allowLastCopy && { allowLastCopy: true }) });
   const zh = isZh(deps.locale);
   if (plan.count === 0) {
     throw new Error(zh ? '这些照片的文件已不在磁盘上：没有可移动的文件。' : 'None of these photos\' files are on disk any more: nothing to move.');
   }
   if (!(await deps.confirm(trashConfirmText(plan, deps.locale)))) throw new TrashCancelledError(zh);
-  return deps.trashPhotos({ photoIds: req.photoIds, confirmToken: req.confirmToken });
+  return deps.trashPhotos({ photoIds: req.photoIds, confirmToken: req.confirmToken, ...(req.allowLastCopy && { allowLastCopy: true }) });
 }

@@ -9,6 +9,7 @@ import type { DuplicateKind, DuplicatesResponse } from '../../core/api.js';
 import { DUPLICATE_KINDS } from '../../core/api.js';
 import type { Kanjian } from '../../core/kanjian.js';
 import { formatBytes } from '../../shell-common/format.js';
+import { reasonText } from './duplicate-reasons.js';
 
 export interface DuplicatesCommandOptions {
   kind?: string;
@@ -44,7 +45,7 @@ export async function duplicatesCommand(k: Kanjian, opts: DuplicatesCommandOptio
     opts.out(`${g.kind} · ${g.photos.length} photos · ${formatBytes(g.reclaimableBytes)} reclaimable`);
     for (const p of g.photos) {
       const extra = p.distance !== undefined ? ` [${p.distance} bits]` : p.similarity !== undefined ? ` [cos ${p.similarity.toFixed(3)}]` : '';
-      opts.out(`  ${p.keep ? 'keep' : '    '}  ${p.path}${extra}  — ${p.reason}`);
+      opts.out(`  ${p.keep ? 'keep' : '    '}  ${p.path}${extra}  — ${reasonText(p.reason, p.keep, g.kind === 'similar')}`);
     }
   }
   opts.out(`${res.groups.length} groups; ${formatBytes(reclaimable)} can be freed by keeping one photo of each.`);
@@ -59,8 +60,10 @@ function toJson(res: DuplicatesResponse) {
       photos: g.photos.map((p) => ({
         path: p.path,
         keep: p.keep,
-        reason: p.reason,
-        rule: p.rule,
+        reason: reasonText(p.reason, p.keep, g.kind === 'similar'),
+        rule: p.reason.rule,
+        params: p.reason.params,
+        differences: p.differences,
         size: p.size,
         ...(p.distance !== undefined && { distance: p.distance }),
         ...(p.similarity !== undefined && { similarity: p.similarity }),
@@ -75,13 +78,16 @@ async function trash(k: Kanjian, res: DuplicatesResponse, kind: DuplicateKind | 
   const groups = res.groups
     .filter((g) => (kind ? g.kind === kind : g.kind !== 'similar'))
     .filter((g) => g.photos.some((p) => p.keep && existsSync(p.path)));
-  const ids = groups.flatMap((g) => g.photos.filter((p) => !p.keep).map((p) => p.id));
+  // A photo can sit in two groups (an exact copy that stands for its content in a near group):
+  // the keeper of either stays, so no group is left without its keeper.
+  const keepers = new Set(res.groups.flatMap((g) => g.photos.filter((p) => p.keep).map((p) => p.id)));
+  const ids = [...new Set(groups.flatMap((g) => g.photos.filter((p) => !p.keep && !keepers.has(p.id)).map((p) => p.id)))];
   if (!ids.length) {
     if (opts.json) opts.out(JSON.stringify({ trashed: [], failed: [], bytesFreed: 0 }));
     else opts.out('Nothing to move to the trash.');
     return 0;
   }
-  const plan = await k.planTrash(ids);
+  const plan = await k.planTrash({ photoIds: ids });
   if (!opts.yes) {
     if (opts.json) opts.out(JSON.stringify({ plan: { count: plan.count, bytes: plan.bytes, paths: plan.photos.map((p) => p.path) } }));
     else {

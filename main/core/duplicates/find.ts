@@ -14,7 +14,8 @@ import type { DuplicateGroup, DuplicateKind, DuplicatePhoto, DuplicatesRequest, 
 import type { Store } from '../store/index.js';
 import { dismissedPairs, pairKey } from './dismiss.js';
 import { anchorGroups, type Edge } from './group.js';
-import { chooseKeeper, type KeepCandidate } from './keep.js';
+import { differencesFrom } from './differences.js';
+import { chooseKeeper, rankCandidates, type KeepCandidate } from './keep.js';
 import { hamming64, nearPairs, parseHash, type Hash64 } from './mih.js';
 import { similarPairs, type ManifestModel } from './similar.js';
 import { MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, similarThreshold } from './thresholds.js';
@@ -76,7 +77,44 @@ export interface FindOptions {
   model: ManifestModel | null;
 }
 
+/** What decides the groups (the rest of a request only filters and pages them). */
+export interface GroupingParams {
+  kind?: DuplicateKind;
+  maxDistance?: number;
+  minSimilarity?: number;
+}
+
+/** Every group of the library for these parameters, in review order. */
+export interface AllGroups {
+  groups: DuplicateGroup[];
+  thresholds: DuplicatesResponse['thresholds'];
+  notice?: DuplicatesResponse['notice'];
+  message?: string;
+}
+
 export function findDuplicates(store: Store, req: DuplicatesRequest, opts: FindOptions): DuplicatesResponse {
+  return pageGroups(buildGroups(store, req, opts), req);
+}
+
+/** One page of the groups, optionally only those touching a folder. */
+export function pageGroups(all: AllGroups, req: DuplicatesRequest): DuplicatesResponse {
+  let shaped = all.groups;
+  if (req.folderId !== undefined) {
+    const folderId = req.folderId;
+    shaped = shaped.filter((g) => g.photos.some((p) => p.folderId === folderId));
+  }
+  const offset = req.offset ?? 0;
+  const limit = req.limit ?? DEFAULT_GROUP_LIMIT;
+  return {
+    groups: shaped.slice(offset, offset + limit),
+    total: shaped.length,
+    thresholds: all.thresholds,
+    ...(all.notice && { notice: all.notice }),
+    ...(all.message && { message: all.message }),
+  };
+}
+
+export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions): AllGroups {
   const kinds: DuplicateKind[] = req.kind ? [req.kind] : ['exact', 'near', 'similar'];
   const maxDistance = req.maxDistance ?? NEAR_MAX_DISTANCE;
   const model = opts.model;
@@ -98,13 +136,11 @@ export function findDuplicates(store: Store, req: DuplicatesRequest, opts: FindO
     else bySha.set(r.sha256, [r]);
   }
   const contents: Content[] = [];
-  const exactKeeper = new Map<string, ReturnType<typeof chooseKeeper>>();
   for (const [sha, photos] of bySha) {
     let rep = photos[0];
     if (photos.length > 1) {
-      const decision = chooseKeeper(photos.map(candidate));
-      exactKeeper.set(sha, decision);
-      rep = photos.find((p) => p.id === decision.keepId)!;
+      const keepId = chooseKeeper(photos.map(candidate)).keepId;
+      rep = photos.find((p) => p.id === keepId)!;
     }
     contents.push({ sha, photos, rep });
   }
@@ -147,9 +183,11 @@ export function findDuplicates(store: Store, req: DuplicatesRequest, opts: FindO
   }
 
   let message: string | undefined;
+  let notice: AllGroups['notice'];
   if (kinds.includes('similar')) {
     if (!model || minSimilarity === null) {
       message = 'Similar shots need an image model: install one (npm run -s cli -- models list) to find bursts and same-scene photos.';
+      notice = { code: 'duplicates.needsModel' };
     } else {
       const edges: Edge[] = [];
       for (const p of similarPairs(store, model.modelId, minSimilarity)) {
@@ -176,27 +214,24 @@ export function findDuplicates(store: Store, req: DuplicatesRequest, opts: FindO
     }
   }
 
-  let shaped = groups.map((g) => shape(g, exactKeeper));
-  if (req.folderId !== undefined) {
-    const folderId = req.folderId;
-    shaped = shaped.filter((g) => g.photos.some((p) => p.folderId === folderId));
-  }
+  const shaped = groups.map((g) => shape(g));
   const kindOrder: Record<DuplicateKind, number> = { exact: 0, near: 1, similar: 2 };
   shaped.sort(
     (a, b) => kindOrder[a.kind] - kindOrder[b.kind] || b.reclaimableBytes - a.reclaimableBytes || a.key.localeCompare(b.key),
   );
-  const offset = req.offset ?? 0;
-  const limit = req.limit ?? DEFAULT_GROUP_LIMIT;
   return {
-    groups: shaped.slice(offset, offset + limit),
-    total: shaped.length,
+    groups: shaped,
     thresholds: { nearMaxDistance: maxDistance, similarMinScore: minSimilarity },
+    ...(notice && { notice }),
     ...(message && { message }),
   };
 }
 
-function shape(g: BuiltGroup, exactKeeper: Map<string, ReturnType<typeof chooseKeeper>>): DuplicateGroup {
-  const decision = g.kind === 'exact' ? exactKeeper.get(g.shas[0])! : chooseKeeper(g.rows.map(candidate), { shots: g.kind === 'similar' });
+function shape(g: BuiltGroup): DuplicateGroup {
+  const candidates = g.rows.map(candidate);
+  const decision = chooseKeeper(candidates);
+  const rank = new Map(rankCandidates(candidates).map((id, i) => [id, i]));
+  const keeper = g.rows.find((r) => r.id === decision.keepId)!;
   const photos: DuplicatePhoto[] = g.rows.map((r, i) => {
     const keep = r.id === decision.keepId;
     const p: DuplicatePhoto = {
@@ -211,15 +246,16 @@ function shape(g: BuiltGroup, exactKeeper: Map<string, ReturnType<typeof chooseK
       size: r.size,
       format: r.format,
       keep,
-      reason: keep ? decision.keepReason : (decision.otherReasons.get(r.id) ?? 'not the best copy'),
-      rule: keep ? decision.rule : (decision.otherRules.get(r.id) ?? decision.rule),
+      reason: keep ? decision.keepReason : decision.otherReasons.get(r.id)!,
+      rank: rank.get(r.id)!,
+      differences: keep || g.kind === 'exact' ? [] : differencesFrom(candidate(r), candidate(keeper)),
     };
     const c = g.closeness[i];
     if (g.kind === 'near' && c !== undefined) p.distance = c;
     if (g.kind === 'similar' && c !== undefined) p.similarity = c;
     return p;
   });
-  photos.sort((a, b) => Number(b.keep) - Number(a.keep));
+  photos.sort((a, b) => a.rank - b.rank);
   const reclaimableBytes = photos.filter((p) => !p.keep).reduce((s, p) => s + p.size, 0);
   return { key: groupKey(g.kind, g.shas), kind: g.kind, photos, reclaimableBytes };
 }

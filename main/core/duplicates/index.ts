@@ -1,8 +1,9 @@
 // Duplicates behind the API: finding groups, "not duplicates", and trash-only removal.
-import type { DuplicatesRequest, DuplicatesResponse, TrashOutcome, TrashPlan } from '../api.js';
+import type { DuplicateGroup, DuplicatesRequest, DuplicatesResponse, TrashOutcome, TrashPlan, TrashRequest } from '../api.js';
 import type { Store } from '../store/index.js';
+import { GroupCache } from './cache.js';
 import { dismissPhotos } from './dismiss.js';
-import { findDuplicates } from './find.js';
+import { pageGroups } from './find.js';
 import { scanSimilar, unscanned, type ManifestModel } from './similar.js';
 import { TrashPlanner, type TrashFile } from './trash.js';
 
@@ -15,6 +16,7 @@ const WAIT_FOR_SCAN_MAX = 200;
 export class Duplicates {
   private planner: TrashPlanner;
   private scanning: Promise<number> | null = null;
+  private cache: GroupCache;
 
   constructor(
     private store: Store,
@@ -23,7 +25,8 @@ export class Duplicates {
     trashFile?: TrashFile,
     private shouldStop: () => boolean = () => false,
   ) {
-    this.planner = new TrashPlanner(store, trashFile);
+    this.cache = new GroupCache(store);
+    this.planner = new TrashPlanner(store, () => this.allGroups(), trashFile);
   }
 
   /** Stores vector neighbours of newly indexed contents; call after indexing. One run at a time. */
@@ -41,7 +44,7 @@ export class Duplicates {
   /**
    * Photos indexed since the last scan are scanned first when they are few; a long scan (a big
    * library seen for the first time) runs in the background and the answer says so, rather
-   * than keeping the review screen waiting.
+   * than keeping the review screen waiting. Groups come from the cache while nothing changed.
    */
   async find(req: DuplicatesRequest): Promise<DuplicatesResponse> {
     const m = this.model();
@@ -49,26 +52,32 @@ export class Duplicates {
     if (m && (!req.kind || req.kind === 'similar')) {
       pending = unscanned(this.store, m).length;
       if (pending <= WAIT_FOR_SCAN_MAX) {
-        await this.scan();
+        if (pending > 0) await this.scan();
         pending = 0;
       } else void this.scan().catch(() => undefined);
     }
-    const res = findDuplicates(this.store, req ?? {}, { model: m });
-    if (pending > 0 && !res.message) {
+    const res = pageGroups(this.cache.get(req, m), req);
+    if (pending > 0 && !res.notice) {
+      res.notice = { code: 'duplicates.scanning', params: { n: pending } };
       res.message = `Still looking for similar shots among ${pending} recently indexed photos; they will show when that is done.`;
     }
     return res;
+  }
+
+  /** Every group at the default thresholds: what "the last copy of a group" is judged against. */
+  private async allGroups(): Promise<readonly DuplicateGroup[]> {
+    return this.cache.get({}, this.model()).groups;
   }
 
   async dismiss(photoIds: number[]): Promise<{ pairs: number }> {
     return { pairs: dismissPhotos(this.store, photoIds) };
   }
 
-  planTrash(photoIds: number[]): Promise<TrashPlan> {
-    return this.planner.plan(photoIds);
+  planTrash(req: TrashRequest): Promise<TrashPlan> {
+    return this.planner.plan(req);
   }
 
-  trashPhotos(req: { photoIds: number[]; confirmToken: string }): Promise<TrashOutcome> {
+  trashPhotos(req: TrashRequest & { confirmToken: string }): Promise<TrashOutcome> {
     return this.planner.trash(req);
   }
 }

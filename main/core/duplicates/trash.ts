@@ -6,8 +6,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import type { TrashOutcome, TrashPlan } from '../api.js';
+import type { DuplicateGroup, LastCopy, TrashOutcome, TrashPlan, TrashRequest } from '../api.js';
+import { KanjianError } from '../errors.js';
 import type { Store } from '../store/index.js';
+import { lastCopies, lastCopyError } from './last-copy.js';
 
 export type TrashFile = (file: string) => Promise<void>;
 
@@ -23,6 +25,8 @@ interface PendingPlan {
   ids: number[];
   /** What the user saw for each photo: a file replaced or moved since is not what they confirmed. */
   files: Map<number, { path: string; size: number; mtimeMs: number }>;
+  /** The user confirmed, a second time, that these photos are the last copies. */
+  allowLastCopy: boolean;
   expires: number;
 }
 
@@ -31,15 +35,25 @@ export class TrashPlanner {
 
   constructor(
     private store: Store,
+    /** Every duplicate group of the library (default thresholds, all kinds). */
+    private groups: () => Promise<readonly DuplicateGroup[]>,
     private trashFile: TrashFile = osTrash,
   ) {}
 
-  async plan(photoIds: readonly number[]): Promise<TrashPlan> {
+  /** Refuses (duplicates.lastCopy) unless allowed; returns what the ids would remove entirely. */
+  private async checkLastCopies(ids: readonly number[], allow: boolean): Promise<LastCopy[]> {
+    const found = lastCopies(await this.groups(), new Set(ids), (p) => existsSync(p.path));
+    if (found.length && !allow) throw lastCopyError(found, (id) => this.store.photos.byId(id)?.path);
+    return found;
+  }
+
+  async plan(req: TrashRequest): Promise<TrashPlan> {
     this.expire();
     const photos: TrashPlan['photos'] = [];
     const missing: number[] = [];
     const files: PendingPlan['files'] = new Map();
-    for (const id of new Set(photoIds)) {
+    const allowLastCopy = req.allowLastCopy === true;
+    for (const id of new Set(req.photoIds)) {
       const row = this.store.photos.byId(id);
       // Size from the disk, not the row: that is what the trash will receive.
       const st = row ? await stat(row.path).catch(() => null) : null;
@@ -49,15 +63,17 @@ export class TrashPlanner {
         files.set(id, { path: row.path, size: st.size, mtimeMs: st.mtimeMs });
       }
     }
+    const found = await this.checkLastCopies(photos.map((p) => p.id), allowLastCopy);
     const confirmToken = randomBytes(16).toString('hex');
     const expires = Date.now() + TOKEN_TTL_MS;
-    this.plans.set(confirmToken, { ids: photos.map((p) => p.id).sort((a, b) => a - b), files, expires });
+    this.plans.set(confirmToken, { ids: photos.map((p) => p.id).sort((a, b) => a - b), files, allowLastCopy, expires });
     return {
       confirmToken,
       count: photos.length,
       bytes: photos.reduce((s, p) => s + p.size, 0),
       photos,
       missing,
+      lastCopies: found,
       expiresAt: new Date(expires).toISOString(),
     };
   }
@@ -67,14 +83,18 @@ export class TrashPlanner {
    * confirmed that count and those bytes, nothing else. A photo whose file cannot be moved (or
    * is still there afterwards) stays in the library, with its error reported.
    */
-  async trash(req: { photoIds: readonly number[]; confirmToken: string }): Promise<TrashOutcome> {
+  async trash(req: TrashRequest & { confirmToken: string }): Promise<TrashOutcome> {
     this.expire();
     const plan = this.plans.get(req.confirmToken);
-    if (!plan) throw new Error('This removal was not confirmed, or the confirmation expired: plan it again (planTrash) and confirm.');
+    if (!plan) {
+      throw new KanjianError('trash.notConfirmed', 'This removal was not confirmed, or the confirmation expired: plan it again (planTrash) and confirm.');
+    }
     const ids = [...new Set(req.photoIds)].sort((a, b) => a - b);
     if (ids.length !== plan.ids.length || ids.some((id, i) => id !== plan.ids[i])) {
-      throw new Error('The photos differ from the ones confirmed: plan the removal again (planTrash) and confirm.');
+      throw new KanjianError('trash.planChanged', 'The photos differ from the ones confirmed: plan the removal again (planTrash) and confirm.');
     }
+    // Checked again: another copy may have gone since the plan (deleted by hand, trashed elsewhere).
+    await this.checkLastCopies(ids, plan.allowLastCopy);
     this.plans.delete(req.confirmToken);
     const outcome: TrashOutcome = { trashed: [], failed: [], bytesFreed: 0 };
     for (const id of ids) {
@@ -83,7 +103,12 @@ export class TrashPlanner {
       const st = await stat(row.path).catch(() => null);
       const seen = plan.files.get(id);
       if (!st || !seen || seen.path !== row.path || seen.size !== st.size || seen.mtimeMs !== st.mtimeMs) {
-        outcome.failed.push({ id, path: row.path, error: 'The file changed or moved since the removal was confirmed; it was not moved to the trash' });
+        outcome.failed.push({
+          id,
+          path: row.path,
+          code: 'trash.fileChanged',
+          error: 'The file changed or moved since the removal was confirmed; it was not moved to the trash',
+        });
         continue;
       }
       const size = st.size;
@@ -91,7 +116,8 @@ export class TrashPlanner {
         await this.trashFile(row.path);
         if (existsSync(row.path)) throw new Error('the file is still there after moving it to the trash');
       } catch (e) {
-        outcome.failed.push({ id, path: row.path, error: (e as Error).message || String(e) });
+        const detail = (e as Error).message || String(e);
+        outcome.failed.push({ id, path: row.path, code: 'trash.failed', params: { detail }, error: detail });
         continue;
       }
       this.store.photos.removePaths([row.path]);

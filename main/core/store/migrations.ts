@@ -229,6 +229,31 @@ const MIGRATIONS: ((db: Db) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // v5: duplicate groups are cached by the core (main/core/duplicates/cache.ts) and must be rebuilt
+  // whenever what they are made of changes, whoever changed it (the app, a CLI run, the
+  // watcher): every such write bumps a counter, in the writer's own transaction.
+  (db) => {
+    db.exec(`
+      CREATE TABLE change_epochs (name TEXT PRIMARY KEY, n INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO change_epochs (name, n) VALUES ('duplicates', 0);
+      CREATE TRIGGER dup_epoch_photo_insert AFTER INSERT ON photos
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+      CREATE TRIGGER dup_epoch_photo_delete AFTER DELETE ON photos
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+      CREATE TRIGGER dup_epoch_photo_update
+        AFTER UPDATE OF folder_id, path, size, mtime_ms, sha256, width, height, format, taken_at,
+                        camera_make, camera_model, phash, has_thumb, status ON photos
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+      CREATE TRIGGER dup_epoch_dismiss_insert AFTER INSERT ON duplicate_dismissals
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+      CREATE TRIGGER dup_epoch_dismiss_delete AFTER DELETE ON duplicate_dismissals
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+      CREATE TRIGGER dup_epoch_similar_insert AFTER INSERT ON similar_pairs
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+      CREATE TRIGGER dup_epoch_similar_delete AFTER DELETE ON similar_pairs
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

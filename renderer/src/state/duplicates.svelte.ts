@@ -1,9 +1,22 @@
 // The duplicates review: groups from the core, which photos are marked for the trash, and the
 // plan → confirm → trash round trip. Nothing is removed without a plan the user confirmed:
 // the core hands out a token with the plan's count and bytes, and only that token trashes.
-import type { DuplicateGroup, DuplicateKind, KanjianApi, TrashOutcome, TrashPlan } from '../api/types.ts';
+//
+// Safety rules the review keeps (the core enforces the last one on its own, too):
+//   - only the extra copies of byte-identical groups are marked up front; nothing else;
+//   - the keeper is never marked up front; marking it hands "keep" to the next photo in the
+//     core's keep order, and a group with every photo marked says so;
+//   - taking the last copy of a picture needs a second confirmation naming those photos
+//     (the core refuses with `duplicates.lastCopy` until the request says `allowLastCopy`).
+import type { DuplicateGroup, DuplicateKind, DuplicatePhoto, KanjianApi, TrashOutcome, TrashPlan, UserMessage } from '../api/types.ts';
 
 type Api = Pick<KanjianApi, 'findDuplicates' | 'dismissDuplicates' | 'planTrash' | 'trashPhotos'>;
+
+/** The photos a plan would take entirely, waiting for the user's second "yes". */
+export interface LastCopyQuestion {
+  photos: { id: number; name: string }[];
+  groups: number;
+}
 
 export class DuplicatesState {
   groups = $state.raw<DuplicateGroup[]>([]);
@@ -11,16 +24,19 @@ export class DuplicatesState {
   kind = $state<DuplicateKind | null>(null);
   loading = $state(false);
   loaded = $state(false);
-  message = $state<string | null>(null);
-  /** The last failure, rendered by i18n.error (coded API errors in the UI language). */
+  notice = $state.raw<UserMessage | null>(null);
+  /** The last failure (a coded API error where the core sent one). */
   error = $state.raw<unknown>(null);
   /** Photo ids marked for the trash. */
   marked = $state.raw<ReadonlySet<number>>(new Set());
+  /** The second confirmation, when the marked photos hold the last copy of some picture. */
+  lastCopy = $state.raw<LastCopyQuestion | null>(null);
   /** The plan awaiting the user's answer in the confirm dialog. */
   plan = $state.raw<TrashPlan | null>(null);
   outcome = $state.raw<TrashOutcome | null>(null);
 
   #seq = 0;
+  #allowLastCopy = false;
   readonly api: Api;
 
   constructor(api: Api) {
@@ -36,13 +52,13 @@ export class DuplicatesState {
       if (seq !== this.#seq) return;
       this.groups = res.groups;
       this.total = res.total;
-      this.message = res.message ?? null;
+      this.notice = res.notice ?? null;
       this.error = null;
-      // The suggestion: every copy but the keeper of exact and near groups. Similar shots are
-      // different photos, so nothing of theirs is marked until the user says so.
+      // The only suggestion: the extra copies of byte-identical files. Near copies may be
+      // crops or edits and similar shots are different photos: the user decides those.
       const marked = new Set<number>();
       for (const g of res.groups) {
-        if (g.kind === 'similar') continue;
+        if (g.kind !== 'exact') continue;
         for (const p of g.photos) if (!p.keep) marked.add(p.id);
       }
       this.marked = marked;
@@ -64,10 +80,24 @@ export class DuplicatesState {
     this.marked = next;
   }
 
-  /** Marked bytes, from the groups (the plan re-measures on disk). */
+  /** The photo the group keeps now: the best unmarked one in the core's keep order, or null. */
+  keeperOf(group: DuplicateGroup): DuplicatePhoto | null {
+    let best: DuplicatePhoto | null = null;
+    for (const p of group.photos) if (!this.marked.has(p.id) && (!best || p.rank < best.rank)) best = p;
+    return best;
+  }
+
+  /** Distinct marked photos (a photo can sit in an exact and a near group) with their sizes. */
+  get markedPhotos(): Map<number, DuplicatePhoto> {
+    const out = new Map<number, DuplicatePhoto>();
+    for (const g of this.groups) for (const p of g.photos) if (this.marked.has(p.id)) out.set(p.id, p);
+    return out;
+  }
+
+  /** Marked bytes of distinct files, from the groups (the plan re-measures on disk). */
   get markedBytes(): number {
     let n = 0;
-    for (const g of this.groups) for (const p of g.photos) if (this.marked.has(p.id)) n += p.size;
+    for (const p of this.markedPhotos.values()) n += p.size;
     return n;
   }
 
@@ -89,8 +119,38 @@ export class DuplicatesState {
   /** Asks the core what trashing the marked photos would do; the UI then asks the user. */
   async planTrash(): Promise<void> {
     if (!this.marked.size) return;
+    this.#allowLastCopy = false;
     try {
-      this.plan = await this.api.planTrash([...this.marked]);
+      this.plan = await this.api.planTrash({ photoIds: [...this.marked] });
+      this.error = null;
+    } catch (err) {
+      const e = err as { code?: unknown; params?: Record<string, string | number> };
+      if (e && e.code === 'duplicates.lastCopy') {
+        this.error = null;
+        this.lastCopy = this.#question(e.params ?? {});
+      } else this.error = err;
+    }
+  }
+
+  #question(params: Record<string, string | number>): LastCopyQuestion {
+    const ids = String(params.ids ?? '')
+      .split(',')
+      .map(Number)
+      .filter((n) => Number.isInteger(n) && n > 0);
+    const byId = new Map<number, DuplicatePhoto>();
+    for (const g of this.groups) for (const p of g.photos) byId.set(p.id, p);
+    return {
+      photos: ids.map((id) => ({ id, name: byId.get(id)?.name ?? `#${id}` })),
+      groups: Number(params.groups ?? 0),
+    };
+  }
+
+  /** Second "yes": the user knows these are the last copies; plan with allowLastCopy. */
+  async confirmLastCopy(): Promise<void> {
+    this.lastCopy = null;
+    try {
+      this.plan = await this.api.planTrash({ photoIds: [...this.marked], allowLastCopy: true });
+      this.#allowLastCopy = true;
       this.error = null;
     } catch (err) {
       this.error = err;
@@ -99,15 +159,23 @@ export class DuplicatesState {
 
   cancelPlan() {
     this.plan = null;
+    this.lastCopy = null;
+    this.#allowLastCopy = false;
   }
 
   /** The user confirmed the plan: move exactly those photos to the trash. */
   async confirmTrash(): Promise<void> {
     const plan = this.plan;
+    const allowLastCopy = this.#allowLastCopy;
     this.plan = null;
+    this.#allowLastCopy = false;
     if (!plan || plan.count === 0) return;
     try {
-      this.outcome = await this.api.trashPhotos({ photoIds: plan.photos.map((p) => p.id), confirmToken: plan.confirmToken });
+      this.outcome = await this.api.trashPhotos({
+        photoIds: plan.photos.map((p) => p.id),
+        confirmToken: plan.confirmToken,
+        ...(allowLastCopy && { allowLastCopy: true }),
+      });
       this.error = null;
     } catch (err) {
       // The desktop app asks once more in a native dialog; "Cancel" there is not an error.

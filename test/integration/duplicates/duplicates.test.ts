@@ -4,8 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import sharp from 'sharp';
 import type { DuplicateGroup } from '../../../main/core/api.js';
 import { NEAR_MAX_DISTANCE } from '../../../main/core/duplicates/index.js';
+import { KanjianError } from '../../../main/core/errors.js';
 import { Kanjian } from '../../../main/core/kanjian.js';
 import { hammingDistance } from '../../../main/core/media/hash.js';
 import { EXIF_SAMPLES } from '../../helpers/cli.js';
@@ -86,7 +88,8 @@ describe('duplicate kinds on real photos', () => {
     const keep = g.photos.filter((p) => p.keep);
     expect(keep).toHaveLength(1);
     expect(keep[0].path).toBe(a.original);
-    expect(keep[0].reason).toMatch(/oldest copy/);
+    expect(keep[0].reason.rule).toBe('mtime');
+    expect(keep[0].rank).toBe(0);
   });
 
   it.each(VARIANT_KINDS)('finds the %s copy as a near-duplicate of its original', async (kind) => {
@@ -104,14 +107,20 @@ describe('duplicate kinds on real photos', () => {
     const keep = g.photos.filter((p) => p.keep);
     expect(keep.map((p) => p.path)).toEqual([a.original]);
     // Same-resolution JPEG re-encodes were told apart by EXIF: the original kept it.
-    expect(keep[0].reason).toMatch(/EXIF/);
-    const reason = (kind: VariantKind) => g.photos.find((p) => p.path === a.variants[kind])!.reason;
-    expect(reason('resize50')).toMatch(/lower resolution \(320×240\)/);
-    expect(reason('crop5')).toMatch(/lower resolution/);
-    expect(reason('png')).toMatch(/PNG re-save of a JPEG original/);
-    expect(reason('webp')).toMatch(/WebP re-save/);
-    expect(reason('jpeg40')).toMatch(/no camera EXIF/);
-    expect(reason('exifRotated')).toMatch(/no camera EXIF/);
+    expect(keep[0].reason.rule).toBe('exif');
+    const photo = (kind: VariantKind) => g.photos.find((p) => p.path === a.variants[kind])!;
+    expect(photo('resize50').reason).toEqual({ rule: 'resolution', params: { width: 320, height: 240, keptWidth: 640, keptHeight: 480 } });
+    expect(photo('resize50').differences).toContain('smaller');
+    expect(photo('crop5').reason.rule).toBe('resolution');
+    expect(photo('crop5').differences).toContain('smaller');
+    expect(photo('png').reason).toEqual({ rule: 'format', params: { format: 'png', keptFormat: 'jpeg' } });
+    expect(photo('png').differences).toContain('otherFormat');
+    expect(photo('webp').reason.params.format).toBe('webp');
+    expect(photo('jpeg40').reason.rule).toBe('exif');
+    expect(photo('jpeg40').differences).toEqual(['reencoded', 'noExif']);
+    expect(photo('exifRotated').reason.rule).toBe('exif');
+    // Ranks are a keep order: 0 for the keeper, each once.
+    expect(g.photos.map((p) => p.rank).sort((x, y) => x - y)).toEqual(g.photos.map((_, i) => i));
     expect(g.photos[0].keep).toBe(true);
     expect(g.reclaimableBytes).toBe(g.photos.filter((p) => !p.keep).reduce((s, p) => s + p.size, 0));
   });
@@ -172,7 +181,7 @@ describe('removal goes to the trash only, after a plan', () => {
   it('plans count and bytes without touching anything', async () => {
     const file = a.variants.jpeg40;
     const id = (await idOf(file))!;
-    const plan = await k.planTrash([id, 999_999]);
+    const plan = await k.planTrash({ photoIds: [id, 999_999] });
     expect(plan.count).toBe(1);
     expect(plan.bytes).toBe(statSync(file).size);
     expect(plan.photos).toEqual([{ id, path: file, size: statSync(file).size }]);
@@ -186,7 +195,7 @@ describe('removal goes to the trash only, after a plan', () => {
     const id = (await idOf(a.variants.jpeg40))!;
     const other = (await idOf(a.variants.webp))!;
     await expect(k.trashPhotos({ photoIds: [id], confirmToken: 'deadbeef'.repeat(4) })).rejects.toThrow(/not confirmed/);
-    const plan = await k.planTrash([id]);
+    const plan = await k.planTrash({ photoIds: [id] });
     await expect(k.trashPhotos({ photoIds: [id, other], confirmToken: plan.confirmToken })).rejects.toThrow(/differ from the ones confirmed/);
     expect(trashCalls).toEqual([]);
     expect(existsSync(a.variants.jpeg40)).toBe(true);
@@ -196,7 +205,7 @@ describe('removal goes to the trash only, after a plan', () => {
     const file = a.variants.jpeg40;
     const size = statSync(file).size;
     const id = (await idOf(file))!;
-    const plan = await k.planTrash([id]);
+    const plan = await k.planTrash({ photoIds: [id] });
     const outcome = await k.trashPhotos({ photoIds: [id], confirmToken: plan.confirmToken });
     expect(outcome).toEqual({ trashed: [{ id, path: file, size }], failed: [], bytesFreed: size });
     expect(trashCalls).toEqual([file]);
@@ -214,13 +223,13 @@ describe('removal goes to the trash only, after a plan', () => {
     copyFileSync(a.variants.webp, file);
     await k.indexFolder(lib);
     const id = (await idOf(file))!;
-    const plan = await k.planTrash([id]);
+    const plan = await k.planTrash({ photoIds: [id] });
     // Another program writes new content at the same path before the trash step.
     writeFileSync(file, Buffer.concat([readFileSync(file), Buffer.from('new content')]));
     const outcome = await k.trashPhotos({ photoIds: [id], confirmToken: plan.confirmToken });
     expect(outcome.trashed).toEqual([]);
     expect(outcome.failed[0]).toMatchObject({ id, path: file });
-    expect(outcome.failed[0].error).toMatch(/changed or moved since/);
+    expect(outcome.failed[0].code).toBe('trash.fileChanged');
     expect(existsSync(file)).toBe(true);
     expect(trashCalls).not.toContain(file);
   });
@@ -231,10 +240,12 @@ describe('removal goes to the trash only, after a plan', () => {
     await k.indexFolder(lib);
     const id = (await idOf(file))!;
     const ok = (await idOf(a.variants.bright10))!;
-    const plan = await k.planTrash([id, ok]);
+    const plan = await k.planTrash({ photoIds: [id, ok] });
     expect(plan.count).toBe(2);
     const outcome = await k.trashPhotos({ photoIds: [id, ok], confirmToken: plan.confirmToken });
-    expect(outcome.failed).toEqual([{ id, path: file, error: 'EPERM: operation not permitted (test)' }]);
+    expect(outcome.failed).toEqual([
+      { id, path: file, code: 'trash.failed', params: { detail: 'EPERM: operation not permitted (test)' }, error: 'EPERM: operation not permitted (test)' },
+    ]);
     expect(outcome.trashed.map((t) => t.id)).toEqual([ok]);
     expect(existsSync(file)).toBe(true);
     expect(await k.getPhoto(id)).not.toBeNull();
@@ -245,7 +256,7 @@ describe('removal goes to the trash only, after a plan', () => {
     const id = (await idOf(file))!;
     const lazy = await Kanjian.open({ dataDir: path.join(tmp, 'data'), ocr: false, trashFile: async () => undefined });
     try {
-      const plan = await lazy.planTrash([id]);
+      const plan = await lazy.planTrash({ photoIds: [id] });
       const outcome = await lazy.trashPhotos({ photoIds: [id], confirmToken: plan.confirmToken });
       expect(outcome.trashed).toEqual([]);
       expect(outcome.failed[0].error).toMatch(/still there/);
@@ -253,5 +264,66 @@ describe('removal goes to the trash only, after a plan', () => {
     } finally {
       await lazy.close();
     }
+  });
+});
+
+describe('the last copy of a picture is never trashed by accident', () => {
+  it('refuses a plan that takes every member of a group, naming the photos', async () => {
+    const g = groupWith(await groups('near'), a.original)!;
+    const ids = g.photos.map((p) => p.id);
+    const before = trashCalls.length;
+    const err = await k.planTrash({ photoIds: ids }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KanjianError);
+    const ke = err as KanjianError;
+    expect(ke.code).toBe('duplicates.lastCopy');
+    expect(ke.params.photos).toBe(ids.length);
+    expect(String(ke.params.ids).split(',').map(Number).sort()).toEqual([...ids].sort());
+    expect(String(ke.params.names)).toContain(g.photos[0].name);
+    // All but one is fine: the group keeps a member on disk.
+    const plan = await k.planTrash({ photoIds: ids.slice(1) });
+    expect(plan.count).toBe(ids.length - 1);
+    expect(plan.lastCopies).toEqual([]);
+    expect(trashCalls.length).toBe(before);
+  });
+
+  it('refuses a photo that has no copy at all', async () => {
+    const id = (await idOf(distractors[0]))!;
+    await expect(k.planTrash({ photoIds: [id] })).rejects.toMatchObject({ code: 'duplicates.lastCopy' });
+  });
+
+  it('counts a member whose file is gone from disk as no copy', async () => {
+    // An exact pair of a picture found nowhere else; one vanishes behind the library's back.
+    const x = path.join(lib, 'lastcopy', 'x.png');
+    const y = path.join(lib, 'lastcopy', 'y.png');
+    mkdirSync(path.dirname(x), { recursive: true });
+    const noise = Buffer.from(Array.from({ length: 64 * 48 * 3 }, (_, i) => (i * 7919) % 251));
+    await sharp(noise, { raw: { width: 64, height: 48, channels: 3 } }).png().toFile(x);
+    copyFileSync(x, y);
+    await k.indexFolder(lib);
+    const [ix, iy] = [(await idOf(x))!, (await idOf(y))!];
+    expect(groupWith(await groups('exact'), x)?.photos.map((p) => p.id).sort()).toEqual([ix, iy].sort());
+    renameSync(y, path.join(tmp, 'y-moved-away.png'));
+    await expect(k.planTrash({ photoIds: [ix] })).rejects.toMatchObject({ code: 'duplicates.lastCopy' });
+    renameSync(path.join(tmp, 'y-moved-away.png'), y);
+  });
+
+  it('trashes the last copies only when the request says so, and re-checks at trash time', async () => {
+    const x = path.join(lib, 'lastcopy', 'x.png');
+    const y = path.join(lib, 'lastcopy', 'y.png');
+    const [ix, iy] = [(await idOf(x))!, (await idOf(y))!];
+    // Planned with one copy left: fine. Then that copy goes before the user confirms.
+    const plan = await k.planTrash({ photoIds: [ix] });
+    renameSync(y, path.join(tmp, 'y-moved-away.png'));
+    await expect(k.trashPhotos({ photoIds: [ix], confirmToken: plan.confirmToken })).rejects.toMatchObject({ code: 'duplicates.lastCopy' });
+    expect(existsSync(x)).toBe(true);
+    renameSync(path.join(tmp, 'y-moved-away.png'), y);
+
+    const both = await k.planTrash({ photoIds: [ix, iy], allowLastCopy: true });
+    expect(both.count).toBe(2);
+    expect(both.lastCopies).toHaveLength(1);
+    expect(both.lastCopies[0].photoIds.sort()).toEqual([ix, iy].sort());
+    const outcome = await k.trashPhotos({ photoIds: [ix, iy], confirmToken: both.confirmToken });
+    expect(outcome.trashed.map((t) => t.path).sort()).toEqual([x, y].sort());
+    expect(readdirSync(trashDir)).toEqual(expect.arrayContaining(['x.png', 'y.png']));
   });
 });

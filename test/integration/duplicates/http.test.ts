@@ -60,10 +60,23 @@ describe('duplicates over HTTP', () => {
     expect(copy.path).toBe(small);
 
     expect((await api('trashPhotos', { photoIds: [copy.id] })).status).toBe(400);
-    expect((await api('trashPhotos', { photoIds: [copy.id], confirmToken: 'ab'.repeat(16) })).status).toBe(500);
+    const unplanned = await api<{ code: string }>('trashPhotos', { photoIds: [copy.id], confirmToken: 'ab'.repeat(16) });
+    expect(unplanned.status).toBe(400);
+    expect(unplanned.json.code).toBe('trash.notConfirmed');
     expect(existsSync(small)).toBe(true);
 
-    const plan = await api<TrashPlan>('planTrash', [copy.id]);
+    // Every member of the group: refused with a code naming them, unless allowed explicitly.
+    const all = group.photos.map((p) => p.id);
+    const refused = await api<{ code: string; params: Record<string, string | number> }>('planTrash', { photoIds: all });
+    expect(refused.status).toBe(400);
+    expect(refused.json.code).toBe('duplicates.lastCopy');
+    expect(refused.json.params.photos).toBe(all.length);
+    expect((await api('planTrash', { photoIds: all, allowLastCopy: 'yes' })).status).toBe(400);
+    const allowed = await api<TrashPlan>('planTrash', { photoIds: all, allowLastCopy: true });
+    expect(allowed.status).toBe(200);
+    expect(allowed.json.lastCopies).toEqual([{ groupKey: group.key, photoIds: [...all].sort((x, y) => x - y) }]);
+
+    const plan = await api<TrashPlan>('planTrash', { photoIds: [copy.id] });
     expect(plan.json).toMatchObject({ count: 1, bytes: copy.size });
     const done = await api<TrashOutcome>('trashPhotos', { photoIds: [copy.id], confirmToken: plan.json.confirmToken });
     expect(done.json.trashed.map((t) => t.path)).toEqual([small]);

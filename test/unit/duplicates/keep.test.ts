@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { chooseKeeper, type KeepCandidate } from '../../../main/core/duplicates/keep.js';
+import { chooseKeeper, rankCandidates, type KeepCandidate } from '../../../main/core/duplicates/keep.js';
+import { reasonText } from '../../../main/cli/commands/duplicate-reasons.js';
 
 const base: KeepCandidate = {
   id: 1,
@@ -15,20 +16,23 @@ const base: KeepCandidate = {
 const copy = (over: Partial<KeepCandidate>): KeepCandidate => ({ ...base, ...over });
 
 describe('keep-best', () => {
-  it('prefers higher resolution and says so', () => {
+  it('prefers higher resolution and gives the facts as data', () => {
     const d = chooseKeeper([copy({ id: 2, width: 2000, height: 1500, size: 9_000_000 }), base]);
     expect(d.keepId).toBe(1);
     expect(d.rule).toBe('resolution');
-    expect(d.keepReason).toMatch(/highest resolution: 4000×3000/);
-    expect(d.otherReasons.get(2)).toMatch(/lower resolution \(2000×1500\)/);
+    expect(d.keepReason).toEqual({ rule: 'resolution', params: { width: 4000, height: 3000, keptWidth: 4000, keptHeight: 3000 } });
+    expect(d.otherReasons.get(2)).toEqual({ rule: 'resolution', params: { width: 2000, height: 1500, keptWidth: 4000, keptHeight: 3000 } });
+    expect(reasonText(d.otherReasons.get(2)!, false)).toBe('lower resolution (2000×1500) than the kept photo (4000×3000)');
   });
 
   it('prefers the camera format over a PNG/WebP re-save of the same size, even when larger', () => {
     const d = chooseKeeper([copy({ id: 2, format: 'png', size: 20_000_000, hasExif: false }), copy({ id: 3, format: 'webp', size: 500_000 }), base]);
     expect(d.keepId).toBe(1);
     expect(d.rule).toBe('format');
-    expect(d.keepReason).toMatch(/original camera format \(JPEG\).*PNG\/WebP/);
-    expect(d.otherReasons.get(2)).toMatch(/PNG re-save of a JPEG original/);
+    expect(d.otherReasons.get(2)).toEqual({ rule: 'format', params: { format: 'png', keptFormat: 'jpeg' } });
+    expect(reasonText(d.otherReasons.get(2)!, false)).toBe('PNG re-save of a JPEG original');
+    // Similar shots are different pictures: no re-save wording.
+    expect(reasonText(d.otherReasons.get(2)!, false, true)).toBe('PNG, not a camera format');
   });
 
   it('prefers the copy with EXIF over a stripped re-encode, then the larger file', () => {
@@ -37,30 +41,31 @@ describe('keep-best', () => {
     const smaller = copy({ id: 3, size: 1_000_000 });
     const d = chooseKeeper([smaller, base]);
     expect(d).toMatchObject({ keepId: 1, rule: 'size' });
-    expect(d.keepReason).toMatch(/largest file at the same resolution \(3\.0 MB vs 1\.0 MB\)/);
+    expect(d.otherReasons.get(3)).toEqual({ rule: 'size', params: { bytes: 1_000_000, keptBytes: 3_000_000 } });
   });
 
   it('then the earliest date taken, then the oldest file, then the path', () => {
     expect(chooseKeeper([copy({ id: 2, takenAt: '2024-05-02T10:00:00' }), base])).toMatchObject({ keepId: 1, rule: 'taken' });
     const d = chooseKeeper([copy({ id: 2, path: '/p/a.jpg', mtimeMs: base.mtimeMs + 1000 }), base]);
     expect(d).toMatchObject({ keepId: 1, rule: 'mtime' });
-    expect(d.keepReason).toMatch(/identical; kept the oldest copy/);
+    expect(reasonText(d.keepReason, true)).toMatch(/identical; kept the oldest copy/);
     expect(chooseKeeper([copy({ id: 2, path: '/p/a.jpg' }), base])).toMatchObject({ keepId: 2, rule: 'path' });
     // "IMG_1 (1).jpg" sorts before "IMG_1.jpg" but is the copy: the shorter name wins.
     const named = chooseKeeper([copy({ id: 2, path: '/p/IMG_1 (1).jpg' }), copy({ path: '/p/IMG_1.jpg' })]);
     expect(named).toMatchObject({ keepId: 1, rule: 'path' });
-    expect(named.keepReason).toMatch(/shortest name/);
-  });
-
-  it('words similar shots as different photos, not copies', () => {
-    const d = chooseKeeper([copy({ id: 2, format: 'png' }), base], { shots: true });
-    expect(d.keepReason).not.toMatch(/re-save/);
-    expect(d.otherReasons.get(2)).toMatch(/PNG, not a camera format/);
+    expect(named.otherReasons.get(2)).toEqual({ rule: 'path', params: { keptName: 'IMG_1.jpg' } });
   });
 
   it('does not let an unknown value decide', () => {
     // Unknown size of one photo: resolution cannot judge, the next rule decides.
     const d = chooseKeeper([copy({ id: 2, width: null, height: null, format: 'png' }), base]);
     expect(d).toMatchObject({ keepId: 1, rule: 'format' });
+  });
+
+  it('ranks every member, so a marked keeper hands over to the next best', () => {
+    const small = copy({ id: 2, width: 2000, height: 1500 });
+    const png = copy({ id: 3, format: 'png' });
+    const tiny = copy({ id: 4, width: 1000, height: 750 });
+    expect(rankCandidates([tiny, small, png, base])).toEqual([1, 3, 2, 4]);
   });
 });

@@ -24,8 +24,12 @@ describe('duplicates API arguments', () => {
   });
 
   it('trash: a plan takes ids; trashing takes ids and the plan’s token', () => {
-    expect(validateApiArg('planTrash', [1, 2])).toEqual([1, 2]);
-    expect(() => validateApiArg('planTrash', [])).toThrow(/must not be empty/);
+    expect(validateApiArg('planTrash', { photoIds: [1, 2] })).toEqual({ photoIds: [1, 2] });
+    expect(validateApiArg('planTrash', { photoIds: [1], allowLastCopy: true })).toEqual({ photoIds: [1], allowLastCopy: true });
+    expect(validateApiArg('planTrash', { photoIds: [1], allowLastCopy: false })).toEqual({ photoIds: [1], allowLastCopy: false });
+    expect(() => validateApiArg('planTrash', { photoIds: [1], allowLastCopy: 'yes' })).toThrow(/allowLastCopy/);
+    expect(() => validateApiArg('planTrash', { photoIds: [] })).toThrow(/must not be empty/);
+    expect(() => validateApiArg('planTrash', [1, 2])).toThrow(/object/);
     const token = 'ab'.repeat(16);
     expect(validateApiArg('trashPhotos', { photoIds: [5], confirmToken: token })).toEqual({ photoIds: [5], confirmToken: token });
     expect(() => validateApiArg('trashPhotos', { photoIds: [5] })).toThrow(/confirmToken/);

@@ -87,7 +87,7 @@ function fakeCore() {
       return { pairs: 0 };
     },
     async planTrash() {
-      return { confirmToken: '00', count: 0, bytes: 0, photos: [], missing: [], expiresAt: '' };
+      return { confirmToken: '00', count: 0, bytes: 0, photos: [], missing: [], lastCopies: [], expiresAt: '' };
     },
     async trashPhotos() {
       return { trashed: [], failed: [], bytesFreed: 0 };

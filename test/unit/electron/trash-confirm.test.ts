@@ -23,6 +23,7 @@ const plan = (over: Partial<TrashPlan> = {}): TrashPlan => ({
     { id: 2, path: 'C:\\lib\\b\\blue.jpg', size: 2_000_000 },
   ],
   missing: [],
+  lastCopies: [],
   expiresAt: new Date().toISOString(),
   ...over,
 });
@@ -32,8 +33,8 @@ function fakeDeps(opts: { answer?: boolean; plan?: TrashPlan; locale?: string } 
   const asked: ConfirmText[] = [];
   const outcome: TrashOutcome = { trashed: [], failed: [], bytesFreed: 0 };
   const deps: TrashConfirmDeps = {
-    async planTrash(ids) {
-      log.push(`plan:${ids.join(',')}`);
+    async planTrash(r) {
+      log.push(`plan:${r.photoIds.join(',')}${r.allowLastCopy ? ':allowLastCopy' : ''}`);
       return opts.plan ?? plan();
     },
     async trashPhotos(req) {
@@ -58,6 +59,16 @@ describe('native confirm before trashing', () => {
     expect(await confirmedTrashPhotos(deps, req)).toBe(outcome);
     expect(log).toEqual(['plan:1,2', 'confirm', `trash:1,2:${'a'.repeat(32)}`]);
     expect(asked[0].message).toBe('Move 2 files (3.5 MB) to the trash?');
+  });
+
+  it('passes allowLastCopy on to the re-plan and the trash, and says so in the dialog', async () => {
+    const { deps, log, asked } = fakeDeps({ plan: plan({ lastCopies: [{ groupKey: 'near:x', photoIds: [1, 2] }] }) });
+    await confirmedTrashPhotos(deps, { ...req, allowLastCopy: true });
+    expect(log).toEqual(['plan:1,2:allowLastCopy', 'confirm', `trash:1,2:${'a'.repeat(32)}`]);
+    expect(asked[0].detail).toContain('2 of them are the last copies of a picture');
+    const zh = fakeDeps({ plan: plan({ lastCopies: [{ groupKey: null, photoIds: [1] }] }), locale: 'zh-CN' });
+    await confirmedTrashPhotos(zh.deps, { ...req, allowLastCopy: true });
+    expect(zh.asked[0].detail).toContain('其中 1 张是该照片最后的副本');
   });
 
   it('rejects as cancelled and never calls trashPhotos on no', async () => {
@@ -136,7 +147,9 @@ describe('with the core\'s TrashPlanner', () => {
       },
     } as unknown as Store;
     const moved: string[] = [];
-    const planner = new TrashPlanner(store, async (file) => {
+    // No duplicate groups: each photo is its own last copy, so the page plans with
+    // allowLastCopy (as it does after its second confirmation) and the gate must pass it on.
+    const planner = new TrashPlanner(store, async () => [], async (file) => {
       moved.push(path.basename(file));
       rmSync(file); // stands in for the OS trash
     });
@@ -145,11 +158,11 @@ describe('with the core\'s TrashPlanner', () => {
 
   it('the page\'s own token still works after the gate re-plans, and a no moves nothing', async () => {
     const { planner, rows, moved } = setup();
-    const pagePlan = await planner.plan([1, 2]);
-    const request = { photoIds: pagePlan.photos.map((p) => p.id), confirmToken: pagePlan.confirmToken };
+    const pagePlan = await planner.plan({ photoIds: [1, 2], allowLastCopy: true });
+    const request = { photoIds: pagePlan.photos.map((p) => p.id), confirmToken: pagePlan.confirmToken, allowLastCopy: true };
     const texts: ConfirmText[] = [];
     const deps = (answer: boolean): TrashConfirmDeps => ({
-      planTrash: (ids) => planner.plan(ids),
+      planTrash: (r) => planner.plan(r),
       trashPhotos: (r) => planner.trash(r),
       confirm: async (t) => (texts.push(t), answer),
       locale: 'en-US',

@@ -40,7 +40,7 @@ function fakeCore() {
     useModel: rec('useModel', { id: null, name: null, provider: null, providerNote: null, embeddingDim: null, searchModelId: null, reembedding: null }),
     findDuplicates: rec('findDuplicates', { groups: [], total: 0, thresholds: { nearMaxDistance: 10, similarMinScore: null } }),
     dismissDuplicates: rec('dismissDuplicates', { pairs: 0 }),
-    planTrash: rec('planTrash', { confirmToken: '00', count: 0, bytes: 0, photos: [], missing: [], expiresAt: '' }),
+    planTrash: rec('planTrash', { confirmToken: '00', count: 0, bytes: 0, photos: [], missing: [], lastCopies: [], expiresAt: '' }),
     trashPhotos: rec('trashPhotos', { trashed: [], failed: [], bytesFreed: 0 }),
     photoTags: rec('photoTags', []),
     folderTags: rec('folderTags', []),

@@ -1,0 +1,34 @@
+// Grouping a 100k library takes seconds; opening the review must not. Groups are built once
+// per set of parameters and reused until the library changes: every write that can change a
+// group (photos added, removed, re-indexed; "not duplicates"; new similar-shot pairs) bumps the
+// `duplicates` counter in `change_epochs` by trigger (store/migrations.ts), in the writer's own
+// transaction — so a CLI run or the watcher invalidates the app's cache too.
+import type { Store } from '../store/index.js';
+import { buildGroups, type AllGroups, type GroupingParams } from './find.js';
+import type { ManifestModel } from './similar.js';
+
+/** Parameter sets kept (the review asks for a few: all, exact, near, similar). */
+const MAX_ENTRIES = 8;
+
+export class GroupCache {
+  private entries = new Map<string, { epoch: number; value: AllGroups }>();
+
+  constructor(private store: Store) {}
+
+  epoch(): number {
+    const row = this.store.db.prepare("SELECT n FROM change_epochs WHERE name = 'duplicates'").get() as { n: number } | undefined;
+    return row?.n ?? 0;
+  }
+
+  get(req: GroupingParams, model: ManifestModel | null): AllGroups {
+    const key = JSON.stringify([req.kind ?? null, req.maxDistance ?? null, req.minSimilarity ?? null, model?.modelId ?? null]);
+    const epoch = this.epoch();
+    const hit = this.entries.get(key);
+    if (hit && hit.epoch === epoch) return hit.value;
+    const value = buildGroups(this.store, req, { model });
+    this.entries.delete(key);
+    this.entries.set(key, { epoch, value });
+    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    return value;
+  }
+}
