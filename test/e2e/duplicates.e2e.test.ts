@@ -1,0 +1,173 @@
+// The duplicates review in a real browser over the real `serve`: a user marks every photo of a
+// group for the trash. The core refuses that plan (the last copy of a picture) and the page asks a
+// second time, naming the photos; only after that second "yes" (and the usual confirm) do the
+// files move — to a test trash: HOME and XDG_DATA_HOME point into the test's temp folder, on the
+// same filesystem as the photos, so the `trash` package uses $XDG_DATA_HOME/Trash and nothing of
+// the machine's own trash is touched. Screenshots of the review and the compare view, zh/en and
+// light/dark, go to docs/screenshots/.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import sharp from 'sharp';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, openAppBrowser } from './browser.js';
+import { startServe, type ServeProcess } from './serve-process.js';
+
+const repo = path.resolve(new URL('../..', import.meta.url).pathname);
+const MODEL = path.join(repo, 'test/fixtures/models/toy-colors');
+const SCREENSHOTS = path.join(repo, 'docs/screenshots');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`[e2e] skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium fonts-noto-cjk)`);
+
+let tmp: string;
+let home: string;
+let photosDir: string;
+let files: string[];
+let serve: ServeProcess;
+let context: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+/** A picture with structure (shapes at several scales), as a JPEG of `w`×`h`. */
+async function scene(w: number, h: number): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}" viewBox="0 0 640 480">
+    <defs><linearGradient id="sky" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#3a6fb0"/><stop offset="1" stop-color="#cfe3f5"/></linearGradient></defs>
+    <rect width="640" height="480" fill="url(#sky)"/>
+    <circle cx="500" cy="110" r="55" fill="#ffd34d"/>
+    <path d="M0 330 L120 210 L230 300 L350 170 L470 280 L640 200 L640 480 L0 480 Z" fill="#3d6b3a"/>
+    <path d="M0 400 L160 330 L300 390 L460 320 L640 380 L640 480 L0 480 Z" fill="#254d2a"/>
+    <rect x="90" y="360" width="70" height="60" fill="#8a4b2d"/><path d="M80 360 L125 320 L170 360 Z" fill="#b33a2a"/>
+    <rect x="110" y="385" width="18" height="35" fill="#3b2415"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).jpeg({ quality: 92 }).toBuffer();
+}
+
+describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy needs a second yes', () => {
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-dupes-'));
+    home = path.join(tmp, 'home');
+    photosDir = path.join(home, 'Pictures', '重复 Dupes');
+    mkdirSync(photosDir, { recursive: true });
+    const original = path.join(photosDir, 'mountain.jpg');
+    const small = path.join(photosDir, 'mountain-small.jpg');
+    const png = path.join(photosDir, 'mountain 副本.png');
+    await sharp(await scene(1280, 960)).toFile(original);
+    await sharp(original).resize(640, 480).jpeg({ quality: 80 }).toFile(small);
+    await sharp(original).png().toFile(png);
+    files = [original, small, png];
+
+    const rendererDir = path.join(tmp, 'renderer-dist');
+    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
+    serve = await startServe({
+      dataDir: path.join(tmp, 'data'),
+      model: MODEL,
+      rendererDir,
+      env: { HOME: home, XDG_DATA_HOME: path.join(home, '.local/share') },
+    });
+    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
+    await page.goto(serve.url);
+    await page.getByTestId('folder-path-input').fill(photosDir);
+    await page.getByTestId('folder-add').click();
+    const bar = page.getByTestId('progress-bar');
+    await expect
+      .poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 })
+      .toEqual(['idle', String(files.length)]);
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    const code = await serve?.stop();
+    if (serve) expect(code, serve.stderr()).toBe(0);
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  const group = () => page.locator('[data-testid="duplicate-group"][data-kind="near"]');
+  const trashed = () => {
+    const dir = path.join(home, '.local/share/Trash/files');
+    return existsSync(dir) ? readdirSync(dir) : [];
+  };
+
+  async function screenshots(name: string) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    for (const lang of ['zh-CN', 'en'] as const) {
+      await page.getByTestId('language-switch').selectOption(lang);
+      for (const theme of ['light', 'dark'] as const) {
+        await page.getByTestId('theme-switch').selectOption(theme);
+        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${lang === 'en' ? 'en' : 'zh'}-${theme}.png`) });
+      }
+    }
+    await page.getByTestId('language-switch').selectOption('zh-CN');
+  }
+
+  it('opens the review with nothing of a near group marked, and the keeper first', async () => {
+    await page.getByTestId('open-duplicates').click();
+    await group().waitFor();
+    const photos = group().getByTestId('duplicate-photo');
+    await expect.poll(() => photos.count()).toBe(3);
+    expect(await group().locator('[data-testid="duplicate-photo"][data-marked="true"]').count()).toBe(0);
+    expect(await photos.first().getAttribute('data-keep')).toBe('true');
+    expect(await group().getByTestId('keep-reason').first().textContent()).toContain('分辨率最高');
+    await screenshots('duplicates-review');
+  });
+
+  it('compares a member with the keeper, large and side by side', async () => {
+    await group().focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Enter');
+    const compare = page.getByTestId('compare-view');
+    await compare.waitFor();
+    const images = compare.locator('img');
+    await expect.poll(() => images.evaluateAll((imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length), { timeout: 15_000 }).toBe(2);
+    expect(await compare.getByTestId('compare-differences').textContent()).toMatch(/尺寸更小|格式不同/);
+    await page.keyboard.press('+');
+    const transforms = await images.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).style.transform));
+    expect(transforms[0]).toContain('scale(1.5)');
+    expect(transforms[1]).toBe(transforms[0]);
+    await screenshots('duplicates-compare');
+    await page.keyboard.press('Escape');
+    await compare.waitFor({ state: 'detached' });
+  });
+
+  it('refuses to trash every member of the group until the user confirms a second time', async () => {
+    await group().focus();
+    // Every member by keyboard: Space on the current photo, → to the next.
+    for (let i = 0; i < 3; i++) {
+      await page.keyboard.press(i === 0 ? 'Home' : 'ArrowRight');
+      await page.keyboard.press('Space');
+    }
+    await expect.poll(() => group().locator('[data-testid="duplicate-photo"][data-marked="true"]').count()).toBe(3);
+    await group().getByTestId('group-no-keeper').waitFor();
+
+    // The core says no (400, duplicates.lastCopy) and the page asks again, naming the photos.
+    const refusal = page.waitForResponse((r) => r.url().endsWith('/api/planTrash'));
+    await page.getByTestId('duplicates-trash').click();
+    const res = await refusal;
+    expect(res.status()).toBe(400);
+    expect((await res.json()).code).toBe('duplicates.lastCopy');
+    const dialog = page.getByTestId('confirm-dialog');
+    const body = (await dialog.getByTestId('confirm-body').textContent())!;
+    expect(body).toContain('最后的副本');
+    for (const f of files) expect(body).toContain(path.basename(f));
+    await dialog.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    for (const f of files) expect(existsSync(f)).toBe(true);
+    expect(trashed()).toEqual([]);
+
+    // Second time: yes to the last copies, then yes to the plan (count and bytes).
+    await page.getByTestId('duplicates-trash').click();
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(async () => page.getByTestId('confirm-body').textContent()).toMatch(/3 张照片.*其中 3 张是该照片最后的副本/);
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(async () => page.getByTestId('duplicates-outcome').textContent(), { timeout: 15_000 }).toContain('已将 3 个文件');
+    for (const f of files) expect(existsSync(f)).toBe(false);
+    expect(trashed()).toHaveLength(3);
+  });
+
+  it('ran without console errors, CSP violations or remote requests', () => {
+    // A refused plan is an answered request (400), which Chromium logs as a failed resource.
+    expect(problems.filter((p) => !/status of 400/.test(p))).toEqual([]);
+  });
+});
