@@ -67,13 +67,6 @@ describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy nee
       env: { HOME: home, XDG_DATA_HOME: path.join(home, '.local/share') },
     });
     ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
-    await page.goto(serve.url);
-    await page.getByTestId('folder-path-input').fill(photosDir);
-    await page.getByTestId('folder-add').click();
-    const bar = page.getByTestId('progress-bar');
-    await expect
-      .poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 })
-      .toEqual(['idle', String(files.length)]);
   });
 
   afterAll(async () => {
@@ -102,6 +95,16 @@ describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy nee
     await page.getByTestId('language-switch').selectOption('zh-CN');
   }
 
+  it('indexes a folder holding one picture three times (original, 50 % resize, PNG re-save)', async () => {
+    await page.goto(serve.url);
+    await page.getByTestId('folder-path-input').fill(photosDir);
+    await page.getByTestId('folder-add').click();
+    const bar = page.getByTestId('progress-bar');
+    await expect
+      .poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 })
+      .toEqual(['idle', String(files.length)]);
+  });
+
   it('opens the review with nothing of a near group marked, and the keeper first', async () => {
     await page.getByTestId('open-duplicates').click();
     await group().waitFor();
@@ -109,7 +112,9 @@ describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy nee
     await expect.poll(() => photos.count()).toBe(3);
     expect(await group().locator('[data-testid="duplicate-photo"][data-marked="true"]').count()).toBe(0);
     expect(await photos.first().getAttribute('data-keep')).toBe('true');
-    expect(await group().getByTestId('keep-reason').first().textContent()).toContain('分辨率最高');
+    // The original: the PNG has as many pixels but is a re-save; the JPEG is what cameras write.
+    expect(await photos.first().getAttribute('aria-label')).toContain('mountain.jpg');
+    expect(await group().getByTestId('keep-reason').first().textContent()).toContain('相机原始格式（JPEG）');
     await screenshots('duplicates-review');
   });
 
