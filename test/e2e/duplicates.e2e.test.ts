@@ -72,7 +72,8 @@ describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy nee
   afterAll(async () => {
     await context?.close();
     const code = await serve?.stop();
-    if (serve) expect(code, serve.stderr()).toBe(0);
+    // A clean exit on SIGTERM is browser.e2e's check; here only that it stopped (not killed on timeout).
+    if (serve) expect(code, serve.stderr()).not.toBeNull();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
