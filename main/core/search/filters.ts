@@ -11,6 +11,8 @@ export interface SqlFilter {
   params: unknown[];
   /** True when the user gave at least one filter. */
   active: boolean;
+  /** The filters this condition was built from (in-memory indexes apply them without SQL). */
+  filters: SearchFilters;
 }
 
 /**
@@ -102,5 +104,5 @@ export function filterSql(f: SearchFilters | undefined, ctx: FilterContext = {})
     where.push(`p.format IN (${types.map(() => '?').join(', ')})`);
     params.push(...types);
   }
-  return { sql: where.join(' AND '), params, active: hasFilters(f) };
+  return { sql: where.join(' AND '), params, active: hasFilters(f), filters: f ?? {} };
 }

@@ -2,6 +2,7 @@
 // result saying which views matched and, for text, which words. See fusion.ts for how the
 // views' lists are merged and views/ for what each view does.
 import type { MatchView, SearchRequest, SearchResponse, SearchResult } from '../api.js';
+import type { EmbeddingModel } from '../embed/encoder.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { toSummary, type PhotoRow, type Store } from '../store/index.js';
 import { PHOTO_DATE_SQL, filterSql, hasTagFilter, type SqlFilter } from './filters.js';
@@ -24,13 +25,32 @@ export function searchViews(store: Store, model: LoadedModel | null): SearchView
   return views;
 }
 
-/** The query's text embedding, computed at most once per search and only if a view asks. */
+/** Query embeddings kept per model: as-you-type search asks for the same texts again and again. */
+const QUERY_CACHE_SIZE = 64;
+const queryCache = new WeakMap<EmbeddingModel, Map<string, Promise<Float32Array | null>>>();
+
+/** The query's text embedding, computed at most once per text (small LRU) and only if a view asks. */
 export function queryEmbedding(model: LoadedModel | null, text: string): () => Promise<Float32Array | null> {
   let memo: Promise<Float32Array | null> | null = null;
-  return () =>
-    (memo ??= !model || !text
-      ? Promise.resolve(null)
-      : model.model.embedText(text).then((v) => (v.some((x) => x !== 0) ? v : null)));
+  return () => (memo ??= !model || !text ? Promise.resolve(null) : cachedEmbedding(model.model, text));
+}
+
+function cachedEmbedding(model: EmbeddingModel, text: string): Promise<Float32Array | null> {
+  let cache = queryCache.get(model);
+  if (!cache) queryCache.set(model, (cache = new Map()));
+  const hit = cache.get(text);
+  if (hit) {
+    // Map keeps insertion order: re-inserting marks it most recently used.
+    cache.delete(text);
+    cache.set(text, hit);
+    return hit;
+  }
+  const made = model.embedText(text).then((v) => (v.some((x) => x !== 0) ? v : null));
+  cache.set(text, made);
+  // A failure is not remembered: the next search tries again.
+  made.catch(() => cache.delete(text));
+  if (cache.size > QUERY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return made;
 }
 
 export async function searchPhotos(store: Store, model: LoadedModel | null, req: SearchRequest): Promise<SearchResponse> {
