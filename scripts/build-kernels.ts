@@ -1,11 +1,11 @@
-// npm run build:kernels — compiles main/core/search/knn/kernels.wat (WebAssembly text) into
+// npm run build:kernels — compiles main/core/knn/kernels.wat (WebAssembly text) into
 // kernels-wasm.ts, the bytes the app loads. Run after editing the .wat; the unit test
 // test/unit/knn-kernels.test.ts fails when the two disagree.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileKernels } from './kernels-compile.js';
 
-const dir = path.resolve(import.meta.dirname, '../main/core/search/knn');
+const dir = path.resolve(import.meta.dirname, '../main/core/knn');
 const bytes = await compileKernels(readFileSync(path.join(dir, 'kernels.wat'), 'utf8'));
 writeFileSync(
   path.join(dir, 'kernels-wasm.ts'),

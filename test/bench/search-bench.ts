@@ -25,12 +25,12 @@ import { rng } from '../helpers/random.js';
 
 const DIM = 512;
 
-const ZH = ['发票', '合计', '收据', '出口', '停车场', '欢迎光临', '地铁', '咖啡', '机场', '酒店', '会议', '天气', '订单', '快递', '银行',
+export const ZH = ['发票', '合计', '收据', '出口', '停车场', '欢迎光临', '地铁', '咖啡', '机场', '酒店', '会议', '天气', '订单', '快递', '银行',
   '医院', '学校', '超市', '餐厅', '火车站', '海边', '日落', '生日', '合同', '护照', '菜单', '价格', '优惠', '营业时间', '电话'];
-const EN = ['receipt', 'total', 'exit', 'parking', 'welcome', 'metro', 'coffee', 'airport', 'hotel', 'meeting', 'weather', 'order',
+export const EN = ['receipt', 'total', 'exit', 'parking', 'welcome', 'metro', 'coffee', 'airport', 'hotel', 'meeting', 'weather', 'order',
   'delivery', 'bank', 'hospital', 'school', 'market', 'restaurant', 'station', 'invoice', 'beach', 'sunset', 'birthday', 'contract',
   'passport', 'menu', 'price', 'sale', 'open', 'phone'];
-const NAME_WORDS = ['beach', 'trip', 'family', '海边', '旅行', 'birthday', 'wedding', '春节', 'screenshot', 'scan'];
+export const NAME_WORDS = ['beach', 'trip', 'family', '海边', '旅行', 'birthday', 'wedding', '春节', 'screenshot', 'scan'];
 const CAMERAS: [string, string][] = [['Canon', 'Canon EOS 40D'], ['NIKON', 'COOLPIX P6000'], ['Apple', 'iPhone 13'], ['HUAWEI', 'P40'], ['SONY', 'ILCE-7M3']];
 
 export interface SearchBenchResult {

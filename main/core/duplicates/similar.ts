@@ -1,12 +1,12 @@
-// Similar shots need each photo's nearest neighbours in embedding space. A KNN over the whole
-// library costs O(library) with sqlite-vec's exact search, so it runs once per content, right
-// after indexing (where its cost sits next to the embedding itself), and the pairs above the
-// model's floor are kept in `similar_pairs`. Grouping then only reads that table.
+// Similar shots need each photo's nearest neighbours in embedding space. They are found once
+// per content, after indexing, from the library's in-memory image index, and the pairs above
+// the model's floor are kept in `similar_pairs`. Grouping then only reads that table.
 import type { EmbeddingModel } from '../embed/encoder.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import type { Store } from '../store/index.js';
-import { vectorsOf } from '../store/vectors.js';
 import { SIMILAR_KNN, SIMILAR_STORE_MARGIN, similarThreshold } from './thresholds.js';
+import { libraryIndexes } from '../knn/registry.js';
+import type { IndexHit } from '../knn/vector-index.js';
 
 /** Duplicates read only the manifest (thresholds) and the stored vectors. */
 export type ManifestModel = LoadedModel<Pick<EmbeddingModel, 'manifest'>>;
@@ -22,9 +22,15 @@ export function similarFloor(modelKey: string): number {
   return similarThreshold(modelKey) - SIMILAR_STORE_MARGIN;
 }
 
+/** Up to this many contents to scan, one index search each; more: the batched scan of all. */
+const PER_CONTENT_MAX = 2000;
+
 /**
- * Finds and stores the neighbours of every content not scanned yet for this model. Returns the
- * number of contents scanned. `shouldStop` lets a closing library end it between batches.
+ * Finds and stores the neighbours of every content not scanned yet for this model, from the
+ * library's in-memory image index (main/core/knn): a few new photos get one index search each, a
+ * library seen for the first time the batched neighbour scan (minutes at 100k, not hours).
+ * Returns the number of contents scanned. `shouldStop` lets a closing library end it between
+ * batches (what was written stays; the rest is scanned next time).
  */
 export async function scanSimilar(
   store: Store,
@@ -32,54 +38,86 @@ export async function scanSimilar(
   opts: { batch?: number; shouldStop?: () => boolean } = {},
 ): Promise<number> {
   const floor = similarFloor(m.model.manifest.id);
-  const pending = unscanned(store, m);
+  const pending = new Map(unscannedRows(store, m).map((r) => [r.id, r.sha256]));
+  if (!pending.size) return 0;
+  const dim = (store.db.prepare('SELECT dim FROM models WHERE id = ?').pluck().get(m.modelId) as number | undefined) ?? 0;
+  const index = libraryIndexes(store.db).vectorIndex(m.modelId, dim);
   const insertPair = store.db.prepare(
     'INSERT OR REPLACE INTO similar_pairs (model_id, sha_a, sha_b, score) VALUES (?, ?, ?, ?)',
   );
   const markScanned = store.db.prepare(
     'INSERT OR REPLACE INTO similar_scanned (model_id, sha256, floor) VALUES (?, ?, ?)',
   );
-  const batch = opts.batch ?? 64;
+  const shaOf = store.db.prepare('SELECT sha256 FROM embeddings WHERE id = ? AND orphaned_at IS NULL').pluck();
+  let found: { eid: number; hits: IndexHit[] }[] = [];
   let scanned = 0;
-  let lastYield = performance.now();
-  for (let i = 0; i < pending.length; i += batch) {
-    if (opts.shouldStop?.()) break;
-    const shas = pending.slice(i, i + batch);
-    const vectors = vectorsOf(store.db, m.modelId, shas);
-    const found: SimilarPair[] = [];
-    for (const [sha, vector] of vectors) {
-      for (const n of store.vectors.knn(m.modelId, vector, SIMILAR_KNN + 1)) {
-        if (n.sha256 === sha || n.score < floor) continue;
-        found.push(sha < n.sha256 ? { shaA: sha, shaB: n.sha256, score: n.score } : { shaA: n.sha256, shaB: sha, score: n.score });
+  const flush = () => {
+    store.tx(() => {
+      for (const { eid, hits } of found) {
+        const sha = pending.get(eid)!;
+        for (const h of hits) {
+          const other = shaOf.get(h.eid) as string | undefined;
+          if (!other || other === sha) continue;
+          const [a, b] = sha < other ? [sha, other] : [other, sha];
+          insertPair.run(m.modelId, a, b, h.score);
+        }
+        markScanned.run(m.modelId, sha, floor);
       }
-      // One KNN takes ~55 ms at 100k photos: let the event loop answer API calls in between.
+    });
+    scanned += found.length;
+    found = [];
+  };
+  const stopped = () => !!opts.shouldStop?.();
+  if (pending.size <= PER_CONTENT_MAX) {
+    let lastYield = performance.now();
+    for (const eid of pending.keys()) {
+      if (stopped()) break;
+      const vector = index.vectorOf(eid);
+      if (!vector) continue;
+      found.push({ eid, hits: index.search(vector, SIMILAR_KNN + 1).filter((h) => h.eid !== eid && h.score >= floor) });
+      if (found.length >= (opts.batch ?? 64)) flush();
       if (performance.now() - lastYield > 40) {
         await new Promise<void>((r) => setImmediate(r));
         lastYield = performance.now();
       }
     }
-    store.tx(() => {
-      for (const p of found) insertPair.run(m.modelId, p.shaA, p.shaB, p.score);
-      for (const sha of shas) markScanned.run(m.modelId, sha, floor);
-    });
-    scanned += shas.length;
+    flush();
+    return scanned;
   }
+  const Stop = Symbol('stop');
+  try {
+    await index.neighbourLists(SIMILAR_KNN, floor, (eid, hits) => found.push({ eid, hits }), {
+      only: (eid) => pending.has(eid),
+      batch: opts.batch ?? 512,
+      onBatch: async () => {
+        if (found.length) flush();
+        if (stopped()) throw Stop;
+        // Let the event loop answer API calls in between.
+        await new Promise<void>((r) => setImmediate(r));
+      },
+    });
+  } catch (e) {
+    if (e !== Stop) throw e;
+  }
+  flush();
   return scanned;
+}
+
+function unscannedRows(store: Store, m: ManifestModel): { id: number; sha256: string }[] {
+  return store.db
+    .prepare(
+      `SELECT e.id AS id, e.sha256 AS sha256 FROM embeddings e
+        WHERE e.model_id = ? AND e.orphaned_at IS NULL
+          AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = e.sha256 AND p.status = 'indexed')
+          AND NOT EXISTS (SELECT 1 FROM similar_scanned s
+                           WHERE s.model_id = e.model_id AND s.sha256 = e.sha256 AND s.floor <= ?)`,
+    )
+    .all(m.modelId, similarFloor(m.model.manifest.id)) as { id: number; sha256: string }[];
 }
 
 /** Contents with a vector for the model whose neighbours have not been looked for yet. */
 export function unscanned(store: Store, m: ManifestModel): string[] {
-  return (
-    store.db
-      .prepare(
-        `SELECT e.sha256 AS sha256 FROM embeddings e
-          WHERE e.model_id = ? AND e.orphaned_at IS NULL
-            AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = e.sha256 AND p.status = 'indexed')
-            AND NOT EXISTS (SELECT 1 FROM similar_scanned s
-                             WHERE s.model_id = e.model_id AND s.sha256 = e.sha256 AND s.floor <= ?)`,
-      )
-      .all(m.modelId, similarFloor(m.model.manifest.id)) as { sha256: string }[]
-  ).map((r) => r.sha256);
+  return unscannedRows(store, m).map((r) => r.sha256);
 }
 
 /** Stored pairs at or above `minScore` for the model. */

@@ -1,10 +1,10 @@
 // The image view: the query embedded by the model's text tower, nearest image vectors from the
-// library's in-memory quantised index (search/knn/), cut at the model's calibrated relevance
+// library's in-memory quantised index (main/core/knn/), cut at the model's calibrated relevance
 // threshold. Filters are a bitmap of allowed vectors applied inside the scan, so a filtered
 // search costs what an unfiltered one does and never loses relevant photos below a first page.
 import type { LoadedModel } from '../../embed/loaded.js';
 import type { Store } from '../../store/index.js';
-import { libraryIndexes } from '../knn/registry.js';
+import { libraryIndexes } from '../../knn/registry.js';
 import { photosOfContents, type SearchView, type ViewHit, type ViewQuery } from './types.js';
 
 export class ImageView implements SearchView {

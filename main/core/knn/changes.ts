@@ -4,7 +4,7 @@
 // read-only) and no schema change is needed. Writes by another connection (a second process)
 // are not seen by the triggers; `PRAGMA data_version` tells they happened, and consumers then
 // catch up by row id (new rows) and reload in full now and then (see registry.ts).
-import type { Db } from '../../store/index.js';
+import type { Db } from '../store/index.js';
 
 export const enum ChangeKind {
   Photo = 0,

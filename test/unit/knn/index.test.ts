@@ -2,12 +2,12 @@
 // vectors (chosen by the test, clustered like real embeddings), filters against the SQL of
 // filters.ts, and the index following writes made after it was loaded.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SearchFilters } from '../../../../main/core/api.js';
-import { filterSql } from '../../../../main/core/search/filters.js';
-import { libraryIndexes } from '../../../../main/core/search/knn/registry.js';
-import { VectorIndex } from '../../../../main/core/search/knn/vector-index.js';
-import { Store } from '../../../../main/core/store/index.js';
-import { embeddingWorld, rng } from '../../../bench/scale/vectors.js';
+import type { SearchFilters } from '../../../main/core/api.js';
+import { filterSql } from '../../../main/core/search/filters.js';
+import { libraryIndexes } from '../../../main/core/knn/registry.js';
+import { VectorIndex } from '../../../main/core/knn/vector-index.js';
+import { Store } from '../../../main/core/store/index.js';
+import { embeddingWorld, rng } from '../../bench/scale/vectors.js';
 
 const N = 6000;
 const world = embeddingWorld(11);

@@ -2,8 +2,8 @@
 // model, loaded at its first search, and the filter facets, loaded at the first filtered search.
 // Each read first takes the changes since the last (changes.ts), so a photo is searchable as
 // soon as its vector is committed.
-import type { SearchFilters } from '../../api.js';
-import type { Db } from '../../store/index.js';
+import type { SearchFilters } from '../api.js';
+import type { Db } from '../store/index.js';
 import { ChangeFeed } from './changes.js';
 import { PhotoFacets } from './facets.js';
 import { VectorIndex } from './vector-index.js';

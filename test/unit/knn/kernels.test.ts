@@ -3,14 +3,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CodeArena } from '../../../../main/core/search/knn/kernels.js';
-import { KERNELS_WASM_BASE64 } from '../../../../main/core/search/knn/kernels-wasm.js';
-import { compileKernels } from '../../../../scripts/kernels-compile.js';
-import { rng } from '../../../bench/scale/vectors.js';
+import { CodeArena } from '../../../main/core/knn/kernels.js';
+import { KERNELS_WASM_BASE64 } from '../../../main/core/knn/kernels-wasm.js';
+import { compileKernels } from '../../../scripts/kernels-compile.js';
+import { rng } from '../../bench/scale/vectors.js';
 
 describe('kernels.wat', () => {
   it('kernels-wasm.ts holds exactly the compiled source (run npm run build:kernels after editing)', async () => {
-    const wat = readFileSync(path.resolve(import.meta.dirname, '../../../../main/core/search/knn/kernels.wat'), 'utf8');
+    const wat = readFileSync(path.resolve(import.meta.dirname, '../../../main/core/knn/kernels.wat'), 'utf8');
     const bytes = await compileKernels(wat);
     expect(Buffer.from(bytes).toString('base64')).toBe(KERNELS_WASM_BASE64);
   });

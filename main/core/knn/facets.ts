@@ -5,10 +5,10 @@
 // still checked by that SQL at the end, so a stale entry can hide a photo for a moment but
 // never show one that does not pass.
 import path from 'node:path';
-import { PHOTO_TYPES, type SearchFilters } from '../../api.js';
-import type { Db } from '../../store/index.js';
-import { dateBound, parsePhotoType } from '../../api-values.js';
-import { hasFilters } from '../filters.js';
+import { PHOTO_TYPES, type SearchFilters } from '../api.js';
+import type { Db } from '../store/index.js';
+import { dateBound, parsePhotoType } from '../api-values.js';
+import { hasFilters } from '../search/filters.js';
 
 /** 'YYYY-MM-DDTHH:mm:ss' local wall clock → seconds (compared like the SQL compares strings). */
 function wallSeconds(s: string): number {

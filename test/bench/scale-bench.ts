@@ -1,0 +1,290 @@
+// npm run bench:scale -- --photos N [--json] [--queries 40] [--repeats 3]
+//
+// Search, similar shots and duplicates at library scale, on a real library file built with N
+// synthetic photos through the project's store code (test/bench/scale/library.ts: clustered
+// 512-d vectors with topics, bursts and near copies; EXIF, folders, text in 15%). Measured in
+// one run, machine load recorded before it starts:
+//   - fused search (every view + fusion, limit 50) p50/p90, unfiltered and with each filter,
+//     the median over `repeats` passes of the query set; each view alone;
+//   - the peer: the same vectors searched the way rclip does (one NumPy matrix product over
+//     all vectors, Debian's python3-numpy), p50 in the same run, and its exact top 10 as the
+//     oracle for recall@10 of our image index;
+//   - the query embedding separately: the random-weight XLM-R text tower when
+//     .cache/bench-models/bench-vitb32-xlmr exists (test/bench/towers), else null;
+//   - similar-shot backfill of all N (duplicates/similar.ts scanSimilar) with its recall on a
+//     sample; duplicate grouping (findDuplicates, all kinds); DB bytes per photo; cold start
+//     (a fresh process to its first answer, median of `repeats`) and that process's peak RSS.
+// Writes bench-results/scale-<N>.json and .md; --json prints the summary object.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import type { SearchFilters, SearchRequest } from '../../main/core/api.js';
+import { findDuplicates } from '../../main/core/duplicates/find.js';
+import { scanSimilar, similarFloor } from '../../main/core/duplicates/similar.js';
+import { openModel } from '../../main/core/embed/encoder.js';
+import { libraryIndexes } from '../../main/core/knn/registry.js';
+import { filterSql } from '../../main/core/search/filters.js';
+import { queryEmbedding, searchPhotos, searchViews } from '../../main/core/search/search.js';
+import { queryTerms } from '../../main/core/search/text.js';
+import { Store } from '../../main/core/store/index.js';
+import { machineInfo, machineMarkdown, markdownTable, percentile, round, timeCalls, writeBenchResult } from './lib/index.js';
+import { buildLibrary, DIM, SYNTHETIC_MIN_SCORE } from './scale/library.js';
+import { EN, NAME_WORDS, ZH } from './search-bench.js';
+import { rng } from './scale/vectors.js';
+
+const REPO = path.resolve(import.meta.dirname, '../..');
+
+const FILTERS: Record<string, SearchFilters> = {
+  folder: { folder: '/photos/Pictures' },
+  dates: { from: '2012', to: '2014' },
+  gps: { hasGps: true },
+  camera: { camera: 'iphone' },
+  type: { types: ['heic'] },
+};
+
+const median = (xs: number[]) => percentile(xs, 50);
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      photos: { type: 'string', default: '100000' },
+      json: { type: 'boolean', default: false },
+      queries: { type: 'string', default: '40' },
+      repeats: { type: 'string', default: '3' },
+    },
+  });
+  const n = Number(values.photos);
+  const repeats = Math.max(3, Number(values.repeats));
+  const log = values.json ? (s: string) => process.stderr.write(s + '\n') : (s: string) => console.log(s);
+  const machine = machineInfo(); // load average read before anything runs
+  log(`bench:scale ${n.toLocaleString('en')} photos; load before ${machine.loadAverage1m} (1 min), ${machine.cores} cores`);
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-scale-'));
+  const dbFile = path.join(tmp, 'library.db');
+  const vecFile = path.join(tmp, 'vectors.f32');
+  const notes: string[] = [];
+  try {
+    const store = Store.open(dbFile);
+    log('building the library…');
+    const lib = await buildLibrary(store, n, vecFile, log);
+    store.db.pragma('wal_checkpoint(TRUNCATE)');
+    const dbBytes = statSync(dbFile).size;
+
+    const r = rng(7);
+    const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)];
+    const texts = Array.from({ length: Number(values.queries) }, (_, i) =>
+      [pick(ZH), i % 2 ? pick(EN) : '', i % 3 ? '' : pick(NAME_WORDS)].filter(Boolean).join(' '),
+    );
+    const model = lib.model;
+
+    // First search in this process: loads the image index (cold start is measured apart).
+    const t0 = performance.now();
+    await searchPhotos(store, model, { query: texts[0], limit: 50 });
+    const firstSearchMs = performance.now() - t0;
+    const t1 = performance.now();
+    await searchPhotos(store, model, { query: texts[0], limit: 50, filters: FILTERS.gps });
+    const firstFilterMs = performance.now() - t1;
+    log(`  first search (index load) ${round(firstSearchMs)} ms, first filtered (facets load) ${round(firstFilterMs)} ms`);
+
+    const measure = async (reqs: SearchRequest[]) => {
+      const p50s: number[] = [];
+      const p90s: number[] = [];
+      for (let rep = 0; rep < repeats; rep++) {
+        const run = await timeCalls((i) => searchPhotos(store, model, reqs[i % reqs.length]), { warmup: 3, iterations: reqs.length });
+        p50s.push(percentile(run.samples, 50));
+        p90s.push(percentile(run.samples, 90));
+      }
+      return { p50: round(median(p50s), 2), p90: round(median(p90s), 2) };
+    };
+    const fused = await measure(texts.map((query) => ({ query, limit: 50 })));
+    log(`  fused: p50 ${fused.p50} ms, p90 ${fused.p90} ms`);
+    const filtered: Record<string, { p50: number; p90: number }> = {};
+    for (const [name, f] of Object.entries(FILTERS)) {
+      filtered[name] = await measure(texts.map((query) => ({ query, limit: 50, filters: f })));
+      log(`  fused + ${name} ${JSON.stringify(f)}: p50 ${filtered[name].p50} ms, p90 ${filtered[name].p90} ms`);
+    }
+    const viewsAlone: Record<string, number> = {};
+    for (const view of searchViews(store, model)) {
+      const p50s: number[] = [];
+      for (let rep = 0; rep < repeats; rep++) {
+        const run = await timeCalls(
+          (i) => {
+            const text = texts[i % texts.length];
+            return view.search({ text, terms: queryTerms(text), filter: filterSql(undefined), depth: 100, embedding: queryEmbedding(model, text) });
+          },
+          { warmup: 3, iterations: texts.length },
+        );
+        p50s.push(percentile(run.samples, 50));
+      }
+      viewsAlone[view.name] = round(median(p50s), 2);
+      log(`  view alone ${view.name}: p50 ${viewsAlone[view.name]} ms`);
+    }
+
+    // The peer and the recall oracle: the query vectors the image view used, in a file.
+    const queryVectors = await Promise.all(texts.map((t) => model.model.embedText(t)));
+    const qFile = path.join(tmp, 'queries.f32');
+    writeFileSync(qFile, Buffer.concat(queryVectors.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength))));
+    const eids = store.db.prepare('SELECT id FROM embeddings WHERE model_id = ? ORDER BY id').pluck().all(model.modelId) as number[];
+    const index = libraryIndexes(store.db).vectorIndex(model.modelId, DIM);
+    const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0);
+    let peer: { numpy: string; p50s: number[]; top10: number[][] } | null = null;
+    if (python) {
+      const out = execFileSync(python, [path.join(import.meta.dirname, 'scale/numpy_peer.py'), vecFile, qFile, String(DIM), String(repeats)], {
+        maxBuffer: 64 << 20,
+        encoding: 'utf8',
+      });
+      peer = JSON.parse(out);
+      log(`  peer (NumPy ${peer!.numpy} via ${python}): p50 ${round(median(peer!.p50s), 2)} ms`);
+    } else notes.push('python3 with NumPy not found (apt-get install python3-numpy): no peer; recall from a JavaScript exact scan.');
+    let found = 0;
+    for (let qi = 0; qi < queryVectors.length; qi++) {
+      const truth = new Set(peer ? peer.top10[qi].map((row) => eids[row]) : index.exact(queryVectors[qi], 10).map((h) => h.eid));
+      found += index.search(queryVectors[qi], 10).filter((h) => truth.has(h.eid)).length;
+    }
+    const recallAt10 = round(found / (queryVectors.length * 10), 4);
+    log(`  image-view recall@10 vs exact: ${recallAt10}`);
+    const imageAloneP50 = await (async () => {
+      const p50s: number[] = [];
+      for (let rep = 0; rep < repeats; rep++) {
+        const run = await timeCalls((i) => index.search(queryVectors[i % queryVectors.length], 200), { warmup: 3, iterations: queryVectors.length });
+        p50s.push(percentile(run.samples, 50));
+      }
+      return round(median(p50s), 2);
+    })();
+    log(`  image index KNN alone (k 200): p50 ${imageAloneP50} ms`);
+
+    // The query embedding with a real (random-weight) text tower, when one was built.
+    let queryEmbedP50Ms: number | null = null;
+    const tower = path.join(REPO, '.cache/bench-models/bench-vitb32-xlmr');
+    if (existsSync(path.join(tower, 'manifest.json'))) {
+      const m = await openModel(tower);
+      const run = await timeCalls((i) => m.embedText(texts[i % texts.length] + ` ${i}`), { warmup: 3, iterations: texts.length * repeats });
+      queryEmbedP50Ms = round(percentile(run.samples, 50), 2);
+      await (m as unknown as { close?: () => Promise<void> }).close?.();
+      log(`  query embedding (random-weight XLM-R tower): p50 ${queryEmbedP50Ms} ms`);
+    } else {
+      notes.push('No random-weight XLM-R text tower under .cache/bench-models/bench-vitb32-xlmr (test/bench/towers builds it): queryEmbedP50Ms is null; fused times exclude the text tower.');
+      log('  query embedding: skipped (no random-weight XLM-R tower built under .cache/bench-models)');
+    }
+
+    // Similar shots for the whole library, then duplicate grouping over what it stored.
+    const ts = performance.now();
+    const scanned = await scanSimilar(store, model);
+    const backfillS = round((performance.now() - ts) / 1000, 2);
+    const floor = similarFloor(model.model.manifest.id);
+    let simWanted = 0;
+    let simFound = 0;
+    const pairStmt = store.db.prepare('SELECT 1 FROM similar_pairs WHERE model_id = ? AND sha_a = ? AND sha_b = ?');
+    const shaOf = store.db.prepare('SELECT sha256 FROM embeddings WHERE id = ?').pluck();
+    for (let s = 0; s < 200; s++) {
+      const eid = eids[Math.floor(r() * eids.length)];
+      const v = index.vectorOf(eid)!;
+      const sha = shaOf.get(eid) as string;
+      for (const h of index.search(v, 25, { candidates: eids.length })) {
+        if (h.eid === eid || h.score < floor + 0.01) continue;
+        const other = shaOf.get(h.eid) as string;
+        simWanted++;
+        if (pairStmt.get(model.modelId, sha < other ? sha : other, sha < other ? other : sha)) simFound++;
+      }
+    }
+    const similarRecall = simWanted ? round(simFound / simWanted, 4) : null;
+    log(`  similar-shot backfill: ${scanned} contents in ${backfillS} s; recall of pairs ≥ floor on 200 sampled: ${similarRecall} (${simWanted} pairs)`);
+    const groupingRuns: number[] = [];
+    let groups = 0;
+    for (let rep = 0; rep < repeats; rep++) {
+      const t = performance.now();
+      groups = findDuplicates(store, {}, { model }).groups.length;
+      groupingRuns.push((performance.now() - t) / 1000);
+    }
+    const groupingS = round(median(groupingRuns), 2);
+    log(`  duplicate grouping (all kinds, first page): ${groupingS} s, ${groups} groups`);
+    const benchPeakRssMb = round(process.resourceUsage().maxRSS / 1024, 0);
+    store.close();
+
+    // Cold start: a fresh process, its first answer; and that process's peak RSS.
+    const colds: { openMs: number; firstAnswerMs: number; firstFilteredMs: number; peakRssMb: number }[] = [];
+    for (let rep = 0; rep < repeats; rep++) {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'scale/cold-start.ts'), dbFile, texts[1]], {
+        encoding: 'utf8',
+        cwd: REPO,
+      });
+      colds.push(JSON.parse(out.trim().split('\n').pop()!));
+    }
+    const coldStartS = round(median(colds.map((c) => c.firstAnswerMs)) / 1000, 2);
+    const peakRssMb = round(median(colds.map((c) => c.peakRssMb)), 0);
+    log(`  cold start to first answer: ${coldStartS} s (open ${round(median(colds.map((c) => c.openMs)))} ms); app-process peak RSS ${peakRssMb} MB`);
+
+    const summary = {
+      photos: n,
+      search: {
+        fusedP50Ms: fused.p50,
+        fusedFilteredP50Ms: Object.fromEntries(Object.entries(filtered).map(([k, v]) => [k, v.p50])),
+        peerNumpyP50Ms: peer ? round(median(peer.p50s), 2) : null,
+        recallAt10,
+        queryEmbedP50Ms,
+      },
+      similar: { backfillS },
+      duplicates: { groupingS },
+      coldStartS,
+      dbBytesPerPhoto: Math.round(dbBytes / n),
+      peakRssMb,
+    };
+    const details = {
+      contents: lib.contents,
+      ocrPhotos: lib.ocrPhotos,
+      buildMs: lib.buildMs,
+      fused,
+      filtered,
+      viewsAloneP50Ms: viewsAlone,
+      imageIndexKnnP50Ms: imageAloneP50,
+      imageIndexBytes: index.bytes,
+      firstSearchInProcessMs: round(firstSearchMs),
+      firstFilteredInProcessMs: round(firstFilterMs),
+      peer: peer && { numpy: peer.numpy, python, p50s: peer.p50s.map((x) => round(x, 2)) },
+      similar: { scanned, recallOnSample: similarRecall, sampledPairs: simWanted, floor },
+      duplicates: { groupsFirstPage: groups, runsS: groupingRuns.map((x) => round(x, 2)) },
+      coldStarts: colds.map((c) => ({ openMs: round(c.openMs), firstAnswerMs: round(c.firstAnswerMs), firstFilteredMs: round(c.firstFilteredMs), peakRssMb: round(c.peakRssMb) })),
+      benchProcessPeakRssMb: benchPeakRssMb,
+      syntheticMinScore: SYNTHETIC_MIN_SCORE,
+    };
+    const md = [
+      `# Search at scale: ${n.toLocaleString('en')} photos (bench:scale)`,
+      '',
+      machineMarkdown(machine),
+      '',
+      `Command: \`npm run bench:scale -- --photos ${n}\`. A real library file built through the store code: ${lib.contents.toLocaleString('en')} distinct contents (1% exact copies), clustered 512-d vectors, text in ${lib.ocrPhotos.toLocaleString('en')} photos. ` +
+        `Latencies: median of ${repeats} passes over ${texts.length} queries (p50/p90 within a pass). The fused search excludes the text tower (cached per text; see queryEmbedP50Ms).`,
+      '',
+      markdownTable(
+        ['measure', 'value'],
+        [
+          ['fused search p50 / p90 (ms, limit 50)', `${fused.p50} / ${fused.p90}`],
+          ...Object.entries(filtered).map(([k, v]) => [`fused + ${k} filter ${JSON.stringify(FILTERS[k])} p50 / p90 (ms)`, `${v.p50} / ${v.p90}`]),
+          ...Object.entries(viewsAlone).map(([k, v]) => [`view alone: ${k} p50 (ms)`, v]),
+          ['image index KNN alone, k 200, p50 (ms)', imageAloneP50],
+          ['peer: NumPy matrix product + top 50, p50 (ms)', summary.search.peerNumpyP50Ms],
+          ['fused p50 / NumPy p50', peer ? round(fused.p50 / summary.search.peerNumpyP50Ms!, 3) : null],
+          ['image-view recall@10 vs exact', recallAt10],
+          ['query embedding p50 (ms, random-weight XLM-R)', queryEmbedP50Ms ?? 'not measured (no tower built)'],
+          ['similar-shot backfill, all contents (s)', backfillS],
+          ['similar-shot pair recall (200 sampled contents)', similarRecall],
+          ['duplicate grouping, all kinds (s)', groupingS],
+          ['cold start: new process to first answer (s)', coldStartS],
+          ['DB bytes per photo', summary.dbBytesPerPhoto],
+          ['peak RSS of the app-like process (MB)', peakRssMb],
+          ['build: ' + Object.entries(lib.buildMs).map(([k, v]) => `${k} ${round(v / 1000, 1)} s`).join(', '), ''],
+        ],
+      ),
+      '',
+      ...notes.map((s) => `- ${s}`),
+    ].join('\n');
+    await writeBenchResult(`scale-${n}`, { bench: 'scale', machine, settings: { photos: n, queries: texts.length, repeats }, results: { summary, details }, notes }, md);
+    if (values.json) console.log(JSON.stringify(summary));
+    else console.log('\n' + md);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+await main();
