@@ -351,12 +351,12 @@ function topIndices(scores: Float32Array, k: number): number[] {
 }
 
 /**
- * Every (embedding id, vector) of the model's vec0 table, read from sqlite-vec's chunk tables
+ * Every (rowid, vector) of a vec0 table (a model's image vectors, or another vec0 table by name), read from sqlite-vec's chunk tables
  * (1,024 vectors a row: ~1,000 reads for a million instead of a million point lookups). Falls
  * back to a plain table scan if the shadow tables are not laid out as sqlite-vec 0.1.x lays them.
  */
-export function* eachVector(db: Db, modelId: number, dim: number, limit = Infinity): Generator<[number, Float32Array]> {
-  const table = vectorTable(modelId);
+export function* eachVector(db: Db, modelOrTable: number | string, dim: number, limit = Infinity): Generator<[number, Float32Array]> {
+  const table = typeof modelOrTable === 'number' ? vectorTable(modelOrTable) : modelOrTable;
   let chunked = true;
   try {
     db.prepare(`SELECT chunk_id, size, validity, rowids FROM ${table}_chunks LIMIT 0`).all();

@@ -18,7 +18,9 @@ export interface LexicalCandidate {
 /** `table` is an FTS5 table with the `words`/`chars` columns of text.ts (a fixed name, never user input). */
 export function lexicalCandidates(db: Db, table: 'ocr_fts' | 'name_fts', terms: QueryTerm[]): LexicalCandidate[] {
   if (!terms.length) return [];
-  const total = (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+  // The highest rowid stands for the row count (rowids are dense ids): COUNT(*) on FTS5 reads
+  // every row (~9 ms a search at 20k photos, bench:scale), and IDF needs only the magnitude.
+  const total = (db.prepare(`SELECT rowid FROM ${table} ORDER BY rowid DESC LIMIT 1`).pluck().get() as number | undefined) ?? 0;
   const select = db.prepare(`SELECT rowid FROM ${table} WHERE ${table} MATCH ?`).pluck();
   const byRow = new Map<number, { mask: boolean[]; idf: number }>();
   terms.forEach((t, i) => {

@@ -10,11 +10,11 @@
 import type { Store } from '../../store/index.js';
 import type { LoadedModel } from '../../embed/loaded.js';
 import { TagSequenceIndex, tagSequenceTable } from '../tag-sequences.js';
+import { rankAll } from '../../knn/small-table.js';
 import { photosOfContents, type SearchView, type ViewHit, type ViewQuery } from './types.js';
 
 export const TAG_BAND = 0.05;
 const BACKGROUND = 'photo 照片';
-const MAX_K = 4096;
 
 const backgrounds = new WeakMap<object, Promise<Float32Array | null>>();
 
@@ -32,11 +32,12 @@ export class TagView implements SearchView {
     const vector = await q.embedding();
     if (!vector) return [];
     const table = tagSequenceTable(this.model.modelId);
-    const count = (this.store.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-    if (!count) return [];
-    const neighbours = this.store.db
-      .prepare(`SELECT rowid AS id, distance FROM ${table} WHERE embedding MATCH ? AND k = ? ORDER BY distance`)
-      .all(Buffer.from(vector.buffer, vector.byteOffset, vector.byteLength), Math.min(MAX_K, count)) as { id: number; distance: number }[];
+    const version = this.store.db
+      .prepare('SELECT COUNT(*) || \':\' || COALESCE(MAX(id), 0) FROM tag_sequences WHERE model_id = ?')
+      .pluck()
+      .get(this.model.modelId) as string;
+    // Every sequence, ranked (exact, from the floats in memory: main/core/knn/small-table.ts).
+    const neighbours = rankAll(this.store.db, table, version, vector).map((n) => ({ id: n.id, distance: 1 - n.score }));
     if (!neighbours.length) return [];
     // Without a usable caption (a tokenizer that knows neither word), a sequence must at least
     // point the query's way: cosine above 0.
