@@ -56,7 +56,9 @@ class LibraryIndexes {
   private loadVectors(modelId: number, dim: number): VectorIndex {
     // Subscribe first: a write between the load and the subscription would otherwise be lost.
     this.feed.subscribe(`vectors:${modelId}`);
-    const index = VectorIndex.load(this.db, modelId, dim);
+    // Beside the library file: the codes, so the next start reads them instead of rebuilding.
+    const cache = this.db.memory ? undefined : `${this.db.name}.knn-${Math.trunc(modelId)}`;
+    const index = VectorIndex.load(this.db, modelId, dim, cache);
     this.vectors.set(modelId, { index, loadedAt: Date.now() });
     return index;
   }

@@ -6,6 +6,7 @@
 // int8 cosine of those → the best k. Filters are a bitmap of allowed rows handed in
 // (facets.ts), applied inside the scan: a filter never shrinks the result list or needs a
 // wider k. The scans run in WebAssembly SIMD over the codes in place (kernels.ts).
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import type { Db } from '../store/index.js';
 import { vectorFromBlob, vectorTable } from '../store/vectors.js';
 import { bitWords, cosine, encodeBits, encodeInt16, encodeInt8, normalizeInto, smallest } from './codes.js';
@@ -40,6 +41,8 @@ export class VectorIndex {
   private mean: Float32Array;
   /** Rows when the mean was last estimated; re-estimated as the library grows 4×. */
   private meanRows = 0;
+  /** Highest embeddings.id held. */
+  private maxEid = 0;
   private unit: Float32Array;
 
   private constructor(
@@ -57,18 +60,95 @@ export class VectorIndex {
     this.unit = new Float32Array(dim);
   }
 
-  /** Reads every vector of the model (streamed chunk by chunk: never all floats at once). */
-  static load(db: Db, modelId: number, dim: number): VectorIndex {
-    const count = (db.prepare(`SELECT COUNT(*) AS n FROM embeddings WHERE model_id = ?`).get(modelId) as { n: number }).n;
-    const index = new VectorIndex(db, modelId, dim, Math.max(1024, count));
-    const orphaned = new Set(
-      db.prepare('SELECT id FROM embeddings WHERE model_id = ? AND orphaned_at IS NOT NULL').pluck().all(modelId) as number[],
-    );
+  /**
+   * Reads every vector of the model (streamed chunk by chunk: never all floats at once). With
+   * `cacheFile`, the codes are read from that file instead when it was written for exactly the
+   * rows the store now holds (see fingerprint), and written there after a full build.
+   */
+  static load(db: Db, modelId: number, dim: number, cacheFile?: string): VectorIndex {
+    const print = fingerprint(db, modelId);
+    const orphaned = db.prepare('SELECT id FROM embeddings WHERE model_id = ? AND orphaned_at IS NOT NULL').pluck().all(modelId) as number[];
+    if (cacheFile) {
+      const cached = VectorIndex.restore(db, modelId, dim, cacheFile, print);
+      if (cached) {
+        for (const eid of orphaned) cached.setAlive(eid, false);
+        return cached;
+      }
+    }
+    const index = new VectorIndex(db, modelId, dim, Math.max(1024, print.count));
+    const dead = new Set(orphaned);
     // First pass over a sample for the mean, then every row: bits need the mean.
     index.estimateMeanFrom(eachVector(db, modelId, dim, MEAN_SAMPLE));
-    for (const [eid, v] of eachVector(db, modelId, dim)) index.append(eid, v, !orphaned.has(eid));
+    for (const [eid, v] of eachVector(db, modelId, dim)) index.append(eid, v, !dead.has(eid));
     index.meanRows = Math.max(index.n, 1);
+    if (cacheFile) index.save(cacheFile, print);
     return index;
+  }
+
+  /** Writes the codes (atomically: a temp file renamed) for the next start. Best effort. */
+  private save(file: string, print: Fingerprint): void {
+    const a = this.arena;
+    const header = Buffer.from(JSON.stringify({ format: CACHE_FORMAT, dim: this.dim, n: this.n, print }));
+    const len = Buffer.alloc(4);
+    len.writeUInt32LE(header.length);
+    const parts = [
+      len, header, pad16(4 + header.length),
+      bytesOf(this.eids.subarray(0, this.n)), bytesOf(this.factors.subarray(0, this.n)), bytesOf(this.mean),
+      bytesOf(a.bits.subarray(0, this.n * a.m * 4)), bytesOf(a.codes.subarray(0, this.n * a.dimPad)),
+    ];
+    const tmp = `${file}.${process.pid}.tmp`;
+    try {
+      writeFileSync(tmp, Buffer.concat(parts));
+      renameSync(tmp, file);
+    } catch {
+      rmSync(tmp, { force: true });
+    }
+  }
+
+  private static restore(db: Db, modelId: number, dim: number, file: string, print: Fingerprint): VectorIndex | null {
+    let buf: Buffer;
+    try {
+      buf = readFileSync(file);
+    } catch {
+      return null;
+    }
+    try {
+      const len = buf.readUInt32LE(0);
+      const h = JSON.parse(buf.subarray(4, 4 + len).toString()) as { format: number; dim: number; n: number; print: Fingerprint };
+      if (h.format !== CACHE_FORMAT || h.dim !== dim) return null;
+      const same = JSON.stringify(h.print) === JSON.stringify(print);
+      if (!same && !grewFrom(db, modelId, h.print)) return null;
+      const index = new VectorIndex(db, modelId, dim, Math.max(1024, h.n));
+      const a = index.arena;
+      let at = 4 + len + pad16(4 + len).length;
+      const take = (bytes: number) => buf.subarray(at, (at += bytes));
+      const eids = new Int32Array(h.n);
+      new Uint8Array(eids.buffer).set(take(h.n * 4));
+      new Uint8Array(index.factors.buffer, 0, h.n * 4).set(take(h.n * 4));
+      new Uint8Array(index.mean.buffer).set(take(dim * 4));
+      new Uint8Array(a.bits.buffer, a.bits.byteOffset, h.n * a.m * 16).set(take(h.n * a.m * 16));
+      new Uint8Array(a.codes.buffer, a.codes.byteOffset, h.n * a.dimPad).set(take(h.n * a.dimPad));
+      if (at !== buf.length) return null;
+      index.n = h.n;
+      index.eids.set(eids);
+      index.alive.fill(1, 0, h.n);
+      index.posOfEid = new Int32Array(h.print.maxEid + 1024);
+      for (let i = 0; i < h.n; i++) {
+        if (eids[i] >= index.posOfEid.length) {
+          const next = new Int32Array(eids[i] + 1024);
+          next.set(index.posOfEid);
+          index.posOfEid = next;
+        }
+        index.posOfEid[eids[i]] = i + 1;
+      }
+      index.meanRows = Math.max(h.n, 1);
+      index.maxEid = h.print.maxEid;
+      // Rows added since the file was written (an index that only grew): read just those.
+      if (!same) index.catchUp();
+      return index;
+    } catch {
+      return null;
+    }
   }
 
   get size(): number {
@@ -119,10 +199,9 @@ export class VectorIndex {
     }
   }
 
-  /** Rows added by another connection: every embedding id above the highest held. */
+  /** Rows added by another connection (or since the cache file): every embedding id above the highest held. */
   catchUp(): void {
-    const max = this.posOfEid.length - 1;
-    const ids = this.db.prepare('SELECT id FROM embeddings WHERE model_id = ? AND id > ?').pluck().all(this.modelId, max) as number[];
+    const ids = this.db.prepare('SELECT id FROM embeddings WHERE model_id = ? AND id > ?').pluck().all(this.modelId, this.maxEid) as number[];
     this.sync(ids);
   }
 
@@ -285,6 +364,7 @@ export class VectorIndex {
       this.posOfEid = next;
     }
     this.posOfEid[eid] = at + 1;
+    this.maxEid = Math.max(this.maxEid, eid);
     this.encodeAt(at, vector);
   }
 
@@ -336,6 +416,57 @@ export class VectorIndex {
     }
     this.meanRows = this.n;
   }
+}
+
+/** Bumped when the cache file layout changes. */
+const CACHE_FORMAT = 1;
+
+/**
+ * What the cache file must have been written for: the model's row count, highest id and the
+ * contents of its lowest and highest rows. Vectors never change for an id (a content's vector is
+ * written once), and new rows always take the highest id, so any insert or delete since the
+ * file was written changes this (an id reused after deleting the highest row carries another
+ * content, and another content another vector).
+ */
+interface Fingerprint {
+  count: number;
+  maxEid: number;
+  first: string | null;
+  last: string | null;
+}
+
+function fingerprint(db: Db, modelId: number): Fingerprint {
+  const r = db
+    .prepare(
+      `SELECT COUNT(*) AS count, COALESCE(MAX(id), 0) AS maxEid,
+              (SELECT sha256 FROM embeddings WHERE model_id = @m ORDER BY id LIMIT 1) AS first,
+              (SELECT sha256 FROM embeddings WHERE model_id = @m ORDER BY id DESC LIMIT 1) AS last
+         FROM embeddings WHERE model_id = @m`,
+    )
+    .get({ m: modelId }) as Fingerprint;
+  return { count: r.count, maxEid: r.maxEid, first: r.first, last: r.last };
+}
+
+/** The store holds every row the file was written for, unchanged, and only rows above them since. */
+function grewFrom(db: Db, modelId: number, then: Fingerprint): boolean {
+  const r = db
+    .prepare(
+      `SELECT COUNT(*) AS count,
+              (SELECT sha256 FROM embeddings WHERE model_id = @m ORDER BY id LIMIT 1) AS first,
+              (SELECT sha256 FROM embeddings WHERE id = @max AND model_id = @m) AS last
+         FROM embeddings WHERE model_id = @m AND id <= @max`,
+    )
+    .get({ m: modelId, max: then.maxEid }) as { count: number; first: string | null; last: string | null };
+  return r.count === then.count && r.first === then.first && r.last === then.last;
+}
+
+function bytesOf(a: ArrayBufferView): Buffer {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Zero bytes that bring `offset` to a multiple of 16. */
+function pad16(offset: number): Buffer {
+  return Buffer.alloc((16 - (offset % 16)) % 16);
 }
 
 /** Indices of the k largest scores, largest first (ties by index). */

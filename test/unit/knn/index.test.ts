@@ -153,3 +153,46 @@ describe('the index follows the library', () => {
     expect(indexes.allowed(index, { camera: 'leica' }).count).toBe(0);
   });
 });
+
+describe('the codes file beside the library', () => {
+  it('a restart reads the codes back (same answers), catches up rows added since, and rebuilds after a delete', async () => {
+    const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'knn-file-'));
+    try {
+      const file = path.join(dir, 'library.db');
+      const cache = `${file}.knn-1`;
+      const w = embeddingWorld(3);
+      let s = Store.open(file);
+      const id = s.vectors.ensureModel('m', 512);
+      s.tx(() => { for (let i = 0; i < 1500; i++) s.vectors.put(id, `a${i}`, w.nextImage()); });
+      const q = w.query();
+      const built = VectorIndex.load(s.db, id, 512, cache);
+      expect(existsSync(cache)).toBe(true);
+      const want = built.search(q, 20);
+      s.close();
+
+      s = Store.open(file);
+      const restored = VectorIndex.load(s.db, id, 512, cache);
+      expect(restored.size).toBe(1500);
+      expect(restored.search(q, 20)).toEqual(want);
+      // Rows added while the file was not looking: read on top of the file.
+      const extra = new Float32Array(q);
+      s.vectors.put(id, 'added-later', extra);
+      const grown = VectorIndex.load(s.db, id, 512, cache);
+      expect(grown.size).toBe(1501);
+      const addedId = s.db.prepare("SELECT id FROM embeddings WHERE sha256 = 'added-later'").pluck().get() as number;
+      expect(grown.search(q, 1)[0].eid).toBe(addedId);
+      // A deleted row the file still holds: the file no longer describes the store.
+      s.db.prepare('DELETE FROM embeddings WHERE id = 5').run();
+      s.db.prepare(`DELETE FROM vec_image_${id} WHERE rowid = 5`).run();
+      const rebuilt = VectorIndex.load(s.db, id, 512, cache);
+      expect(rebuilt.size).toBe(1500);
+      expect(rebuilt.positionOf(5)).toBe(-1);
+      s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
