@@ -156,11 +156,12 @@ export class Indexer {
       }
       // Other stat errors surface as a MediaError from analyzePhoto below.
     }
+    const m = this.opts.model;
     const photo = await analyzePhoto(job.path, {
       thumbDir: this.opts.thumbDir,
       pixelLimit: this.opts.pixelLimit,
+      modelInputSize: m?.model.manifest.image.size,
     });
-    const m = this.opts.model;
     let vector: Float32Array | null = null;
     let reused = false;
     if (m) {

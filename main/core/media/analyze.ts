@@ -7,14 +7,19 @@ import { MediaError, mediaErrorFromFs, withPath } from './errors.js';
 import { readExif, type ExifInfo } from './exif.js';
 import type { PhotoFormat } from './formats.js';
 import { perceptualHash, sha256 } from './hash.js';
-import { thumbnailPathFor, writeThumbnail } from './thumbnail.js';
+import { DEFAULT_THUMBNAIL_SIZE, thumbnailPathFor, writeThumbnail } from './thumbnail.js';
 
 export interface AnalyzeOptions {
   thumbDir: string;
   pixelLimit?: number;
   maxBytes?: number;
   thumbnailSize?: number;
+  /** The model's input size (shorter side), so the one decode keeps enough pixels for it. */
+  modelInputSize?: number;
 }
+
+/** pHash reads 32×32; validation needs nothing more than the decode itself. */
+const MIN_DECODE_SIZE = 64;
 
 export interface AnalyzedPhoto {
   path: string;
@@ -35,14 +40,19 @@ export interface AnalyzedPhoto {
 }
 
 /**
- * Everything the indexer needs from one photo, reading the file once. Throws MediaError (with
+ * Everything the indexer needs from one photo, reading the file once and decoding it once, at
+ * the largest size a consumer needs (thumbnail, model input, pHash): `image` wraps those
+ * pixels, so its clones resize a small buffer. Throws MediaError (with
  * `path` set) for anything wrong with the photo; the source file is only ever opened read-only.
  */
 export async function analyzePhoto(filePath: string, opts: AnalyzeOptions): Promise<AnalyzedPhoto> {
   try {
     const { bytes, size, mtimeMs } = await readPhoto(filePath, { maxBytes: opts.maxBytes });
     const digest = sha256(bytes);
-    const [exif, opened] = await Promise.all([readExif(bytes), openImage(bytes, { pixelLimit: opts.pixelLimit ?? DEFAULT_PIXEL_LIMIT })]);
+    const [exif, opened] = await Promise.all([readExif(bytes), openImage(bytes, {
+        pixelLimit: opts.pixelLimit ?? DEFAULT_PIXEL_LIMIT,
+        decodeSize: Math.max(MIN_DECODE_SIZE, opts.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE, opts.modelInputSize ?? 0),
+      })]);
     const thumbnailPath = thumbnailPathFor(opts.thumbDir, digest);
     const [phash] = await Promise.all([
       perceptualHash(opened.image),

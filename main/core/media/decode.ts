@@ -75,6 +75,14 @@ export interface OpenImageOptions {
    * refused as corrupt is reported to the user; a garbage photo silently indexed is not.
    */
   failOn?: FailOn;
+  /**
+   * Decode once, at the largest size any consumer needs: the pixels are decoded a single time
+   * (JPEG/WebP shrink-on-load straight to this size: libjpeg's DCT scaling), the image is scaled
+   * so its shorter side is at most this, and `image` wraps those raw pixels, so every clone
+   * (pHash, thumbnail, model input) resizes a small buffer instead of decoding the file again.
+   * Unset: `image` decodes the file on each use (full-resolution consumers, e.g. OCR).
+   */
+  decodeSize?: number;
 }
 
 export interface OpenedImage {
@@ -134,6 +142,18 @@ export async function openImage(bytes: Uint8Array, opts: OpenImageOptions = {}):
   const input = { failOn, limitInputPixels: pixelLimit };
 
   try {
+    if (opts.decodeSize) {
+      // One decode: this pass also validates every byte (failOn applies to the whole stream).
+      const { data, info } = await sharp(bytes, input)
+        .rotate()
+        .resize(opts.decodeSize, opts.decodeSize, { fit: 'outside', withoutEnlargement: true })
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const hasAlpha = !isOpaque(data, info.channels);
+      let image = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
+      if (!hasAlpha && info.channels % 2 === 0) image = image.removeAlpha();
+      return { image, width: meta.autoOrient.width, height: meta.autoOrient.height, format, orientation, hasAlpha };
+    }
     if (SHRINK_ON_LOAD.has(format)) {
       const image = sharp(bytes, input).rotate();
       await image.clone().resize(VALIDATION_SIZE, VALIDATION_SIZE, { fit: 'inside' }).raw().toBuffer();

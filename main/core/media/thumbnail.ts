@@ -4,6 +4,9 @@ import path from 'node:path';
 import type { Sharp } from 'sharp';
 import { MediaError, mediaErrorFromDecoder } from './errors.js';
 
+/** Longest side of a thumbnail unless asked otherwise. */
+export const DEFAULT_THUMBNAIL_SIZE = 320;
+
 export interface ThumbnailOptions {
   /** Longest side in pixels. Default 320. */
   size?: number;
@@ -38,7 +41,7 @@ export function thumbnailPathFor(thumbDir: string, sha256: string): string {
  * indexer would then keep, since it skips thumbnails that exist).
  */
 export async function writeThumbnail(image: Sharp, outPath: string, opts: ThumbnailOptions = {}): Promise<ThumbnailResult> {
-  const size = opts.size ?? 320;
+  const size = opts.size ?? DEFAULT_THUMBNAIL_SIZE;
   const quality = opts.quality ?? 80;
 
   let encoded: { data: Buffer; info: { width: number; height: number } };
