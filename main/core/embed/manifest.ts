@@ -4,7 +4,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { ModelManifest } from './manifest-types.js';
-import { validateManifest } from './manifest-validate.js';
+import { validateManifest } from './manifest-schema.js';
 
 export interface ModelPackagePaths {
   image: string;

@@ -4,18 +4,24 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import * as v from 'valibot';
 
-export interface Settings {
-  /** Registry id of the model used for indexing and search. */
-  model?: string;
-  /** The model used before the last switch: search stays on it until the new one covers the library. */
-  previousModel?: string;
-  /** Execution provider request: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' (KANJIAN_EP overrides). */
-  provider?: string;
-  /** 'int8' runs a package's quantised towers where it has them; default fp32. */
-  precision?: string;
-  [key: string]: unknown;
-}
+/** settings.json: the keys the core reads are checked; other keys are kept as they are. */
+export const SettingsSchema = v.looseObject(
+  {
+    /** Registry id of the model used for indexing and search. */
+    model: v.optional(v.string('must be a model id (a string)')),
+    /** The model used before the last switch: search stays on it until the new one covers the library. */
+    previousModel: v.optional(v.string('must be a model id (a string)')),
+    /** Execution provider request: 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' (KANJIAN_EP overrides). */
+    provider: v.optional(v.string('must be a provider name (a string)')),
+    /** 'int8' runs a package's quantised towers where it has them; default fp32. */
+    precision: v.optional(v.string('must be "int8" or "fp32"')),
+  },
+  'must hold a JSON object',
+);
+
+export type Settings = v.InferOutput<typeof SettingsSchema>;
 
 export function settingsPath(dataDir: string): string {
   return join(dataDir, 'settings.json');
@@ -36,10 +42,12 @@ export async function readSettings(dataDir: string): Promise<Settings> {
   } catch (err) {
     throw new Error(`${settingsPath(dataDir)} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${settingsPath(dataDir)} must hold a JSON object`);
+  const r = v.safeParse(SettingsSchema, Array.isArray(value) ? null : value, { abortEarly: true });
+  if (!r.success) {
+    const at = v.getDotPath(r.issues[0]);
+    throw new Error(`${settingsPath(dataDir)}${at ? `: ${at}` : ''} ${r.issues[0].message}`);
   }
-  return value as Settings;
+  return r.output;
 }
 
 /**

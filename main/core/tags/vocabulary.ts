@@ -2,6 +2,7 @@
 // CLI run (--vocabulary), and the user's own words. Each tag becomes a few text prompts per
 // language; their embeddings, averaged, are what photos are scored against.
 import { readFile } from 'node:fs/promises';
+import * as v from 'valibot';
 import builtinData from './vocabulary.json' with { type: 'json' };
 
 export type TagLanguage = 'en' | 'zh';
@@ -55,44 +56,85 @@ export async function loadVocabularyFile(file: string): Promise<Vocabulary> {
   return parseVocabulary(raw, file);
 }
 
+const nonBlank = v.pipe(v.string(), v.check((t) => t.trim().length > 0));
+const promptList = (what: string) => v.pipe(v.array(nonBlank, `${what} must be a list of strings`), v.nonEmpty(`${what} must be a list of strings`));
+const promptSetSchema = (where: string) =>
+  v.object(
+    { en: v.optional(promptList(`${where}.en`)), zh: v.optional(promptList(`${where}.zh`)) },
+    `${where} must be an object {"en": [...], "zh": [...]}`,
+  );
+const templateList = (lang: TagLanguage) =>
+  v.pipe(
+    promptList(`"templates.${lang}"`),
+    v.check((list) => list.every((t) => t.includes('{}')), `"templates.${lang}" must be strings containing {}`),
+  );
+const optionalName = v.pipe(
+  v.optional(v.unknown()),
+  v.transform((x) => (typeof x === 'string' ? x.trim() : '')),
+);
+
+const TagSchema = v.pipe(
+  v.object(
+    {
+      /** Stable id within its vocabulary: letters, digits, dashes. */
+      id: v.pipe(v.string('.id must be letters, digits, "-" or "_"'), v.regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, '.id must be letters, digits, "-" or "_"')),
+      en: optionalName,
+      zh: optionalName,
+      category: v.pipe(v.optional(v.unknown()), v.transform((x) => (typeof x === 'string' ? x : undefined))),
+      /** The English noun phrase the templates wrap ("a dog"); default `en`. */
+      phrase: v.pipe(v.optional(v.unknown()), v.transform((x) => (typeof x === 'string' && x.trim() ? x.trim() : undefined))),
+      /** Whole prompts replacing the templates (a screenshot is not "a photo of a screenshot"). */
+      prompts: v.optional(promptSetSchema('.prompts')),
+    },
+    ' must be an object',
+  ),
+  v.check((t) => !!(t.en || t.zh), (issue) => ` ("${(issue.input as { id: string }).id}") needs an "en" or a "zh" name`),
+  v.transform(dropUndefined),
+);
+
+/** The vocabulary file format (built-in vocabulary.json and --vocabulary files). */
+export const VocabularySchema = v.pipe(
+  v.object(
+    {
+      templates: v.optional(
+        v.object({ en: v.optional(templateList('en')), zh: v.optional(templateList('zh')) }, '"templates" must be an object {"en": [...], "zh": [...]}'),
+      ),
+      /**
+       * Prompts for "a photo of nothing in particular": an extra class in the softmax, so a photo
+       * that matches no tag well gives its probability mass to this instead of to the nearest tag.
+       */
+      background: v.optional(promptSetSchema('"background"')),
+      tags: v.pipe(v.array(v.unknown(), '"tags" must be a non-empty array'), v.nonEmpty('"tags" must be a non-empty array')),
+    },
+    'must be a JSON object with a "tags" array',
+  ),
+);
+
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined)) as T;
+}
+
 /** Checks a vocabulary's shape and fills in defaults; throws VocabularyError naming the problem. */
 export function parseVocabulary(raw: unknown, source: string): Vocabulary {
   const fail = (msg: string): never => {
     throw new VocabularyError(`${source}: ${msg}`);
   };
-  if (!isObject(raw)) fail('must be a JSON object with a "tags" array');
-  const o = raw as Record<string, unknown>;
-  if (!Array.isArray(o.tags) || o.tags.length === 0) fail('"tags" must be a non-empty array');
-  const templates = { ...DEFAULT_TEMPLATES };
-  if (o.templates !== undefined) {
-    if (!isObject(o.templates)) fail('"templates" must be an object {"en": [...], "zh": [...]}');
-    for (const lang of TAG_LANGUAGES) {
-      const list = (o.templates as Record<string, unknown>)[lang];
-      if (list === undefined) continue;
-      if (!isStringList(list) || (list as string[]).some((t) => !t.includes('{}'))) fail(`"templates.${lang}" must be strings containing {}`);
-      templates[lang] = list as string[];
-    }
-  }
-  const background = o.background === undefined ? {} : promptSet(o.background, '"background"', fail);
+  const top = v.safeParse(VocabularySchema, raw, { abortEarly: true });
+  if (!top.success) return fail(top.issues[0].message);
+  const { templates, background, tags: rawTags } = top.output;
   const ids = new Set<string>();
-  const tags = (o.tags as unknown[]).map((t, i): VocabularyTag => {
-    const where = `tags[${i}]`;
-    if (!isObject(t)) fail(`${where} must be an object`);
-    const x = t as Record<string, unknown>;
-    if (typeof x.id !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(x.id)) fail(`${where}.id must be letters, digits, "-" or "_"`);
-    const id = x.id as string;
-    if (ids.has(id)) fail(`${where}.id "${id}" appears twice`);
-    ids.add(id);
-    const en = typeof x.en === 'string' ? x.en.trim() : '';
-    const zh = typeof x.zh === 'string' ? x.zh.trim() : '';
-    if (!en && !zh) fail(`${where} ("${id}") needs an "en" or a "zh" name`);
-    const tag: VocabularyTag = { id, en, zh };
-    if (typeof x.category === 'string') tag.category = x.category;
-    if (typeof x.phrase === 'string' && x.phrase.trim()) tag.phrase = x.phrase.trim();
-    if (x.prompts !== undefined) tag.prompts = promptSet(x.prompts, `${where}.prompts`, fail);
-    return tag;
+  const tags = rawTags.map((t, i): VocabularyTag => {
+    const r = v.safeParse(TagSchema, t, { abortEarly: true });
+    if (!r.success) return fail(`tags[${i}]${r.issues[0].message}`);
+    if (ids.has(r.output.id)) fail(`tags[${i}].id "${r.output.id}" appears twice`);
+    ids.add(r.output.id);
+    return r.output as VocabularyTag;
   });
-  return { templates, background, tags };
+  return {
+    templates: { ...DEFAULT_TEMPLATES, ...dropUndefined(templates ?? {}) },
+    background: dropUndefined(background ?? {}),
+    tags,
+  };
 }
 
 /**
@@ -118,24 +160,4 @@ export function tagPrompts(tag: Omit<VocabularyTag, 'id'>, templates: Record<Tag
 export function modelLanguages(manifestLanguages: readonly string[]): TagLanguage[] {
   const known = TAG_LANGUAGES.filter((l) => manifestLanguages.some((m) => m.toLowerCase().split('-')[0] === l));
   return known.length ? known : [...TAG_LANGUAGES];
-}
-
-function promptSet(v: unknown, where: string, fail: (m: string) => never): PromptSet {
-  if (!isObject(v)) fail(`${where} must be an object {"en": [...], "zh": [...]}`);
-  const out: PromptSet = {};
-  for (const lang of TAG_LANGUAGES) {
-    const list = (v as Record<string, unknown>)[lang];
-    if (list === undefined) continue;
-    if (!isStringList(list)) fail(`${where}.${lang} must be a list of strings`);
-    out[lang] = list as string[];
-  }
-  return out;
-}
-
-function isObject(v: unknown): boolean {
-  return v !== null && typeof v === 'object' && !Array.isArray(v);
-}
-
-function isStringList(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0 && v.every((s) => typeof s === 'string' && s.trim().length > 0);
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { validateManifest } from '../../../main/core/embed/manifest-validate.js';
+import { validateManifest } from '../../../main/core/embed/manifest-schema.js';
 import { sha256FromEtag } from '../../../main/core/models/download.js';
 import { hfEndpoint, matchesGlob, resolveUrl, treeUrl } from '../../../main/core/models/hub.js';
 import {

@@ -33,4 +33,11 @@ describe('settings.json', () => {
     writeFileSync(settingsPath(dataDir), '[1]');
     await expect(readSettings(dataDir)).rejects.toThrow(/must hold a JSON object/);
   });
+
+  it('checks the keys the core reads and keeps the others as they are', async () => {
+    writeFileSync(settingsPath(dataDir), JSON.stringify({ model: 42 }));
+    await expect(readSettings(dataDir)).rejects.toThrow(/settings\.json: model must be a model id/);
+    writeFileSync(settingsPath(dataDir), JSON.stringify({ model: 'a', theme: { dark: true } }));
+    expect(await readSettings(dataDir)).toEqual({ model: 'a', theme: { dark: true } });
+  });
 });

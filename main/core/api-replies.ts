@@ -1,0 +1,253 @@
+// The API's replies as valibot schemas, kept equal to the reply types in api.ts by the
+// compile-time checks at the bottom (a field added to a reply type without its schema, or the
+// other way round, does not compile). Tests parse what the HTTP shell really answers with these
+// (test/integration/server/replies.test.ts), so a reply that breaks its contract fails a test.
+import * as v from 'valibot';
+import {
+  DUPLICATE_KINDS,
+  MESSAGE_CODES,
+  type ApiMethod,
+  type DownloadState,
+  type DuplicatesResponse,
+  type FailedFile,
+  type FolderInfo,
+  type FolderTag,
+  type IndexProgress,
+  type KanjianApi,
+  type LibraryStats,
+  type ModelInfo,
+  type ModelStatus,
+  type PhotoDetail,
+  type PhotoSummary,
+  type PhotoTag,
+  type SearchResponse,
+  type Tag,
+  type TagInfo,
+  type TrashOutcome,
+  type TrashPlan,
+  type UserMessage,
+} from './api.js';
+
+const int = v.pipe(v.number(), v.integer());
+const count = v.pipe(int, v.minValue(0));
+const id = v.pipe(int, v.minValue(1));
+const num = v.pipe(v.number(), v.finite());
+const str = v.string();
+const nstr = v.nullable(v.string());
+
+export const UserMessageSchema = v.object({
+  code: v.picklist(MESSAGE_CODES),
+  params: v.optional(v.record(v.string(), v.union([v.string(), v.number()]))),
+});
+
+const MATCH_VIEWS = ['image', 'tags', 'ocr', 'metadata'] as const;
+
+const photoSummaryEntries = {
+  id,
+  path: str,
+  folderId: id,
+  name: str,
+  width: v.nullable(count),
+  height: v.nullable(count),
+  takenAt: nstr,
+  hasThumbnail: v.boolean(),
+};
+export const PhotoSummarySchema = v.object(photoSummaryEntries);
+
+export const PhotoDetailSchema = v.object({
+  ...photoSummaryEntries,
+  size: count,
+  mtimeMs: num,
+  sha256: nstr,
+  format: nstr,
+  cameraMake: nstr,
+  cameraModel: nstr,
+  lat: v.nullable(num),
+  lon: v.nullable(num),
+  orientation: v.nullable(int),
+  status: v.picklist(['pending', 'indexed', 'failed']),
+  error: nstr,
+});
+
+export const SearchResponseSchema = v.object({
+  results: v.array(
+    v.object({
+      photo: PhotoSummarySchema,
+      score: num,
+      views: v.array(v.picklist(MATCH_VIEWS)),
+      viewScores: v.optional(v.partial(v.object({ image: num, tags: num, ocr: num, metadata: num }))),
+      ocr: v.optional(v.object({ text: str, matches: v.array(str) })),
+      metadata: v.optional(v.object({ matches: v.array(str) })),
+      tags: v.optional(v.object({ tags: v.array(str) })),
+    }),
+  ),
+  message: v.optional(str),
+  model: v.optional(str),
+  tookMs: num,
+});
+
+export const FolderInfoSchema = v.object({
+  id,
+  path: str,
+  photoCount: count,
+  indexedCount: count,
+  failedCount: count,
+  pendingCount: count,
+  addedAt: str,
+});
+
+export const FailedFileSchema = v.object({ path: str, error: str });
+
+export const IndexProgressSchema = v.object({
+  state: v.picklist(['idle', 'scanning', 'indexing']),
+  done: count,
+  total: count,
+  failed: count,
+  rate: num,
+  etaSeconds: v.nullable(num),
+  currentPath: nstr,
+});
+
+export const ModelStatusSchema = v.object({
+  id: nstr,
+  name: nstr,
+  provider: v.nullable(v.picklist(['cpu', 'cuda', 'dml', 'coreml'])),
+  providerNote: nstr,
+  embeddingDim: v.nullable(id),
+  searchModelId: nstr,
+  reembedding: v.nullable(v.object({ done: count, total: count })),
+});
+
+export const DownloadStateSchema = v.object({
+  id: str,
+  state: v.picklist(['downloading', 'done', 'failed', 'cancelled']),
+  bytes: count,
+  totalBytes: v.nullable(count),
+  rate: num,
+  etaSeconds: v.nullable(num),
+  file: nstr,
+  error: nstr,
+});
+
+export const ModelInfoSchema = v.object({
+  id: str,
+  name: str,
+  languages: v.array(str),
+  license: str,
+  sizeBytes: count,
+  downloadable: v.boolean(),
+  installed: v.boolean(),
+  default: v.boolean(),
+  current: v.boolean(),
+  download: v.nullable(DownloadStateSchema),
+});
+
+export const LibraryStatsSchema = v.object({ photos: count, indexed: count, failed: count, pending: count, folders: count });
+
+const KEEP_RULES = ['resolution', 'format', 'exif', 'size', 'taken', 'mtime', 'path'] as const;
+
+export const DuplicatesResponseSchema = v.object({
+  groups: v.array(
+    v.object({
+      key: str,
+      kind: v.picklist(DUPLICATE_KINDS),
+      photos: v.array(
+        v.object({
+          ...photoSummaryEntries,
+          size: count,
+          format: nstr,
+          keep: v.boolean(),
+          reason: str,
+          rule: v.picklist(KEEP_RULES),
+          distance: v.optional(num),
+          similarity: v.optional(num),
+        }),
+      ),
+      reclaimableBytes: count,
+    }),
+  ),
+  total: count,
+  thresholds: v.object({ nearMaxDistance: count, similarMinScore: v.nullable(num) }),
+  message: v.optional(str),
+});
+
+const trashedPhoto = v.object({ id, path: str, size: count });
+
+export const TrashPlanSchema = v.object({
+  confirmToken: str,
+  count,
+  bytes: count,
+  photos: v.array(trashedPhoto),
+  missing: v.array(id),
+  expiresAt: str,
+});
+
+export const TrashOutcomeSchema = v.object({
+  trashed: v.array(trashedPhoto),
+  failed: v.array(v.object({ id, path: str, error: str })),
+  bytesFreed: count,
+});
+
+const tagEntries = { id, key: str, en: str, zh: str, custom: v.boolean() };
+export const TagSchema = v.object(tagEntries);
+export const PhotoTagSchema = v.object({ ...tagEntries, score: num });
+export const FolderTagSchema = v.object({ ...tagEntries, score: num, photos: count });
+export const TagInfoSchema = v.object({ ...tagEntries, photos: count });
+
+/** The schema of each method's reply (`v.undefined()` for none). */
+export const API_REPLIES = {
+  search: SearchResponseSchema,
+  listPhotos: v.object({ photos: v.array(PhotoSummarySchema), total: count }),
+  getPhoto: v.nullable(PhotoDetailSchema),
+  listFolders: v.array(FolderInfoSchema),
+  addFolder: FolderInfoSchema,
+  removeFolder: v.undefined(),
+  listFailed: v.array(FailedFileSchema),
+  getProgress: IndexProgressSchema,
+  getModel: ModelStatusSchema,
+  getStats: LibraryStatsSchema,
+  listModels: v.array(ModelInfoSchema),
+  downloadModel: DownloadStateSchema,
+  cancelDownload: v.undefined(),
+  useModel: ModelStatusSchema,
+  findDuplicates: DuplicatesResponseSchema,
+  dismissDuplicates: v.object({ pairs: count }),
+  planTrash: TrashPlanSchema,
+  trashPhotos: TrashOutcomeSchema,
+  photoTags: v.array(PhotoTagSchema),
+  folderTags: v.array(FolderTagSchema),
+  listTags: v.array(TagInfoSchema),
+  addCustomTag: TagSchema,
+  removeCustomTag: v.undefined(),
+} as const satisfies Record<ApiMethod, v.GenericSchema>;
+
+// ---- compile-time: each schema's output is exactly the reply type in api.ts ----
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+type Returned<M extends ApiMethod> = Awaited<ReturnType<KanjianApi[M]>>;
+/** A method that returns nothing (void) answers JSON `undefined`. */
+type Reply<M extends ApiMethod> = [Returned<M>] extends [void] ? undefined : Returned<M>;
+
+export type ReplyContractChecks = [
+  Assert<{ [M in ApiMethod]: Same<v.InferOutput<(typeof API_REPLIES)[M]>, Reply<M>> }[ApiMethod]>,
+  Assert<Same<v.InferOutput<typeof UserMessageSchema>, UserMessage>>,
+  // The building blocks too, so a mismatch names the type rather than only the method.
+  Assert<Same<v.InferOutput<typeof PhotoSummarySchema>, PhotoSummary>>,
+  Assert<Same<v.InferOutput<typeof PhotoDetailSchema>, PhotoDetail>>,
+  Assert<Same<v.InferOutput<typeof SearchResponseSchema>, SearchResponse>>,
+  Assert<Same<v.InferOutput<typeof FolderInfoSchema>, FolderInfo>>,
+  Assert<Same<v.InferOutput<typeof FailedFileSchema>, FailedFile>>,
+  Assert<Same<v.InferOutput<typeof IndexProgressSchema>, IndexProgress>>,
+  Assert<Same<v.InferOutput<typeof ModelStatusSchema>, ModelStatus>>,
+  Assert<Same<v.InferOutput<typeof ModelInfoSchema>, ModelInfo>>,
+  Assert<Same<v.InferOutput<typeof DownloadStateSchema>, DownloadState>>,
+  Assert<Same<v.InferOutput<typeof LibraryStatsSchema>, LibraryStats>>,
+  Assert<Same<v.InferOutput<typeof DuplicatesResponseSchema>, DuplicatesResponse>>,
+  Assert<Same<v.InferOutput<typeof TrashPlanSchema>, TrashPlan>>,
+  Assert<Same<v.InferOutput<typeof TrashOutcomeSchema>, TrashOutcome>>,
+  Assert<Same<v.InferOutput<typeof TagSchema>, Tag>>,
+  Assert<Same<v.InferOutput<typeof PhotoTagSchema>, PhotoTag>>,
+  Assert<Same<v.InferOutput<typeof FolderTagSchema>, FolderTag>>,
+  Assert<Same<v.InferOutput<typeof TagInfoSchema>, TagInfo>>,
+];
