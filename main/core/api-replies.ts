@@ -40,6 +40,7 @@ export const UserMessageSchema = v.object({
   params: v.optional(v.record(v.string(), v.union([v.string(), v.number()]))),
 });
 
+
 const MATCH_VIEWS = ['image', 'tags', 'ocr', 'metadata'] as const;
 
 const photoSummaryEntries = {
@@ -145,6 +146,8 @@ export const ModelInfoSchema = v.object({
 export const LibraryStatsSchema = v.object({ photos: count, indexed: count, failed: count, pending: count, folders: count });
 
 const KEEP_RULES = ['resolution', 'format', 'exif', 'size', 'taken', 'mtime', 'path'] as const;
+const DIFFERENCES = ['cropped', 'smaller', 'larger', 'reencoded', 'rotated', 'brighter', 'darker', 'otherFormat', 'noExif'] as const;
+const params = v.record(v.string(), v.union([v.string(), v.number()]));
 
 export const DuplicatesResponseSchema = v.object({
   groups: v.array(
@@ -157,8 +160,9 @@ export const DuplicatesResponseSchema = v.object({
           size: count,
           format: nstr,
           keep: v.boolean(),
-          reason: str,
-          rule: v.picklist(KEEP_RULES),
+          reason: v.object({ rule: v.picklist(KEEP_RULES), params }),
+          rank: count,
+          differences: v.array(v.picklist(DIFFERENCES)),
           distance: v.optional(num),
           similarity: v.optional(num),
         }),
@@ -168,6 +172,7 @@ export const DuplicatesResponseSchema = v.object({
   ),
   total: count,
   thresholds: v.object({ nearMaxDistance: count, similarMinScore: v.nullable(num) }),
+  notice: v.optional(UserMessageSchema),
   message: v.optional(str),
 });
 
@@ -179,12 +184,13 @@ export const TrashPlanSchema = v.object({
   bytes: count,
   photos: v.array(trashedPhoto),
   missing: v.array(id),
+  lastCopies: v.array(v.object({ groupKey: nstr, photoIds: v.array(id) })),
   expiresAt: str,
 });
 
 export const TrashOutcomeSchema = v.object({
   trashed: v.array(trashedPhoto),
-  failed: v.array(v.object({ id, path: str, error: str })),
+  failed: v.array(v.object({ id, path: str, code: v.picklist(MESSAGE_CODES), params: v.optional(params), error: str })),
   bytesFreed: count,
 });
 
