@@ -11,7 +11,7 @@
 //     process per pass over a list of files (its model loaded once), not one process per photo.
 // Search latency is bench:search's (bench-results/search.md); this bench writes only ocr.md/.json.
 //
-//   npm run bench:ocr -- [--repeats 3] [--no-tesseract]
+//   npm run bench:ocr -- [--repeats 3] [--no-tesseract] [--limit N (smoke run)]
 // Text is drawn with Noto Sans SC from npm (test/integration/ocr/text-photos.ts); the peer needs
 // Debian's tesseract-ocr tesseract-ocr-chi-sim.
 import { spawnSync } from 'node:child_process';
@@ -32,6 +32,8 @@ const REPO = path.resolve(import.meta.dirname, '../..');
 const { values } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
+    // A smoke run: the first N photos with text and N/4 without (results are not comparable).
+    limit: { type: 'string', default: '0' },
     'no-tesseract': { type: 'boolean', default: false },
     'wait-idle': { type: 'string', default: '120' },
   },
@@ -356,9 +358,12 @@ async function main(): Promise<void> {
     if (!idle.quiet) console.log(`CPU still ${Math.round(idle.busy * 100)}% busy: numbers below are pessimistic`);
   }
   const workDir = path.join(REPO, '.cache/bench-ocr');
-  const setDir = path.join(workDir, 'set');
+  // Named after how the text is drawn: a set cached by an older bench (system fonts) is not reused.
+  const setDir = path.join(workDir, 'set-noto-sans-sc');
   console.log('making the photo set…');
-  const items = await makeSet(setDir);
+  const all = await makeSet(setDir);
+  const limit = Number(values.limit);
+  const items = limit > 0 ? [...all.filter((i) => i.kind !== 'none').slice(0, limit), ...all.filter((i) => i.kind === 'none').slice(0, Math.ceil(limit / 4))] : all;
   const withText = items.filter((i) => i.kind !== 'none').length;
   console.log(`  ${items.length} photos (${withText} with text, ${items.length - withText} without), ${W}×${H}, in ${setDir}`);
 
@@ -434,7 +439,7 @@ async function main(): Promise<void> {
     '',
     'Run: `npm run bench:ocr` (the peer needs `apt-get install -y tesseract-ocr tesseract-ocr-chi-sim`). Search latency: `npm run bench:search`.',
   ].join('\n');
-  const settings = { photos: items.length, withText, size: `${W}x${H}`, tesseract: tv, repeats: REPEATS };
+  const settings = { photos: items.length, withText, size: `${W}x${H}`, tesseract: tv, repeats: REPEATS, limit: limit || null };
   await writeBenchResult('ocr', { bench: 'ocr', machine, settings, results: { engines: results } }, md);
   console.log('\n' + textTable(headers, table));
   console.log('\nwrote bench-results/ocr.md');

@@ -57,7 +57,7 @@ async function renderBlock(b: TextBlock): Promise<{ png: Buffer; left: number; t
   const h = lineH * b.lines.length + Math.round(b.fontSize * 0.6);
   const pad = Math.round(b.fontSize * 0.5);
   let block = await sharp({ create: { width: w, height: h, channels: 4, background: b.plate ?? { r: 0, g: 0, b: 0, alpha: 0 } } })
-    .composite(lines.map((l, i) => ({ input: l.png, left: Math.round(b.fontSize / 2), top: Math.min(h - l.height, pad / 2 + lineH * i) })))
+    .composite(lines.map((l, i) => ({ input: l.png, left: Math.round(b.fontSize / 2), top: Math.max(0, Math.min(h - l.height, Math.round(pad / 2) + lineH * i)) })))
     .png()
     .toBuffer();
   if (b.rotate) block = await sharp(block).rotate(b.rotate, { background: { r: 0, g: 0, b: 0, alpha: 0 } }).png().toBuffer();
