@@ -27,3 +27,10 @@ export function libraryPaths(dataDir: string): LibraryPaths {
     models: path.join(abs, 'models'),
   };
 }
+
+/** True when `child` is `parent` or lies below it (both absolute, normalised). */
+export function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  // '..foo' is a name inside; only '..' itself or '../…' leaves the parent.
+  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
+}

@@ -2,12 +2,9 @@
 // catches `..`), then on real paths (catches symlinks that point out of the root).
 import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isInside } from '../core/paths.js';
 
-/** True when `child` is `root` itself or below it (both absolute, already normalised). */
-export function isInside(root: string, child: string): boolean {
-  const rel = path.relative(root, child);
-  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
-}
+export { isInside };
 
 export interface ContainedFile {
   /** Real path of the file (symlinks resolved). */

@@ -172,7 +172,7 @@ async function main(): Promise<void> {
     const ts = performance.now();
     const scanned = await scanSimilar(store, model);
     const backfillS = round((performance.now() - ts) / 1000, 2);
-    const floor = similarFloor(model.model.manifest.id);
+    const floor = similarFloor(model.model.manifest);
     let simWanted = 0;
     let simFound = 0;
     const pairStmt = store.db.prepare('SELECT 1 FROM similar_pairs WHERE model_id = ? AND sha_a = ? AND sha_b = ?');

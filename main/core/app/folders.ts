@@ -7,7 +7,8 @@ import type { FolderInfo } from '../api.js';
 import type { ProgressTracker } from '../library/progress.js';
 import { scanFolder, type ScanResult } from '../library/scan.js';
 import { FolderWatcher } from '../library/watch.js';
-import { isInside, type Store } from '../store/index.js';
+import { isInside } from '../paths.js';
+import type { Store } from '../store/index.js';
 import type { FolderRow } from '../store/folders.js';
 import type { BackgroundWork, EventHub } from './events.js';
 

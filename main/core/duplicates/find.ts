@@ -9,16 +9,17 @@
 // Near and similar work on contents, one photo standing for each (the copy the exact group
 // would keep), so identical copies are reviewed once, in their exact group.
 import { createHash } from 'node:crypto';
-import path from 'node:path';
 import type { DuplicateGroup, DuplicateKind, DuplicatePhoto, DuplicatesRequest, DuplicatesResponse } from '../api.js';
-import type { Store } from '../store/index.js';
+import { toSummary, type Store } from '../store/index.js';
 import { dismissedPairs, pairKey } from './dismiss.js';
 import { anchorGroups, type Edge } from './group.js';
 import { differencesFrom } from './differences.js';
 import { chooseKeeper, rankCandidates, type KeepCandidate } from './keep.js';
-import { hamming64, nearPairs, parseHash, type Hash64 } from './mih.js';
+import { hamming64, parseHash, type Hash64 } from '../media/hash.js';
+import { nearPairs } from './mih.js';
 import { similarPairs, type ManifestModel } from './similar.js';
 import { MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, similarThreshold } from './thresholds.js';
+import { round4 } from '../round.js';
 
 export const DEFAULT_GROUP_LIMIT = 100;
 
@@ -118,7 +119,7 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
   const kinds: DuplicateKind[] = req.kind ? [req.kind] : ['exact', 'near', 'similar'];
   const maxDistance = req.maxDistance ?? NEAR_MAX_DISTANCE;
   const model = opts.model;
-  const minSimilarity = model ? (req.minSimilarity ?? similarThreshold(model.model.manifest.id)) : null;
+  const minSimilarity = model ? (req.minSimilarity ?? similarThreshold(model.model.manifest)) : null;
 
   const rows = store.db
     .prepare(
@@ -235,14 +236,7 @@ function shape(g: BuiltGroup): DuplicateGroup {
   const photos: DuplicatePhoto[] = g.rows.map((r, i) => {
     const keep = r.id === decision.keepId;
     const p: DuplicatePhoto = {
-      id: r.id,
-      path: r.path,
-      folderId: r.folder_id,
-      name: path.basename(r.path),
-      width: r.width,
-      height: r.height,
-      takenAt: r.taken_at,
-      hasThumbnail: r.has_thumb === 1,
+      ...toSummary(r),
       size: r.size,
       format: r.format,
       keep,
@@ -272,8 +266,4 @@ function safeHash(hex: string): Hash64 | null {
   } catch {
     return null;
   }
-}
-
-function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
 }

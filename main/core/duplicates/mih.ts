@@ -10,30 +10,13 @@
 // nothing beyond r is reported either. test/unit/duplicates/mih.test.ts checks this against a
 // brute-force scan.
 
+import { hamming64, parseHash, popcount32, type Hash64 } from '../media/hash.js';
+
+export { hamming64, parseHash, popcount32, type Hash64 };
+
 const BANDS = 4;
 const BAND_BITS = 16;
 
-/** A perceptual hash as two 32-bit halves (no BigInt on the hot path). */
-export interface Hash64 {
-  hi: number;
-  lo: number;
-}
-
-export function parseHash(hex: string): Hash64 {
-  if (!/^[0-9a-f]{16}$/i.test(hex)) throw new TypeError(`not a 64-bit hex hash: ${hex}`);
-  return { hi: parseInt(hex.slice(0, 8), 16) >>> 0, lo: parseInt(hex.slice(8), 16) >>> 0 };
-}
-
-export function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
-
-export function hamming64(a: Hash64, b: Hash64): number {
-  return popcount32((a.hi ^ b.hi) >>> 0) + popcount32((a.lo ^ b.lo) >>> 0);
-}
 
 function band(h: Hash64, i: number): number {
   switch (i) {

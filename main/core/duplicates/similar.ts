@@ -18,8 +18,8 @@ export interface SimilarPair {
 }
 
 /** Score below which pairs are not stored for this model. */
-export function similarFloor(modelKey: string): number {
-  return similarThreshold(modelKey) - SIMILAR_STORE_MARGIN;
+export function similarFloor(manifest: ManifestModel['model']['manifest']): number {
+  return similarThreshold(manifest) - SIMILAR_STORE_MARGIN;
 }
 
 /** Up to this many contents to scan, one index search each; more: the batched scan of all. */
@@ -37,7 +37,7 @@ export async function scanSimilar(
   m: ManifestModel,
   opts: { batch?: number; shouldStop?: () => boolean } = {},
 ): Promise<number> {
-  const floor = similarFloor(m.model.manifest.id);
+  const floor = similarFloor(m.model.manifest);
   const pending = new Map(unscannedRows(store, m).map((r) => [r.id, r.sha256]));
   if (!pending.size) return 0;
   const dim = (store.db.prepare('SELECT dim FROM models WHERE id = ?').pluck().get(m.modelId) as number | undefined) ?? 0;
@@ -112,7 +112,7 @@ function unscannedRows(store: Store, m: ManifestModel): { id: number; sha256: st
           AND NOT EXISTS (SELECT 1 FROM similar_scanned s
                            WHERE s.model_id = e.model_id AND s.sha256 = e.sha256 AND s.floor <= ?)`,
     )
-    .all(m.modelId, similarFloor(m.model.manifest.id)) as { id: number; sha256: string }[];
+    .all(m.modelId, similarFloor(m.model.manifest)) as { id: number; sha256: string }[];
 }
 
 /** Contents with a vector for the model whose neighbours have not been looked for yet. */

@@ -25,20 +25,11 @@ export const SIMILAR_KNN = 24;
  * ViT-B/32 (0.97 / 0.93 / 0.90 / 0.85, default 0.93; julyx10/lap src-tauri/src/t_similar.rs).
  * Users can pass their own `minSimilarity`.
  */
-const SIMILAR_MIN_COSINE: Readonly<Record<string, number>> = {
-  // Test fixture: its vectors are near one-hot colours, so only photos of one colour pass.
-  'toy-colors': 0.99,
-  'xlm-roberta-base-vit-b-32': 0.93,
-  'xlm-roberta-large-vit-h-14': 0.93,
-  'chinese-clip-vit-b-16': 0.93,
-  'siglip2-base-patch16-224': 0.93,
-  'ernie-vil-2.0-base-zh': 0.93,
-};
-
 export const DEFAULT_SIMILAR_MIN_COSINE = 0.93;
 
-export function similarThreshold(modelId: string): number {
-  return SIMILAR_MIN_COSINE[modelId] ?? DEFAULT_SIMILAR_MIN_COSINE;
+/** A package may carry its own threshold (manifest `duplicates.minSimilarity`). */
+export function similarThreshold(manifest: { duplicates?: { minSimilarity: number } }): number {
+  return manifest.duplicates?.minSimilarity ?? DEFAULT_SIMILAR_MIN_COSINE;
 }
 
 /** Pairs are stored down to this much below the model's threshold, so a looser request still works. */

@@ -133,6 +133,19 @@ export const ManifestSchema = v.pipe(
     image: ImageTowerSchema,
     text: TextTowerSchema,
     search: SearchSpecSchema,
+    /**
+     * The package's own similar-shot threshold (image cosine), when it differs from the default
+     * (duplicates/thresholds.ts): a test fixture whose vectors are near one-hot colours needs 0.99.
+     */
+    duplicates: v.optional(
+      obj({
+        minSimilarity: v.pipe(
+          finite(),
+          v.minValue(-1, (i) => `must be a cosine score between -1 and 1 (got ${got(i.input)})`),
+          v.maxValue(1, (i) => `must be a cosine score between -1 and 1 (got ${got(i.input)})`),
+        ),
+      }),
+    ),
     /** Where the package came from (registry id, revision), for the UI and for re-downloads. */
     source: v.optional(
       obj({ registryId: v.optional(str()), repo: v.optional(str()), revision: v.optional(str()) }),

@@ -3,10 +3,15 @@ import path from 'node:path';
 /** The photo formats Kanjian indexes, named by content (what the bytes are), not by extension. */
 export type PhotoFormat = 'jpeg' | 'png' | 'webp' | 'avif' | 'gif' | 'tiff' | 'heic';
 
+/**
+ * The one extension table: what the scanner and watcher index and what the shells serve
+ * (shell-common/content-type.ts) come from it, so nothing is served that is never indexed.
+ */
 const FORMAT_BY_EXTENSION: ReadonlyMap<string, PhotoFormat> = new Map([
   ['jpg', 'jpeg'],
   ['jpeg', 'jpeg'],
   ['jpe', 'jpeg'],
+  ['jfif', 'jpeg'],
   ['png', 'png'],
   ['webp', 'webp'],
   ['avif', 'avif'],
@@ -15,7 +20,19 @@ const FORMAT_BY_EXTENSION: ReadonlyMap<string, PhotoFormat> = new Map([
   ['tiff', 'tiff'],
   ['heic', 'heic'],
   ['heif', 'heic'],
+  ['hif', 'heic'],
 ]);
+
+/** The Content-Type a photo of each format is served with. */
+export const FORMAT_MIME: Readonly<Record<PhotoFormat, string>> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  gif: 'image/gif',
+  tiff: 'image/tiff',
+  heic: 'image/heic',
+};
 
 /** Human names for messages. */
 export const FORMAT_LABEL: Readonly<Record<PhotoFormat, string>> = {

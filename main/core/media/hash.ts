@@ -66,13 +66,29 @@ export async function perceptualHash(image: Sharp): Promise<string> {
   return hex;
 }
 
-const HASH = /^[0-9a-f]{16}$/i;
-const POPCOUNT = [0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4];
+/** A perceptual hash as two 32-bit halves (no BigInt on the hot path). */
+export interface Hash64 {
+  hi: number;
+  lo: number;
+}
+
+export function parseHash(hex: string): Hash64 {
+  if (!/^[0-9a-f]{16}$/i.test(hex)) throw new TypeError(`not a 64-bit hex hash: ${hex}`);
+  return { hi: parseInt(hex.slice(0, 8), 16) >>> 0, lo: parseInt(hex.slice(8), 16) >>> 0 };
+}
+
+export function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+export function hamming64(a: Hash64, b: Hash64): number {
+  return popcount32((a.hi ^ b.hi) >>> 0) + popcount32((a.lo ^ b.lo) >>> 0);
+}
 
 /** Number of differing bits between two 16-hex-char perceptual hashes (0..64). */
 export function hammingDistance(a: string, b: string): number {
-  if (!HASH.test(a) || !HASH.test(b)) throw new TypeError('hammingDistance expects two 16-hex-character hashes');
-  let distance = 0;
-  for (let i = 0; i < 16; i++) distance += POPCOUNT[parseInt(a[i], 16) ^ parseInt(b[i], 16)];
-  return distance;
+  return hamming64(parseHash(a), parseHash(b));
 }

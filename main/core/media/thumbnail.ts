@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Sharp } from 'sharp';
+import { writeFileAtomic } from '../atomic-file.js';
 import { MediaError, mediaErrorFromDecoder } from './errors.js';
 
 /** Longest side of a thumbnail unless asked otherwise. */
@@ -56,19 +56,10 @@ export async function writeThumbnail(image: Sharp, outPath: string, opts: Thumbn
   }
 
   const dir = path.dirname(outPath);
-  const temp = path.join(dir, `.${path.basename(outPath)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     await mkdir(dir, { recursive: true });
-    const handle = await open(temp, 'wx');
-    try {
-      await handle.writeFile(encoded.data);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, outPath);
+    await writeFileAtomic(outPath, encoded.data);
   } catch (err) {
-    await unlink(temp).catch(() => undefined);
     const reason = (err as NodeJS.ErrnoException).code === 'ENOSPC' ? 'the disk is full' : (err as Error).message;
     throw new MediaError('io', `Could not save the thumbnail: ${reason}`, { cause: err });
   }

@@ -5,11 +5,11 @@
 // complete". A failed or cancelled install leaves `<id>.partial/` behind for the next attempt to
 // resume.
 
-import { randomBytes } from 'node:crypto';
-import { access, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { ModelManifest } from '../embed/manifest-types.js';
 import { downloadFile, type DownloadProgress, type DownloadResult } from './download.js';
+import { writeFileAtomic } from '../atomic-file.js';
 import { hfEndpoint, listFolder, matchesGlob } from './hub.js';
 import {
   buildManifest,
@@ -183,18 +183,6 @@ async function planFiles(entry: RegistryEntry, endpoint: string, signal?: AbortS
     }
   }
   return plan;
-}
-
-async function writeFileAtomic(path: string, text: string): Promise<void> {
-  const tmp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
-  const fh = await open(tmp, 'w');
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-  await rename(tmp, path);
 }
 
 /**

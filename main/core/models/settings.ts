@@ -1,10 +1,10 @@
 // `<dataDir>/settings.json`: small user choices that are not library data (those live in SQLite).
 // Other parts of the app may keep their own keys here, so writes preserve unknown keys.
 
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as v from 'valibot';
+import { writeFileAtomic } from '../atomic-file.js';
 
 /** settings.json: the keys the core reads are checked; other keys are kept as they are. */
 export const SettingsSchema = v.looseObject(
@@ -56,21 +56,7 @@ export async function readSettings(dataDir: string): Promise<Settings> {
  */
 export async function writeSettings(dataDir: string, settings: Settings): Promise<void> {
   await mkdir(dataDir, { recursive: true });
-  const target = settingsPath(dataDir);
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(`${JSON.stringify(settings, null, 2)}\n`, 'utf8');
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, target);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeFileAtomic(settingsPath(dataDir), `${JSON.stringify(settings, null, 2)}\n`);
 }
 
 /** Read-modify-write of some keys; `undefined` removes a key. */

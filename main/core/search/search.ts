@@ -13,6 +13,7 @@ import { MetadataView } from './views/metadata.js';
 import { OcrView } from './views/ocr.js';
 import { TagView } from './views/tags.js';
 import type { SearchView, ViewHit } from './views/types.js';
+import { round4 } from '../round.js';
 
 export const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
@@ -111,8 +112,4 @@ function photoRows(store: Store, ids: number[]): Map<number, PhotoRow> {
     .prepare('SELECT * FROM photos WHERE id IN (SELECT value FROM json_each(?))')
     .all(JSON.stringify(ids)) as PhotoRow[];
   return new Map(rows.map((r) => [r.id, r]));
-}
-
-function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
 }

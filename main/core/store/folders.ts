@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isInside } from '../paths.js';
 import type { Db } from './db.js';
 import type { FolderInfo } from '../api.js';
 
@@ -8,12 +9,6 @@ export interface FolderRow {
   added_at: string;
 }
 
-/** True when `child` is `parent` or lies below it (both absolute, normalised). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  // '..foo' is a name inside; only '..' itself or '../…' leaves the parent.
-  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
-}
 
 export class FolderRepo {
   constructor(private db: Db) {}
@@ -24,10 +19,6 @@ export class FolderRepo {
 
   byId(id: number): FolderRow | undefined {
     return this.db.prepare('SELECT id, path, added_at FROM folders WHERE id = ?').get(id) as FolderRow | undefined;
-  }
-
-  byPath(p: string): FolderRow | undefined {
-    return this.db.prepare('SELECT id, path, added_at FROM folders WHERE path = ?').get(p) as FolderRow | undefined;
   }
 
   /** The library folder that contains `file`, if any (the deepest one). */

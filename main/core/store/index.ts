@@ -33,7 +33,6 @@ export class Store {
 }
 
 export type { Db };
-export { isInside } from './folders.js';
 export type { PhotoRow, PhotoInput } from './photos.js';
 export { toSummary, toDetail } from './photos.js';
 export type { JobRow, JobKind } from './jobs.js';

@@ -64,8 +64,4 @@ export class JobRepo {
       : this.db.prepare('SELECT COUNT(*) AS n FROM jobs').get();
     return (row as { n: number }).n;
   }
-
-  removeUnder(folderId: number): void {
-    this.db.prepare('DELETE FROM jobs WHERE folder_id = ?').run(folderId);
-  }
 }

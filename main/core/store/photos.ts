@@ -33,7 +33,8 @@ const COLUMNS = [
   'error', 'indexed_at',
 ] as const;
 
-export function toSummary(r: PhotoRow): PhotoSummary {
+/** The summary of a photo row (any row holding these columns: a photo, a duplicate candidate). */
+export function toSummary(r: Pick<PhotoRow, 'id' | 'path' | 'folder_id' | 'width' | 'height' | 'taken_at' | 'has_thumb'>): PhotoSummary {
   return {
     id: r.id,
     path: r.path,

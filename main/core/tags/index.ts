@@ -19,6 +19,7 @@ import {
   type TagLanguage,
   type Vocabulary,
 } from './vocabulary.js';
+import { round4 } from '../round.js';
 
 export { summarize, FOLDER_MIN_SHARE, FOLDER_MAX_TAGS } from './summary.js';
 export type { FolderSummary } from './summary.js';
@@ -283,8 +284,4 @@ async function embedPrompts(model: TagModel['model'], prompts: string[]): Promis
 
 function sigOf(parts: string[]): string {
   return createHash('sha256').update(JSON.stringify(parts)).digest('hex').slice(0, 16);
-}
-
-function round4(x: number): number {
-  return Math.round(x * 10000) / 10000;
 }
