@@ -14,6 +14,8 @@ export interface DifferenceFacts extends KeepCandidate {
   luma?: number | null;
   /** Quarter turns of its pixels against the keeper's, when the matcher found them. */
   quarterTurns?: number;
+  /** Matched as a crop window of the keeper (or the keeper of it). */
+  cropped?: boolean;
 }
 
 export function differencesFrom(c: DifferenceFacts, keeper: DifferenceFacts): PhotoDifference[] {
@@ -24,7 +26,7 @@ export function differencesFrom(c: DifferenceFacts, keeper: DifferenceFacts): Ph
     const [w, h] = rotated && turned(c, keeper) ? [c.height, c.width] : [c.width, c.height];
     const a = w / h;
     const b = keeper.width / keeper.height;
-    if (Math.abs(a - b) / b > ASPECT_TOLERANCE) out.push('cropped');
+    if (c.cropped || Math.abs(a - b) / b > ASPECT_TOLERANCE) out.push('cropped');
     const px = w * h;
     const kpx = keeper.width * keeper.height;
     if (px < kpx * SMALLER) out.push('smaller');

@@ -15,10 +15,10 @@ import { dismissedPairs, pairKey } from './dismiss.js';
 import { anchorGroups, type Edge } from './group.js';
 import { differencesFrom } from './differences.js';
 import { chooseKeeper, rankCandidates, type KeepCandidate } from './keep.js';
-import { hamming64, parseHash, type Hash64 } from '../media/hash.js';
-import { nearPairs } from './mih.js';
+import { nearEdges, type NearEdge } from './near.js';
+import { allNearHashes } from '../store/near-hashes.js';
 import { similarPairs, type ManifestModel } from './similar.js';
-import { MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, similarThreshold } from './thresholds.js';
+import { LEGACY_NEAR_MAX_DISTANCE, MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, NEAR_WINDOW_MAX_DISTANCE, similarThreshold } from './thresholds.js';
 import { round4 } from '../round.js';
 
 export const DEFAULT_GROUP_LIMIT = 100;
@@ -63,6 +63,8 @@ interface Content {
   photos: DuplicatePhotoRow[];
   /** The copy that stands for this content in near/similar groups. */
   rep: DuplicatePhotoRow;
+  /** Mean brightness of the picture (from its near hashes), when known. */
+  luma?: number | null;
 }
 
 interface BuiltGroup {
@@ -71,6 +73,8 @@ interface BuiltGroup {
   /** Per row: pHash bits or cosine to the anchor (undefined for exact). */
   closeness: (number | undefined)[];
   shas: string[];
+  /** Near groups: what the matcher knows of each row against the keeper. */
+  facts?: { luma: number | null; quarterTurns: number; cropped: boolean }[];
 }
 
 export interface FindOptions {
@@ -158,17 +162,24 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
 
   // Near pairs are needed for 'similar' too: a near pair must not be offered again as similar.
   const needNear = kinds.includes('near') || kinds.includes('similar');
-  const hashes: (Hash64 | null)[] = contents.map((c) => (c.rep.phash ? safeHash(c.rep.phash) : null));
   let nearMembers = new Set<number>();
+  const nearSet = new Set<number>();
+  const nearInfo = new Map<number, NearEdge>();
+  const pairId = (a: number, b: number) => (a < b ? a * contents.length + b : b * contents.length + a);
+  const isNear = (a: number, b: number) => nearSet.has(pairId(a, b));
   if (needNear) {
-    const withHash = contents.map((_, i) => i).filter((i) => hashes[i]);
-    const pairs = nearPairs(withHash.map((i) => hashes[i]!), maxDistance);
+    const stored = allNearHashes(store.db);
+    const items = contents.map((c) => {
+      const h = stored.get(c.sha);
+      return { full: h?.full ?? null, windows: h?.windows ?? null, legacy: c.rep.phash };
+    });
+    for (const [i, c] of contents.entries()) c.luma = stored.get(c.sha)?.luma ?? null;
     const edges: Edge[] = [];
-    for (const p of pairs) {
-      const a = withHash[p.a];
-      const b = withHash[p.b];
-      if (dismissed.has(pairKey(contents[a].sha, contents[b].sha))) continue;
-      edges.push({ a, b, cost: p.distance });
+    for (const e of nearEdges(items, { full: maxDistance, window: NEAR_WINDOW_MAX_DISTANCE, legacy: LEGACY_NEAR_MAX_DISTANCE })) {
+      nearSet.add(pairId(e.a, e.b));
+      nearInfo.set(pairId(e.a, e.b), e);
+      if (dismissed.has(pairKey(contents[e.a].sha, contents[e.b].sha))) continue;
+      edges.push({ a: e.a, b: e.b, cost: e.distance });
     }
     const near = anchorGroups(contents.length, edges, { maxSize: MAX_GROUP_SIZE });
     nearMembers = new Set<number>();
@@ -178,7 +189,14 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
       const keepId = chooseKeeper(rowsOf.map(candidate)).keepId;
       for (const i of g.members) if (contents[i].rep.id !== keepId) nearMembers.add(i);
       if (kinds.includes('near')) {
-        groups.push({ kind: 'near', rows: rowsOf, closeness: g.costs, shas: g.members.map((i) => contents[i].sha) });
+        const keeper = g.members.find((i) => contents[i].rep.id === keepId)!;
+        const facts = g.members.map((i) => {
+          const e = nearInfo.get(pairId(keeper, i)) ?? nearInfo.get(pairId(g.anchor, i));
+          // Turns are from the lower index to the higher: the other way round they are 4 − t.
+          const turns = e ? (e.a === Math.min(keeper, i) ? e.turns : (4 - e.turns) % 4) : 0;
+          return { luma: contents[i].luma ?? null, quarterTurns: turns, cropped: !!e?.cropped };
+        });
+        groups.push({ kind: 'near', rows: rowsOf, closeness: g.costs, shas: g.members.map((i) => contents[i].sha), facts });
       }
     }
   }
@@ -197,12 +215,12 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
         if (a === undefined || b === undefined) continue; // a content no longer in the library
         if (nearMembers.has(a) || nearMembers.has(b)) continue;
         if (dismissed.has(pairKey(p.shaA, p.shaB))) continue;
-        if (isNear(hashes, a, b, maxDistance)) continue;
+        if (isNear(a, b)) continue;
         edges.push({ a, b, cost: 1 - p.score });
       }
       const similar = anchorGroups(contents.length, edges, {
         maxSize: MAX_GROUP_SIZE,
-        conflict: (i, j) => isNear(hashes, i, j, maxDistance) || dismissed.has(pairKey(contents[i].sha, contents[j].sha)),
+        conflict: (i, j) => isNear(i, j) || dismissed.has(pairKey(contents[i].sha, contents[j].sha)),
       });
       for (const g of similar) {
         groups.push({
@@ -232,7 +250,8 @@ function shape(g: BuiltGroup): DuplicateGroup {
   const candidates = g.rows.map(candidate);
   const decision = chooseKeeper(candidates);
   const rank = new Map(rankCandidates(candidates).map((id, i) => [id, i]));
-  const keeper = g.rows.find((r) => r.id === decision.keepId)!;
+  const keeperIndex = g.rows.findIndex((r) => r.id === decision.keepId);
+  const keeper = g.rows[keeperIndex];
   const photos: DuplicatePhoto[] = g.rows.map((r, i) => {
     const keep = r.id === decision.keepId;
     const p: DuplicatePhoto = {
@@ -242,7 +261,7 @@ function shape(g: BuiltGroup): DuplicateGroup {
       keep,
       reason: keep ? decision.keepReason : decision.otherReasons.get(r.id)!,
       rank: rank.get(r.id)!,
-      differences: keep || g.kind === 'exact' ? [] : differencesFrom(candidate(r), candidate(keeper)),
+      differences: keep || g.kind === 'exact' ? [] : differencesFrom({ ...candidate(r), ...g.facts?.[i] }, { ...candidate(keeper), ...g.facts?.[keeperIndex] }),
     };
     const c = g.closeness[i];
     if (g.kind === 'near' && c !== undefined) p.distance = c;
@@ -252,18 +271,4 @@ function shape(g: BuiltGroup): DuplicateGroup {
   photos.sort((a, b) => a.rank - b.rank);
   const reclaimableBytes = photos.filter((p) => !p.keep).reduce((s, p) => s + p.size, 0);
   return { key: groupKey(g.kind, g.shas), kind: g.kind, photos, reclaimableBytes };
-}
-
-function isNear(hashes: (Hash64 | null)[], a: number, b: number, maxDistance: number): boolean {
-  const ha = hashes[a];
-  const hb = hashes[b];
-  return !!ha && !!hb && hamming64(ha, hb) <= maxDistance;
-}
-
-function safeHash(hex: string): Hash64 | null {
-  try {
-    return parseHash(hex);
-  } catch {
-    return null;
-  }
 }

@@ -1,6 +1,7 @@
 // Duplicates behind the API: finding groups, "not duplicates", and trash-only removal.
 import type { DuplicateGroup, DuplicatesRequest, DuplicatesResponse, TrashOutcome, TrashPlan, TrashRequest } from '../api.js';
 import type { Store } from '../store/index.js';
+import { backfillNearHashes, nearHashBacklog } from './backfill.js';
 import { GroupCache } from './cache.js';
 import { dismissPhotos } from './dismiss.js';
 import { pageGroups } from './find.js';
@@ -17,6 +18,7 @@ export class Duplicates {
   private planner: TrashPlanner;
   private scanning: Promise<number> | null = null;
   private cache: GroupCache;
+  private backfilling: Promise<number> | null = null;
 
   constructor(
     private store: Store,
@@ -56,12 +58,29 @@ export class Duplicates {
         pending = 0;
       } else void this.scan().catch(() => undefined);
     }
+    // Old rows without near hashes: a few are hashed before answering, a big backlog (a library
+    // from before schema v6) in the background while the old pHash stands in.
+    if (req.kind !== 'similar') {
+      const backlog = nearHashBacklog(this.store, WAIT_FOR_SCAN_MAX + 1);
+      if (backlog > 0 && backlog <= WAIT_FOR_SCAN_MAX) await this.backfill(WAIT_FOR_SCAN_MAX);
+      else if (backlog > 0) void this.backfill(Number.MAX_SAFE_INTEGER).catch(() => undefined);
+    }
     const res = pageGroups(this.cache.get(req, m), req);
     if (pending > 0 && !res.notice) {
       res.notice = { code: 'duplicates.scanning', params: { n: pending } };
       res.message = `Still looking for similar shots among ${pending} recently indexed photos; they will show when that is done.`;
     }
     return res;
+  }
+
+  /** Near hashes for contents indexed before they existed; one run at a time. */
+  backfill(limit: number): Promise<number> {
+    if (!this.backfilling) {
+      this.backfilling = backfillNearHashes(this.store, { limit, shouldStop: this.shouldStop }).finally(() => {
+        this.backfilling = null;
+      });
+    }
+    return this.backfilling;
   }
 
   /** Every group at the default thresholds: what "the last copy of a group" is judged against. */

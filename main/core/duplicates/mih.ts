@@ -117,3 +117,64 @@ export function nearPairs(hashes: readonly Hash64[], maxDistance: number): NearP
   }
   return pairs;
 }
+
+/**
+ * The band tables of a set of hashes, queried with hashes from elsewhere (a photo's crop
+ * windows, its quarter-turned hash). Same guarantee as nearPairs: every indexed hash within
+ * `maxDistance` of the query is reported, and only those.
+ */
+export class HashIndex {
+  private hi: Uint32Array;
+  private lo: Uint32Array;
+  private tables: { offsets: Uint32Array; items: Uint32Array }[];
+  private seen: Int32Array;
+  private stamp = 0;
+
+  constructor(hashes: readonly Hash64[]) {
+    const n = hashes.length;
+    this.hi = Uint32Array.from(hashes, (h) => h.hi);
+    this.lo = Uint32Array.from(hashes, (h) => h.lo);
+    this.seen = new Int32Array(n).fill(-1);
+    this.tables = Array.from({ length: BANDS }, (_, i) => {
+      const counts = new Uint32Array(65537);
+      const keys = new Uint16Array(n);
+      for (let j = 0; j < n; j++) {
+        keys[j] = band(hashes[j], i);
+        counts[keys[j] + 1]++;
+      }
+      for (let k = 1; k <= 65536; k++) counts[k] += counts[k - 1];
+      const fill = counts.slice(0, 65536);
+      const items = new Uint32Array(n);
+      for (let j = 0; j < n; j++) items[fill[keys[j]]++] = j;
+      return { offsets: counts, items };
+    });
+  }
+
+  /** Calls `hit(index, distance)` once per indexed hash within maxDistance of `q`. */
+  query(q: Hash64, maxDistance: number, hit: (index: number, distance: number) => void): void {
+    const masks = maskCache(Math.floor(maxDistance / BANDS));
+    const stamp = this.stamp++;
+    for (let i = 0; i < BANDS; i++) {
+      const { offsets, items } = this.tables[i];
+      const own = band(q, i);
+      for (let m = 0; m < masks.length; m++) {
+        const key = own ^ masks[m];
+        const end = offsets[key + 1];
+        for (let p = offsets[key]; p < end; p++) {
+          const j = items[p];
+          if (this.seen[j] === stamp) continue;
+          this.seen[j] = stamp;
+          const d = popcount32((q.hi ^ this.hi[j]) >>> 0) + popcount32((q.lo ^ this.lo[j]) >>> 0);
+          if (d <= maxDistance) hit(j, d);
+        }
+      }
+    }
+  }
+}
+
+const MASKS = new Map<number, Int32Array>();
+function maskCache(radius: number): Int32Array {
+  let m = MASKS.get(radius);
+  if (!m) MASKS.set(radius, (m = Int32Array.from(probeMasks(radius))));
+  return m;
+}

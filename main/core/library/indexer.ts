@@ -2,6 +2,7 @@
 // on libuv threads), embeds it (onnxruntime, on its own threads) and stores the result.
 // Several jobs are in flight so decoding the next photos overlaps inference of the
 // current one; inference itself is serialised because one session saturates the CPU.
+import { putNearHashes } from '../store/near-hashes.js';
 import { stat } from 'node:fs/promises';
 import { analyzePhoto } from '../media/analyze.js';
 import { MediaError } from '../media/errors.js';
@@ -196,6 +197,7 @@ export class Indexer {
     // Photo row, vector and job removal commit together: a kill leaves all or none.
     store.tx(() => {
       store.photos.upsert(row);
+      putNearHashes(store.db, photo.sha256, photo.near);
       if (m && vector) store.vectors.put(m.modelId, photo.sha256, vector);
       store.vectors.adopt(photo.sha256);
       store.jobs.finish(job);

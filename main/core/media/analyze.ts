@@ -7,6 +7,7 @@ import { MediaError, mediaErrorFromFs, withPath } from './errors.js';
 import { readExif, type ExifInfo } from './exif.js';
 import type { PhotoFormat } from './formats.js';
 import { perceptualHash, sha256 } from './hash.js';
+import { nearHashesOf, type NearHashes } from './near-hash.js';
 import { DEFAULT_THUMBNAIL_SIZE, thumbnailPathFor, writeThumbnail } from './thumbnail.js';
 
 export interface AnalyzeOptions {
@@ -34,6 +35,8 @@ export interface AnalyzedPhoto {
   orientation: number | null;
   exif: ExifInfo;
   phash: string;
+  /** Crop-, border- and rotation-tolerant hashes for near copies. */
+  near: NearHashes;
   thumbnailPath: string;
   /** Upright, alpha kept, for the embedder's preprocessing: `.clone()` it before adding steps. */
   image: Sharp;
@@ -54,8 +57,9 @@ export async function analyzePhoto(filePath: string, opts: AnalyzeOptions): Prom
         decodeSize: Math.max(MIN_DECODE_SIZE, opts.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE, opts.modelInputSize ?? 0),
       })]);
     const thumbnailPath = thumbnailPathFor(opts.thumbDir, digest);
-    const [phash] = await Promise.all([
+    const [phash, near] = await Promise.all([
       perceptualHash(opened.image),
+      nearHashesOf(opened.image),
       ensureThumbnail(opened.image, thumbnailPath, opts.thumbnailSize),
     ]);
     return {
@@ -69,6 +73,7 @@ export async function analyzePhoto(filePath: string, opts: AnalyzeOptions): Prom
       orientation: opened.orientation,
       exif,
       phash,
+      near,
       thumbnailPath,
       image: opened.image,
     };

@@ -254,6 +254,24 @@ const MIGRATIONS: ((db: Db) => void)[] = [
         BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
     `);
   },
+  // v6: near-copy hashes that survive crops, borders and quarter turns (main/core/media/near-hash.ts),
+  // per content. Rows from before this version get them from the backfill
+  // (main/core/duplicates/backfill.ts) or when re-indexed; until then they use the old pHash.
+  (db) => {
+    db.exec(`
+      CREATE TABLE near_hashes (
+        sha256   TEXT PRIMARY KEY,
+        full     TEXT NOT NULL,
+        windows  BLOB NOT NULL,
+        luma     REAL,
+        version  INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      CREATE TRIGGER dup_epoch_near_insert AFTER INSERT ON near_hashes
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+      CREATE TRIGGER dup_epoch_near_update AFTER UPDATE ON near_hashes
+        BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,223 @@
+// Perceptual hashes for near copies that survive what people do to photos: re-encodes, resizes,
+// brightness/contrast, format changes, borders and letterboxing, crops of up to 10 % per side
+// (also on one side only) and quarter turns of the pixels. No model: a user's first run has none.
+//
+// The pure function `nearHashes` takes greyscale pixels (already upright: EXIF orientation
+// applied) and returns:
+//   - `full`: a 64-bit DCT sign hash of the picture with uniform borders trimmed away;
+//   - `windows`: the same hash of sub-windows of the trimmed picture (each side cut by 0, 5 or
+//     10 %, per axis independently), so a crop of the original matches one of the original's
+//     windows with its own `full` hash;
+//   - `luma`: mean brightness, to name "brighter"/"darker" in the compare view.
+// Bits are coefficient signs (not "above the median" as in pHash.org): turning the pixels a
+// quarter turn maps each DCT coefficient to its transpose with a sign flip, so the hash of a
+// rotated copy is a fixed bit permutation plus XOR mask of the original's — computed at query
+// time (`rotateHash`) instead of stored four times.
+import type { Sharp } from 'sharp';
+
+const GRID = 32;
+const LOW = 8;
+/** Side of the greyscale image the hashes are computed on (long side). */
+export const HASH_INPUT_SIDE = 256;
+
+// cos((2x+1)uπ/2N) for u = 1..8: the hash never looks at other frequencies.
+const COS: Float64Array[] = Array.from({ length: LOW + 1 }, (_, u) => {
+  const row = new Float64Array(GRID);
+  for (let x = 0; x < GRID; x++) row[x] = Math.cos(((2 * x + 1) * u * Math.PI) / (2 * GRID));
+  return row;
+});
+
+/** Cuts per side, as shares of the trimmed picture's width/height. */
+const CUTS = [0, 0.05, 0.1] as const;
+
+/** The windows, in a fixed order (left, right cut × top, bottom cut), full picture excluded. */
+export const WINDOWS: readonly { l: number; r: number; t: number; b: number }[] = (() => {
+  const out: { l: number; r: number; t: number; b: number }[] = [];
+  for (const l of CUTS) for (const r of CUTS) for (const t of CUTS) for (const b of CUTS) {
+    if (l === 0 && r === 0 && t === 0 && b === 0) continue;
+    out.push({ l, r, t, b });
+  }
+  return out;
+})();
+
+export interface NearHashes {
+  /** 16 hex chars. */
+  full: string;
+  /** 16 hex chars each, in WINDOWS order. */
+  windows: string[];
+  /** Mean brightness 0..255 of the trimmed picture. */
+  luma: number;
+}
+
+interface Rect {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Hashes of greyscale pixels `grey` (width × height, one byte each, upright). */
+export function nearHashes(grey: Uint8Array, width: number, height: number): NearHashes {
+  const r = trimBorders(grey, width, height);
+  let sum = 0;
+  for (let y = r.y; y < r.y + r.h; y++) for (let x = r.x; x < r.x + r.w; x++) sum += grey[y * width + x];
+  const luma = sum / (r.w * r.h);
+  const hashOf = (wnd: { l: number; r: number; t: number; b: number }) => {
+    const x0 = r.x + wnd.l * r.w;
+    const x1 = r.x + (1 - wnd.r) * r.w;
+    const y0 = r.y + wnd.t * r.h;
+    const y1 = r.y + (1 - wnd.b) * r.h;
+    return dctSignHash(sampleGrid(grey, width, x0, y0, x1 - x0, y1 - y0));
+  };
+  return { full: hashOf({ l: 0, r: 0, t: 0, b: 0 }), windows: WINDOWS.map(hashOf), luma: Math.round(luma * 10) / 10 };
+}
+
+/** The hashes of a decoded (upright) image, from one small greyscale render of it. */
+export async function nearHashesOf(image: Sharp): Promise<NearHashes> {
+  const { data, info } = await image
+    .clone()
+    .flatten({ background: '#ffffff' })
+    .greyscale()
+    .resize(HASH_INPUT_SIDE, HASH_INPUT_SIDE, { fit: 'inside', kernel: 'cubic' })
+    .raw({ depth: 'uchar' })
+    .toBuffer({ resolveWithObject: true });
+  const grey = new Uint8Array(info.width * info.height);
+  for (let i = 0; i < grey.length; i++) grey[i] = data[i * info.channels];
+  return nearHashes(grey, info.width, info.height);
+}
+
+/**
+ * The region inside uniform borders (letterboxing, frames, white margins): rows and columns at
+ * the edges whose pixels nearly all match the edge colour are dropped, up to 25 % per side.
+ */
+export function trimBorders(grey: Uint8Array, width: number, height: number): Rect {
+  const TOL = 14;
+  const SHARE = 0.97;
+  const uniform = (vals: (i: number) => number, n: number, ref: number) => {
+    let ok = 0;
+    for (let i = 0; i < n; i++) if (Math.abs(vals(i) - ref) <= TOL) ok++;
+    return ok >= SHARE * n;
+  };
+  const corner = median([grey[0], grey[width - 1], grey[(height - 1) * width], grey[height * width - 1]]);
+  let top = 0;
+  let bottom = height;
+  let left = 0;
+  let right = width;
+  const maxY = Math.floor(height * 0.25);
+  const maxX = Math.floor(width * 0.25);
+  const ref = (line: (i: number) => number, n: number) => median(Array.from({ length: 9 }, (_, k) => line(Math.floor(((k + 0.5) * n) / 9))));
+  // Each side against its own edge colour (a white mat on one side, black bars on another).
+  const refTop = ref((i) => grey[i], width);
+  while (top < maxY && uniform((i) => grey[top * width + i], width, refTop)) top++;
+  const refBottom = ref((i) => grey[(height - 1) * width + i], width);
+  while (height - bottom < maxY && uniform((i) => grey[(bottom - 1) * width + i], width, refBottom)) bottom--;
+  const refLeft = ref((i) => grey[i * width], height);
+  while (left < maxX && uniform((i) => grey[(top + i) * width + left], bottom - top, refLeft)) left++;
+  const refRight = ref((i) => grey[i * width + width - 1], height);
+  while (width - right < maxX && uniform((i) => grey[(top + i) * width + right - 1], bottom - top, refRight)) right--;
+  void corner;
+  // Bands that reach the cap on both opposite sides are the picture itself (a flat sky, a page),
+  // not bars: keep that axis whole. So does a picture that is uniform all over.
+  if (top >= maxY && height - bottom >= maxY) [top, bottom] = [0, height];
+  if (left >= maxX && width - right >= maxX) [left, right] = [0, width];
+  if (right - left < 8 || bottom - top < 8) return { x: 0, y: 0, w: width, h: height };
+  return { x: left, y: top, w: right - left, h: bottom - top };
+}
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/** GRID×GRID box-filtered samples of the region (fractional bounds), bilinear at the edges. */
+function sampleGrid(grey: Uint8Array, width: number, x0: number, y0: number, w: number, h: number): Float64Array {
+  const out = new Float64Array(GRID * GRID);
+  const height = grey.length / width;
+  // Integral image over the region's bounding rows would be faster; a 256-px input keeps the
+  // plain sum cheap (≤ 64 pixels per cell).
+  for (let gy = 0; gy < GRID; gy++) {
+    const ya = y0 + (gy * h) / GRID;
+    const yb = y0 + ((gy + 1) * h) / GRID;
+    const iy0 = Math.max(0, Math.floor(ya));
+    const iy1 = Math.min(height, Math.max(iy0 + 1, Math.ceil(yb)));
+    for (let gx = 0; gx < GRID; gx++) {
+      const xa = x0 + (gx * w) / GRID;
+      const xb = x0 + ((gx + 1) * w) / GRID;
+      const ix0 = Math.max(0, Math.floor(xa));
+      const ix1 = Math.min(width, Math.max(ix0 + 1, Math.ceil(xb)));
+      let s = 0;
+      let n = 0;
+      for (let y = iy0; y < iy1; y++) {
+        const wy = Math.min(y + 1, yb) - Math.max(y, ya);
+        if (wy <= 0) continue;
+        for (let x = ix0; x < ix1; x++) {
+          const wx = Math.min(x + 1, xb) - Math.max(x, xa);
+          if (wx <= 0) continue;
+          s += grey[y * width + x] * wx * wy;
+          n += wx * wy;
+        }
+      }
+      out[gy * GRID + gx] = n > 0 ? s / n : grey[Math.min(height - 1, iy0) * width + Math.min(width - 1, ix0)];
+    }
+  }
+  return out;
+}
+
+/** Bit (v−1)·8 + (u−1), MSB first: the sign of DCT coefficient (u, v), u, v = 1..8. */
+function dctSignHash(px: Float64Array): string {
+  const rows = new Float64Array(GRID * LOW);
+  for (let y = 0; y < GRID; y++) {
+    for (let u = 1; u <= LOW; u++) {
+      let s = 0;
+      for (let x = 0; x < GRID; x++) s += px[y * GRID + x] * COS[u][x];
+      rows[y * LOW + (u - 1)] = s;
+    }
+  }
+  let hex = '';
+  for (let v = 1; v <= LOW; v++) {
+    let byte = 0;
+    for (let u = 0; u < LOW; u++) {
+      let s = 0;
+      for (let y = 0; y < GRID; y++) s += rows[y * LOW + u] * COS[v][y];
+      byte = (byte << 1) | (s > 0 ? 1 : 0);
+    }
+    hex += byte.toString(16).padStart(2, '0');
+  }
+  return hex;
+}
+
+/**
+ * The hash of the same picture turned a quarter turn clockwise, `turns` times. Turning maps
+ * pixel (x, y) to (N−1−y, x): coefficient (u, v) moves to (v, u) and changes sign when v is odd
+ * (cos((2(N−1−x)+1)vπ/2N) = (−1)^v cos((2x+1)vπ/2N)).
+ */
+export function rotateHash(hex: string, turns: number): string {
+  let bits = hexToBits(hex);
+  for (let t = 0; t < ((turns % 4) + 4) % 4; t++) {
+    const next = new Uint8Array(64);
+    for (let v = 1; v <= LOW; v++) {
+      for (let u = 1; u <= LOW; u++) {
+        // New image I'(x', y') = I(y', N−1−x'): its coefficient (u', v') = (−1)^{u'} · C(v', u').
+        const src = bits[(u - 1) * LOW + (v - 1)];
+        next[(v - 1) * LOW + (u - 1)] = u % 2 === 1 ? src ^ 1 : src;
+      }
+    }
+    bits = next;
+  }
+  return bitsToHex(bits);
+}
+
+function hexToBits(hex: string): Uint8Array {
+  const bits = new Uint8Array(64);
+  for (let i = 0; i < 16; i++) {
+    const n = parseInt(hex[i], 16);
+    for (let b = 0; b < 4; b++) bits[i * 4 + b] = (n >> (3 - b)) & 1;
+  }
+  return bits;
+}
+
+function bitsToHex(bits: Uint8Array): string {
+  let hex = '';
+  for (let i = 0; i < 16; i++) hex += ((bits[i * 4] << 3) | (bits[i * 4 + 1] << 2) | (bits[i * 4 + 2] << 1) | bits[i * 4 + 3]).toString(16);
+  return hex;
+}

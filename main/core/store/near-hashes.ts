@@ -1,0 +1,49 @@
+// Near-copy hashes (main/core/media/near-hash.ts) per content, like vectors: a renamed, moved
+// or copied photo keeps them. `version` says which hash recipe made a row, so a new recipe
+// re-hashes old rows (backfill) instead of comparing unlike hashes.
+import type { NearHashes } from '../media/near-hash.js';
+import type { Db } from './db.js';
+
+export const NEAR_HASH_VERSION = 1;
+
+export interface StoredNearHashes extends NearHashes {
+  sha256: string;
+}
+
+export function putNearHashes(db: Db, sha256: string, h: NearHashes): void {
+  const windows = Buffer.from(h.windows.join(''), 'hex');
+  db.prepare(
+    `INSERT INTO near_hashes (sha256, full, windows, luma, version) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (sha256) DO UPDATE SET full = excluded.full, windows = excluded.windows, luma = excluded.luma, version = excluded.version`,
+  ).run(sha256, h.full, windows, h.luma, NEAR_HASH_VERSION);
+}
+
+/** Hashes of every indexed content that has current ones. */
+export function allNearHashes(db: Db): Map<string, StoredNearHashes> {
+  const rows = db
+    .prepare(
+      `SELECT n.sha256, n.full, n.windows, n.luma FROM near_hashes n
+        WHERE n.version = ? AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = n.sha256 AND p.status = 'indexed')`,
+    )
+    .all(NEAR_HASH_VERSION) as { sha256: string; full: string; windows: Buffer; luma: number | null }[];
+  const out = new Map<string, StoredNearHashes>();
+  for (const r of rows) {
+    const hex = r.windows.toString('hex');
+    const windows: string[] = [];
+    for (let i = 0; i < hex.length; i += 16) windows.push(hex.slice(i, i + 16));
+    out.set(r.sha256, { sha256: r.sha256, full: r.full, windows, luma: r.luma ?? 0 });
+  }
+  return out;
+}
+
+/** Indexed photos (one path per content) whose content lacks current hashes: the backfill's work. */
+export function missingNearHashes(db: Db, limit: number): { sha256: string; path: string }[] {
+  return db
+    .prepare(
+      `SELECT p.sha256 AS sha256, MIN(p.path) AS path FROM photos p
+        WHERE p.status = 'indexed' AND p.sha256 IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM near_hashes n WHERE n.sha256 = p.sha256 AND n.version = ?)
+        GROUP BY p.sha256 LIMIT ?`,
+    )
+    .all(NEAR_HASH_VERSION, limit) as { sha256: string; path: string }[];
+}

@@ -1,0 +1,53 @@
+// The near-copy hashes on a real camera photo: what people do to photos lands close, quarter
+// turns are recovered exactly from the hash alone, and a different photo is far away.
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { nearHashesOf, rotateHash, trimBorders } from '../../../main/core/media/near-hash.js';
+import { hammingDistance } from '../../../main/core/media/hash.js';
+import { EXIF_SAMPLES } from '../../helpers/cli.js';
+
+const PHOTO = path.join(EXIF_SAMPLES, 'jpg/Canon_40D.jpg');
+const OTHER = path.join(EXIF_SAMPLES, 'jpg/Nikon_D70.jpg');
+
+async function hashes(img: Sharp) {
+  return nearHashesOf(sharp(await img.png().toBuffer()));
+}
+const closest = (q: string, h: { full: string; windows: string[] }) => Math.min(hammingDistance(q, h.full), ...h.windows.map((w) => hammingDistance(q, w)));
+
+describe('near-copy hashes', () => {
+  it('recovers a pixel rotation exactly from the hash (no second decode)', async () => {
+    const o = await hashes(sharp(PHOTO).rotate());
+    for (const [deg, turns] of [[90, 1], [180, 2], [270, 3]] as const) {
+      const r = await hashes(sharp(PHOTO).rotate().rotate(deg));
+      expect(hammingDistance(r.full, o.full), `${deg}°`).toBeGreaterThan(20);
+      expect(hammingDistance(rotateHash(o.full, turns), r.full), `${deg}°`).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('puts re-encodes, resizes, brightness and borders within a few bits, crops via a window', async () => {
+    const src = sharp(PHOTO).rotate();
+    const { width, height } = await sharp(await src.clone().png().toBuffer()).metadata();
+    const o = await hashes(src.clone());
+    const near = {
+      jpeg30: src.clone().jpeg({ quality: 30 }),
+      resize25: src.clone().resize(Math.round(width! / 4)),
+      darker: src.clone().modulate({ brightness: 0.85 }),
+      letterbox: src.clone().extend({ top: Math.round(height! * 0.08), bottom: Math.round(height! * 0.08), background: '#000' }),
+    };
+    for (const [name, img] of Object.entries(near)) expect(hammingDistance((await hashes(img)).full, o.full), name).toBeLessThanOrEqual(6);
+    const crop = await hashes(src.clone().extract({ left: Math.round(width! * 0.1), top: 0, width: Math.round(width! * 0.9), height: height! }));
+    expect(closest(crop.full, o)).toBeLessThanOrEqual(6);
+    const other = await hashes(sharp(OTHER).rotate());
+    expect(closest(other.full, o)).toBeGreaterThan(12);
+  });
+
+  it('trims uniform borders but keeps a uniform picture whole', () => {
+    const w = 100;
+    const h = 80;
+    const grey = new Uint8Array(w * h).fill(0);
+    for (let y = 10; y < 70; y++) for (let x = 5; x < 95; x++) grey[y * w + x] = (x * 7 + y * 13) % 200 + 30;
+    expect(trimBorders(grey, w, h)).toEqual({ x: 5, y: 10, w: 90, h: 60 });
+    expect(trimBorders(new Uint8Array(w * h).fill(128), w, h)).toEqual({ x: 0, y: 0, w, h });
+  });
+});
