@@ -122,7 +122,11 @@ describe('image view vs brute-force cosine ranking (vectors chosen by the test)'
   it('returns every photo above the cut-off and none below it', async () => {
     const want = bruteForce();
     const got = await search(1000);
-    expect(got.map((r) => r.photo.path)).toEqual(want.map((w) => w.path));
+    // The same set of photos. Their order is checked at the top (above); far down, neighbours
+    // 0.00065 apart may swap, since the image index scores by int8 cosine (measured here within 2.1e-3).
+    expect(got.map((r) => r.photo.path).sort()).toEqual(want.map((w) => w.path).sort());
+    const truth = new Map(want.map((w) => [w.path, w.score]));
+    for (const r of got) expect(Math.abs(r.viewScores!.image! - truth.get(r.photo.path)!)).toBeLessThan(3e-3);
     expect(Math.min(...got.map((r) => r.viewScores!.image!))).toBeGreaterThanOrEqual(minScore - 1e-4);
   });
 
