@@ -1,11 +1,16 @@
 // The CLI shell. Its commands and --json shapes are a contract users' scripts rely on:
 //   index <folder>   search "<query>"   watch <folder>   serve   models …   duplicates   tags
-import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
+import { KanjianError } from '../core/errors.js';
 import { Kanjian } from '../core/kanjian.js';
 import { defaultDataDir } from '../core/paths.js';
 import { modelsCommand } from './commands/models.js';
 import { FILTER_OPTIONS, FILTER_USAGE, filtersFromFlags } from './commands/search-filters.js';
+import { watchReporter } from './commands/watch-lines.js';
+import { didYouMean, explainParseError, intOption, numberOption, UsageError } from './options.js';
+import { showProgress } from './progress-bar.js';
 
 const USAGE = `Kanjian 看见 — find photos by meaning, in Chinese or English
 
@@ -15,7 +20,7 @@ Usage: npm run -s cli -- <command> [options]
   search "<query>"     search the library (Chinese, English or both)
   watch <folder>       index a folder and keep the index live until Ctrl+C
   serve                serve the app and its API on http://127.0.0.1 (browser mode)
-  models list|download <id>|use <id>|remove <id>
+  models list|download <id>|install <folder-or-zip>|use <id>|remove <id>
   duplicates           list duplicate groups (exact copies, near copies, similar shots)
                        with the photo to keep and why; --kind exact|near|similar;
                        --trash moves the others to the OS trash, only with --yes
@@ -30,7 +35,7 @@ Options:
   --precision <p>      fp32 | int8 (int8 uses the package's quantised towers; faster on CPU)
   --limit <n>          number of search results (default 50)
   --min-score <s>      image-view relevance cut-off (default: the model's calibrated one)
-  --port <n>           port for serve (default: a free one)
+  --port <n>           port for serve (default ${'47800'}, or the next free one; 0: any free port)
   --json               machine-readable output
 
 ${FILTER_USAGE}
@@ -39,11 +44,9 @@ ${FILTER_USAGE}
 const out = (s: string) => process.stdout.write(s + '\n');
 const err = (s: string) => process.stderr.write(s + '\n');
 
-export async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
+const COMMANDS = ['index', 'search', 'watch', 'serve', 'models', 'duplicates', 'tags', 'help'];
+
+const OPTIONS = {
       data: { type: 'string' },
       model: { type: 'string' },
       provider: { type: 'string' },
@@ -58,13 +61,36 @@ export async function main(argv: string[]): Promise<number> {
       vocabulary: { type: 'string' },
       ...FILTER_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
-    },
-  });
+} satisfies ParseArgsConfig['options'];
+
+/** The library must exist for commands that only read it: a mistyped --data must not create one. */
+function needLibrary(dataDir: string): void {
+  if (!existsSync(path.join(dataDir, 'library.db'))) {
+    throw new UsageError(
+      `There is no Kanjian library in ${dataDir}. Check --data, or index a folder first: kanjian index <folder>${dataDir === defaultDataDir() ? '' : ` --data ${dataDir}`}`,
+    );
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  } catch (e) {
+    throw explainParseError(e, Object.keys(OPTIONS));
+  }
+  const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
-  if (values.help || !command) {
+  if (values.help || !command || command === 'help') {
     out(USAGE);
     return command || values.help ? 0 : 1;
   }
+  if (!COMMANDS.includes(command)) {
+    throw new UsageError(`Unknown command "${command}".${didYouMean(command, COMMANDS)} Run with --help for the list.`);
+  }
+  const limit = intOption(values.limit, '--limit', 1, 1000);
+  const minScore = numberOption(values['min-score'], '--min-score', -1, 1);
+  const port = intOption(values.port, '--port', 0, 65535);
   const dataDir = path.resolve(values.data ?? defaultDataDir());
   const json = values.json ?? false;
   const log = (m: string) => err(m);
@@ -80,8 +106,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'index': {
       const folder = needArg(rest[0], 'index <folder>');
       const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log });
+      const stopBar = showProgress(() => k.getProgress(), { enabled: !json && !!process.stderr.isTTY });
       try {
-        const summary = await k.indexFolder(folder);
+        const summary = await k.indexFolder(folder).finally(stopBar);
         if (json) out(JSON.stringify(summary));
         else {
           out(`indexed ${summary.indexed}, unchanged ${summary.unchanged}, removed ${summary.removed}, failed ${summary.failed.length}`);
@@ -103,22 +130,21 @@ export async function main(argv: string[]): Promise<number> {
       }
       // An empty query is fine with filters: it lists the photos they match.
       const query = filters ? rest.join(' ').trim() : needArg(rest.join(' ').trim() || undefined, 'search "<query>" [filters]');
+      needLibrary(dataDir);
       const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log });
       try {
         const res = await k.search({
           query,
-          limit: values.limit ? Number(values.limit) : undefined,
-          minScore: values['min-score'] !== undefined ? Number(values['min-score']) : undefined,
+          limit,
+          minScore,
           ...(filters && { filters }),
         });
-        if (res.message) {
-          if (json) out(JSON.stringify({ results: [], message: res.message }));
-          else err(res.message);
-          return 2;
-        }
         if (json) {
           out(
             JSON.stringify({
+              mode: res.mode,
+              ...(res.notice && { notice: res.notice }),
+              ...(res.missingVectors && { missingVectors: res.missingVectors }),
               results: res.results.map((r) => ({
                 path: r.photo.path,
                 score: r.score,
@@ -130,6 +156,10 @@ export async function main(argv: string[]): Promise<number> {
             }),
           );
         } else {
+          if (res.notice?.code === 'search.needsModel') {
+            err('Searching by meaning needs a model (kanjian models download <id>); text in photos, names and filters answered.');
+          }
+          if (res.missingVectors) err(`${res.missingVectors} photos are not searchable by meaning yet (being embedded).`);
           if (!res.results.length) out('No matching photos.');
           for (const r of res.results) {
             const words = [...new Set([...(r.ocr?.matches ?? []), ...(r.metadata?.matches ?? [])])];
@@ -144,12 +174,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'watch': {
       const folder = needArg(rest[0], 'watch <folder>');
       const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log, watch: true });
-      const info = await k.addFolder(folder);
+      const info = await k.addFolder(folder, { allowExisting: true });
       err(`Watching ${info.path} — press Ctrl+C to stop.`);
+      // One line per real change (photos indexed, failed or removed), never the same totals again.
+      const report = watchReporter((line) => err(line));
       k.onEvent((e) => {
-        if (e.type === 'progress' && e.progress.state === 'idle' && e.progress.done > 0) {
-          err(`indexed ${e.progress.done - e.progress.failed}, failed ${e.progress.failed}`);
-        }
+        if (e.type === 'folders') report(e.folders);
       });
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
@@ -171,6 +201,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'duplicates': {
       const { duplicatesCommand } = await import('./commands/duplicates.js');
+      needLibrary(dataDir);
       const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log, ocr: false });
       try {
         return await duplicatesCommand(k, { kind: values.kind, json, trash: values.trash ?? false, yes: values.yes ?? false, out, err });
@@ -182,6 +213,8 @@ export async function main(argv: string[]): Promise<number> {
       const { tagsCommand } = await import('./commands/tags.js');
       const { loadVocabularyFile } = await import('../core/tags/index.js');
       const vocabulary = values.vocabulary ? await loadVocabularyFile(path.resolve(values.vocabulary)) : undefined;
+      // With a folder, tags indexes it first (that creates the library); without one it only reads.
+      if (!rest[0]) needLibrary(dataDir);
       const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log, vocabulary });
       try {
         return await tagsCommand(k, { folder: rest[0] ? path.resolve(rest[0]) : undefined, json, out, err });
@@ -191,12 +224,10 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'serve': {
       const { serveCommand } = await import('./commands/serve.js');
-      return serveCommand({ dataDir, model: values.model, runtime, port: values.port ? Number(values.port) : 0, out, err });
+      return serveCommand({ dataDir, model: values.model, runtime, port, out, err });
     }
     default:
-      err(`Unknown command "${command}".\n`);
-      err(USAGE);
-      return 1;
+      throw new UsageError(`Unknown command "${command}". Run with --help for the list.`);
   }
 }
 
@@ -205,14 +236,14 @@ function needArg(v: string | undefined, usage: string): string {
   return v;
 }
 
-class UsageError extends Error {}
-
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
   (e) => {
-    err(e instanceof UsageError ? e.message : `Error: ${(e as Error).message}`);
-    process.exitCode = e instanceof UsageError ? 1 : 2;
+    // A mistake the user can fix (usage, a folder that is not one …) is one plain line, exit 1.
+    const plain = e instanceof UsageError || (e instanceof KanjianError && e.client);
+    err(plain ? (e as Error).message : `Error: ${(e as Error).message}`);
+    process.exitCode = plain ? 1 : 2;
   },
 );

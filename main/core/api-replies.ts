@@ -68,6 +68,13 @@ export const PhotoDetailSchema = v.object({
   orientation: v.nullable(int),
   status: v.picklist(['pending', 'indexed', 'failed']),
   error: nstr,
+  errorCode: v.nullable(v.picklist(MESSAGE_CODES)),
+  errorParams: v.optional(v.record(v.string(), v.union([v.string(), v.number()]))),
+  lens: nstr,
+  fNumber: v.nullable(num),
+  exposureTime: v.nullable(num),
+  iso: v.nullable(num),
+  focalLength: v.nullable(num),
 });
 
 export const SearchResponseSchema = v.object({
@@ -82,7 +89,9 @@ export const SearchResponseSchema = v.object({
       tags: v.optional(v.object({ tags: v.array(str) })),
     }),
   ),
-  message: v.optional(str),
+  notice: v.optional(UserMessageSchema),
+  mode: v.picklist(['search', 'listing']),
+  missingVectors: v.optional(count),
   model: v.optional(str),
   tookMs: num,
 });
@@ -97,9 +106,18 @@ export const FolderInfoSchema = v.object({
   addedAt: str,
 });
 
-export const FailedFileSchema = v.object({ path: str, error: str });
+export const FailedFileSchema = v.object({
+  path: str,
+  error: str,
+  code: v.picklist(MESSAGE_CODES),
+  params: v.optional(v.record(v.string(), v.union([v.string(), v.number()]))),
+});
+
+const PHASES = ['scanning', 'indexing', 'embedding', 'ocr', 'tagging', 'similar'] as const;
 
 export const IndexProgressSchema = v.object({
+  phase: v.picklist(['idle', ...PHASES]),
+  phases: v.array(v.object({ phase: v.picklist(PHASES), done: count, total: count, etaSeconds: v.nullable(num) })),
   state: v.picklist(['idle', 'scanning', 'indexing']),
   done: count,
   total: count,
@@ -113,7 +131,7 @@ export const ModelStatusSchema = v.object({
   id: nstr,
   name: nstr,
   provider: v.nullable(v.picklist(['cpu', 'cuda', 'dml', 'coreml'])),
-  providerNote: nstr,
+  providerNote: v.nullable(UserMessageSchema),
   embeddingDim: v.nullable(id),
   searchModelId: nstr,
   reembedding: v.nullable(v.object({ done: count, total: count })),
@@ -128,6 +146,8 @@ export const DownloadStateSchema = v.object({
   etaSeconds: v.nullable(num),
   file: nstr,
   error: nstr,
+  errorCode: v.nullable(v.picklist(MESSAGE_CODES)),
+  errorParams: v.optional(v.record(v.string(), v.union([v.string(), v.number()]))),
 });
 
 export const ModelInfoSchema = v.object({
@@ -140,7 +160,24 @@ export const ModelInfoSchema = v.object({
   installed: v.boolean(),
   default: v.boolean(),
   current: v.boolean(),
+  role: v.picklist(['default', 'chinese', 'quality', 'english', 'seed']),
+  sources: v.array(v.picklist(['huggingface', 'modelscope'])),
   download: v.nullable(DownloadStateSchema),
+});
+
+export const AppSettingsSchema = v.object({
+  language: v.nullable(v.picklist(['zh', 'en'])),
+  theme: v.picklist(['light', 'dark', 'system']),
+  hfEndpoint: nstr,
+  downloadSource: v.picklist(['huggingface', 'modelscope']),
+});
+
+export const FolderListingSchema = v.object({
+  path: str,
+  parent: nstr,
+  entries: v.array(v.object({ name: str, path: str })),
+  places: v.array(v.object({ kind: v.picklist(['home', 'pictures', 'drive', 'root']), path: str, label: str })),
+  inLibrary: v.boolean(),
 });
 
 export const LibraryStatsSchema = v.object({ photos: count, indexed: count, failed: count, pending: count, folders: count });
@@ -225,6 +262,10 @@ export const API_REPLIES = {
   listTags: v.array(TagInfoSchema),
   addCustomTag: TagSchema,
   removeCustomTag: v.undefined(),
+  getSettings: AppSettingsSchema,
+  updateSettings: AppSettingsSchema,
+  browseFolders: FolderListingSchema,
+  installModelFromFolder: ModelInfoSchema,
 } as const satisfies Record<ApiMethod, v.GenericSchema>;
 
 // ---- compile-time: each schema's output is exactly the reply type in api.ts ----

@@ -105,6 +105,18 @@ export const FolderPathSchema = v.pipe(
   v.check(isAbsolutePath, 'must be an absolute folder path'),
 );
 
+/**
+ * A path the core expands and checks itself ('~/Pictures'; a relative one it refuses with
+ * folder.relative): only its shape is checked here, so the user gets the core's specific code.
+ */
+export const UserPathSchema = v.pipe(
+  v.string('must be a non-empty string'),
+  v.maxLength(LIMITS.pathChars, 'is too long'),
+  v.check((p) => !p.includes('\0'), 'must not contain NUL'),
+  v.trim(),
+  v.nonEmpty('must be a non-empty string'),
+);
+
 /** Registry ids: letters, digits, dot, dash, underscore (they name folders on disk). */
 export const ModelIdSchema = v.pipe(
   v.string('must be a model id'),
@@ -188,6 +200,7 @@ export const SearchFiltersSchema = v.pipe(
     },
     (issue) => `unknown filter "${String(issue.input ?? '').slice(0, 40)}"`,
   ),
+  v.check((f) => !f.from || !f.to || dateBound(f.from, 'from') < dateBound(f.to, 'to'), 'from is after to: the range holds no date'),
   v.transform(compact),
 );
 
@@ -263,6 +276,28 @@ export const CustomTagRequestSchema = v.pipe(
 );
 
 /**
+ * App settings to change. Only the shape here: the core checks each value (an https endpoint …)
+ * and answers with its own code (settings.badEndpoint).
+ */
+export const SettingsPatchSchema = v.pipe(
+  plainObject,
+  v.strictObject(
+    {
+      language: v.optional(v.nullable(v.picklist(['zh', 'en'], 'must be zh, en or null'))),
+      theme: v.optional(v.picklist(['light', 'dark', 'system'], 'must be light, dark or system')),
+      hfEndpoint: v.optional(v.nullable(v.pipe(v.string('must be a URL or null'), v.maxLength(2048, 'is too long')))),
+      downloadSource: v.optional(v.picklist(['huggingface', 'modelscope'], 'must be huggingface or modelscope')),
+    },
+    (issue) => `unknown setting "${String(issue.input ?? '').slice(0, 40)}"`,
+  ),
+  v.transform(compact),
+);
+
+export const BrowseFoldersRequestSchema = options({ path: optText(UserPathSchema) });
+
+export const InstallFromFolderRequestSchema = request({ path: UserPathSchema });
+
+/**
  * Every API method and the schema of its one argument (NoArg for none). API_METHODS, the
  * argument types of KanjianApi and the shells' validation all come from this table.
  */
@@ -271,7 +306,8 @@ export const API_REQUESTS = {
   listPhotos: ListPhotosRequestSchema,
   getPhoto: IdSchema,
   listFolders: NoArgSchema,
-  addFolder: FolderPathSchema,
+  /** '~' is expanded and every refusal has its own code (core: library/folder-rules.ts). */
+  addFolder: UserPathSchema,
   /** Removes the folder from the library only; files on disk are never touched. */
   removeFolder: IdSchema,
   listFailed: ListFailedRequestSchema,
@@ -291,6 +327,10 @@ export const API_REQUESTS = {
   listTags: ListTagsRequestSchema,
   addCustomTag: CustomTagRequestSchema,
   removeCustomTag: IdSchema,
+  getSettings: NoArgSchema,
+  updateSettings: SettingsPatchSchema,
+  browseFolders: BrowseFoldersRequestSchema,
+  installModelFromFolder: InstallFromFolderRequestSchema,
 } as const satisfies Record<string, v.GenericSchema>;
 
 export type ApiRequests = typeof API_REQUESTS;

@@ -24,6 +24,56 @@ export const MESSAGE_CODES = [
   'trash.planChanged',
   'trash.fileChanged',
   'trash.failed',
+  // search
+  'search.needsModel',
+  'search.missingVectors',
+  // folders (addFolder, browseFolders)
+  'folder.notFound',
+  'folder.notAFolder',
+  'folder.alreadyAdded',
+  'folder.insideLibrary',
+  'folder.dataFolder',
+  'folder.system',
+  'folder.relative',
+  'folder.unreadable',
+  // photos that could not be read (FailedFile.code, from the media layer's reasons)
+  'media.notFound',
+  'media.permission',
+  'media.empty',
+  'media.notImage',
+  'media.corrupt',
+  'media.tooLarge',
+  'media.unsupported',
+  'media.io',
+  'media.unexpected',
+  // model downloads (DownloadState.errorCode)
+  'download.offline',
+  'download.blocked',
+  'download.notFound',
+  'download.diskFull',
+  'download.corrupt',
+  'download.timeout',
+  'download.failed',
+  'download.notPublished',
+  // models
+  'model.unknown',
+  'model.notInstalled',
+  'model.gpuUnavailable',
+  'model.fixture',
+  // install from a folder or zip (installModelFromFolder)
+  'install.notFound',
+  'install.noManifest',
+  'install.badManifest',
+  'install.missingFile',
+  'install.sizeMismatch',
+  'install.hashMismatch',
+  'install.badZip',
+  'install.alreadyInstalled',
+  // settings
+  'settings.badEndpoint',
+  // moving photos to the trash (Electron's native confirm)
+  'trash.cancelled',
+  'trash.nothingOnDisk',
 ] as const;
 export type MessageCode = (typeof MESSAGE_CODES)[number];
 
@@ -72,7 +122,19 @@ export interface PhotoDetail extends PhotoSummary {
   /** EXIF orientation 1..8 as found in the file (already applied to pixels we show). */
   orientation: number | null;
   status: PhotoStatus;
+  /** English reason (logs); the UI shows `errorCode`. */
   error: string | null;
+  /** Why the photo could not be read, as a code (null when it was read). */
+  errorCode: MessageCode | null;
+  errorParams?: Record<string, string | number>;
+  /** Exposure from EXIF, read at index time; null when the camera did not record it. */
+  lens: string | null;
+  fNumber: number | null;
+  /** Seconds (1/250 s is 0.004). */
+  exposureTime: number | null;
+  iso: number | null;
+  /** Millimetres, as recorded (not 35 mm equivalent). */
+  focalLength: number | null;
 }
 
 export type PhotoStatus = 'pending' | 'indexed' | 'failed';
@@ -101,8 +163,15 @@ export interface SearchResult {
 
 export interface SearchResponse {
   results: SearchResult[];
-  /** Set when search could not run, e.g. no model installed; says what to do. */
-  message?: string;
+  /**
+   * Set when part of search could not run, e.g. `{ code: 'search.needsModel' }`: no model is
+   * installed, so the text, name and filter views answered alone.
+   */
+  notice?: UserMessage;
+  /** 'listing' for filter-only requests (no query): the UI shows a listing, not ranked results. */
+  mode: 'search' | 'listing';
+  /** Indexed photos the search model has no vector for yet (embedding in the background). */
+  missingVectors?: number;
   model?: string;
   tookMs: number;
 }
@@ -119,11 +188,31 @@ export interface FolderInfo {
 
 export interface FailedFile {
   path: string;
+  /** English reason, for logs and the CLI. */
   error: string;
+  /** The reason as a code (media.corrupt, media.tooLarge …) for the UI. */
+  code: MessageCode;
+  params?: Record<string, string | number>;
+}
+
+/** Background work, in the order it runs for a new photo. */
+export type IndexPhase = 'idle' | 'scanning' | 'indexing' | 'embedding' | 'ocr' | 'tagging' | 'similar';
+export const INDEX_PHASES = ['scanning', 'indexing', 'embedding', 'ocr', 'tagging', 'similar'] as const satisfies readonly IndexPhase[];
+
+export interface PhaseProgress {
+  phase: Exclude<IndexPhase, 'idle'>;
+  done: number;
+  total: number;
+  /** Seconds left at this phase's recent rate, or null when unknown. */
+  etaSeconds: number | null;
 }
 
 export interface IndexProgress {
-  /** 'idle' when the queue is empty. */
+  /** The phase running now; 'idle' when nothing is left to do. */
+  phase: IndexPhase;
+  /** Every phase with work done or left in this run (and the running one), in running order. */
+  phases: PhaseProgress[];
+  /** 'idle' when the indexing queue is empty (kept for older clients; see `phase`). */
   state: 'idle' | 'scanning' | 'indexing';
   done: number;
   total: number;
@@ -142,8 +231,11 @@ export interface ModelStatus {
   id: string | null;
   name: string | null;
   provider: ExecutionProvider | null;
-  /** Human-readable note, e.g. why a GPU provider fell back to CPU. */
-  providerNote: string | null;
+  /**
+   * Only when a GPU provider was asked for explicitly and could not be used (then the provider in
+   * use is the CPU); null otherwise, also on CPU-only machines with the provider on auto.
+   */
+  providerNote: UserMessage | null;
   embeddingDim: number | null;
   /**
    * While a newly chosen model re-embeds the library, search keeps using the previous model
@@ -168,9 +260,15 @@ export interface ModelInfo {
   default: boolean;
   /** The model chosen in settings. */
   current: boolean;
+  /** What the model is for; the UI shows a plain name per role ("Bilingual, fast (default)" …). */
+  role: ModelRole;
+  /** Download sources this model is published on (the `downloadSource` setting picks one). */
+  sources: DownloadSource[];
   /** Set while a download of this model runs. */
   download: DownloadState | null;
 }
+
+export type ModelRole = 'default' | 'chinese' | 'quality' | 'english' | 'seed';
 
 export interface DownloadState {
   id: string;
@@ -182,8 +280,11 @@ export interface DownloadState {
   etaSeconds: number | null;
   /** File being fetched, relative to the package. */
   file: string | null;
-  /** Plain reason when failed (e.g. "HTTP 404 Not Found for visual/model.onnx"). */
+  /** English reason when failed (e.g. "HTTP 404 Not Found for visual/model.onnx"), for logs. */
   error: string | null;
+  /** Why it failed, as a code (download.offline, download.blocked …), null unless failed. */
+  errorCode: MessageCode | null;
+  errorParams?: Record<string, string | number>;
 }
 
 export interface IndexSummary {
@@ -339,12 +440,54 @@ export interface TagInfo extends Tag {
   photos: number;
 }
 
+// ---- settings and folders ----
+
+export type DownloadSource = 'huggingface' | 'modelscope';
+
+/** App settings (settings.json in the data folder), shared by every shell. */
+export interface AppSettings {
+  /** null: follow the system. */
+  language: 'zh' | 'en' | null;
+  theme: 'light' | 'dark' | 'system';
+  /**
+   * Hugging Face endpoint (what HF_ENDPOINT sets); null = https://huggingface.co. https unless the
+   * host is loopback. When set here it wins over the HF_ENDPOINT variable.
+   */
+  hfEndpoint: string | null;
+  /** Where downloads come from when a model is published in both places. */
+  downloadSource: DownloadSource;
+}
+
+export interface FolderEntry {
+  name: string;
+  path: string;
+}
+
+export interface FolderPlace {
+  kind: 'home' | 'pictures' | 'drive' | 'root';
+  path: string;
+  label: string;
+}
+
+export interface FolderListing {
+  path: string;
+  /** null at a file-system root. */
+  parent: string | null;
+  /** Sub-folders only, sorted by name, hidden ones skipped. */
+  entries: FolderEntry[];
+  /** Home, ~/Pictures, mounted drives. */
+  places: FolderPlace[];
+  /** The path is a library folder or inside one. */
+  inLibrary: boolean;
+}
+
 /** Events pushed to the UI (SSE in the browser, IPC in Electron). */
 export type KanjianEvent =
   | { type: 'progress'; progress: IndexProgress }
   | { type: 'folders'; folders: FolderInfo[] }
   | { type: 'model'; model: ModelStatus }
-  | { type: 'download'; download: DownloadState };
+  | { type: 'download'; download: DownloadState }
+  | { type: 'settings'; settings: AppSettings };
 
 /**
  * The API. Every method is async and takes/returns plain JSON-able data so it
@@ -388,6 +531,14 @@ export interface KanjianApi {
   /** Adds the user's own tag word (either language or both); photos are re-tagged in the background. */
   addCustomTag(req: ApiArg<'addCustomTag'>): Promise<Tag>;
   removeCustomTag(id: ApiArg<'removeCustomTag'>): Promise<void>;
+
+  getSettings(): Promise<AppSettings>;
+  /** Saves the given keys; emits { type: 'settings' }. A bad value is refused (settings.badEndpoint …). */
+  updateSettings(patch: ApiArg<'updateSettings'>): Promise<AppSettings>;
+  /** Sub-folders of `path` ('~' expanded; default: home) for the browser-mode folder picker. */
+  browseFolders(req: ApiArg<'browseFolders'>): Promise<FolderListing>;
+  /** Installs a model package copied from elsewhere (a folder or a .zip), verified first. */
+  installModelFromFolder(req: ApiArg<'installModelFromFolder'>): Promise<ModelInfo>;
 }
 
 /** Desktop-only actions (Electron shell); absent in the browser shell. */
@@ -407,9 +558,10 @@ export interface DesktopActions {
  *
  * HTTP contract (main/server): every API method is `POST /api/<method>` with the method's
  * single argument as the JSON body (`{}` for none) and its result as the JSON response;
- * errors are `{ "error": "…" }` with a 4xx/5xx status. Live events: `GET /api/events`
- * (Server-Sent Events, each `data:` line one KanjianEvent). Media: `GET /media/thumb/<id>`
- * and `GET /media/original/<id>`. Every request carries the per-run token, either as
+ * errors are ApiErrorBody `{ error, code, params }` with a 4xx/5xx status. Live events:
+ * `GET /api/events` (Server-Sent Events, each `data:` line one KanjianEvent). Media:
+ * `GET /media/thumb/<id>`, `GET /media/preview/<id>` (a screen-sized JPEG of any indexed
+ * format, ≤ 2560 px, made and cached by the core) and `GET /media/original/<id>`. Every request carries the per-run token, either as
  * `Authorization: Bearer <token>` or as `?token=<token>` (EventSource and <img> cannot set
  * headers); the page itself is opened as `/?token=<token>`.
  */
@@ -418,6 +570,8 @@ export interface KanjianClient extends KanjianApi {
   onEvent(listener: (event: KanjianEvent) => void): () => void;
   thumbnailUrl(photoId: number): string;
   originalUrl(photoId: number): string;
+  /** A screen-sized preview any browser can show (HEIC and TIFF converted by the core). */
+  previewUrl?(photoId: number): string;
   desktop?: DesktopActions;
 }
 
@@ -428,6 +582,7 @@ export const API_METHODS = [
   'listModels', 'downloadModel', 'cancelDownload', 'useModel',
   'findDuplicates', 'dismissDuplicates', 'planTrash', 'trashPhotos',
   'photoTags', 'folderTags', 'listTags', 'addCustomTag', 'removeCustomTag',
+  'getSettings', 'updateSettings', 'browseFolders', 'installModelFromFolder',
 ] as const satisfies readonly (keyof KanjianApi)[];
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -3,11 +3,13 @@
 // HTTP, Electron) wrap it. Each job lives in its own part under app/; this class wires them
 // and delegates.
 import type {
+  AppSettings,
   DownloadState,
   DuplicatesRequest,
   DuplicatesResponse,
   FailedFile,
   FolderInfo,
+  FolderListing,
   FolderTag,
   IndexProgress,
   IndexSummary,
@@ -35,10 +37,16 @@ import { LibrarySearch } from './app/search.js';
 import { Duplicates, type TrashFile } from './duplicates/index.js';
 import type { LoadedModel } from './embed/loaded.js';
 import type { Precision } from './embed/providers.js';
+import { KanjianError } from './errors.js';
+import { browseFolders } from './library/browse.js';
+import { realPathInside } from './library/folder-rules.js';
 import { Indexer } from './library/indexer.js';
 import { ProgressTracker } from './library/progress.js';
+import { ensurePreview } from './media/preview.js';
 import { thumbnailPathFor } from './media/thumbnail.js';
 import { ModelDownloads } from './models/downloads.js';
+import { installModelFromPath } from './models/install-local.js';
+import { effectiveHfEndpoint, getAppSettings, updateAppSettings } from './settings/app-settings.js';
 import { OcrRunner, WorkerOcrEngine, ocrEnabled } from './ocr/index.js';
 import { libraryPaths, type LibraryPaths } from './paths.js';
 import { Store, toDetail } from './store/index.js';
@@ -64,6 +72,8 @@ export interface KanjianOptions {
    * The core never deletes a file itself.
    */
   trashFile?: TrashFile;
+  /** Idle timeout of model downloads (tests shorten it). */
+  downloadIdleTimeoutMs?: number;
   /** Tag vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
   vocabulary?: Vocabulary;
   log?: (message: string) => void;
@@ -96,11 +106,10 @@ export class Kanjian implements KanjianApi {
       this.paths.dataDir,
       (download) => this.events.emit({ type: 'download', download }),
       // The first model a user downloads is the one they want to search with.
-      async (id) => {
-        if (!this.slots.index) await this.useModel(id);
-      },
+      (id) => this.useFirstModel(id),
+      { endpoint: async () => effectiveHfEndpoint(await this.getSettings()), idleTimeoutMs: opts.downloadIdleTimeoutMs },
     );
-    this.progress = new ProgressTracker(() => this.store.jobs.count('index'));
+    this.progress = new ProgressTracker(() => this.store.jobs.count('index'), { ocr: () => this.store.jobs.count('ocr') });
     this.indexer = new Indexer(
       store,
       { thumbDir: this.paths.thumbnails, model: slots.index, concurrency: opts.concurrency },
@@ -108,7 +117,9 @@ export class Kanjian implements KanjianApi {
     );
     // Everything after indexing steps aside for newly arrived files (the pipeline says when).
     const yieldNow = () => this.pipeline.yielding;
-    this.ocr = ocrEnabled(opts.ocr) ? new OcrRunner(store, new WorkerOcrEngine(), { shouldYield: yieldNow }) : null;
+    this.ocr = ocrEnabled(opts.ocr)
+      ? new OcrRunner(store, new WorkerOcrEngine(), { shouldYield: yieldNow, onProgress: () => this.progress.tick('ocr') })
+      : null;
     // Both work from the model whose vectors cover the library (search's).
     this.duplicates = new Duplicates(store, () => this.slots.search, opts.trashFile, yieldNow);
     this.tags = new Tags(store, () => this.slots.search, { vocabulary: opts.vocabulary, shouldStop: yieldNow, log: opts.log });
@@ -178,7 +189,7 @@ export class Kanjian implements KanjianApi {
    * queue, and reports what happened in this run.
    */
   async indexFolder(folder: string, opts: { analyse?: boolean } = {}): Promise<IndexSummary> {
-    const row = await this.folders.addRow(folder);
+    const row = await this.folders.addRow(folder, { allowExisting: true });
     this.progress.start('scanning');
     const scan = await this.folders.scan(row);
     const drained = await this.pipeline.runOnce({ analyse: opts.analyse, graceMs: this.opts.watch ? ORPHAN_GRACE_MS : 0 });
@@ -209,9 +220,10 @@ export class Kanjian implements KanjianApi {
     return this.folders.list();
   }
 
-  async addFolder(folder: string): Promise<FolderInfo> {
-    if (this.opts.watch) return this.folders.addWatched(folder);
-    const row = await this.folders.addRow(folder);
+  /** `allowExisting`: the CLI's `watch` of a folder already in the library (re-watches it). */
+  async addFolder(folder: string, opts: { allowExisting?: boolean } = {}): Promise<FolderInfo> {
+    if (this.opts.watch) return this.folders.addWatched(folder, opts);
+    const row = await this.folders.addRow(folder, opts);
     return this.folders.info(row.id);
   }
 
@@ -270,6 +282,36 @@ export class Kanjian implements KanjianApi {
     this.emitModel();
     this.pipeline.kick();
     return this.getModel();
+  }
+
+  /** A model that arrived (download, install from a folder) is used when none is yet. */
+  private async useFirstModel(id: string): Promise<void> {
+    if (!this.slots.index) await this.useModel(id);
+  }
+
+  // ---- settings, folder browser, install from a folder ----
+
+  async getSettings(): Promise<AppSettings> {
+    return getAppSettings(this.paths.dataDir);
+  }
+
+  async updateSettings(patch: Partial<AppSettings>): Promise<AppSettings> {
+    const settings = await updateAppSettings(this.paths.dataDir, patch);
+    this.events.emit({ type: 'settings', settings });
+    return settings;
+  }
+
+  async browseFolders(req: { path?: string }): Promise<FolderListing> {
+    return browseFolders(req?.path, this.libraryRoots());
+  }
+
+  async installModelFromFolder(req: { path: string }): Promise<ModelInfo> {
+    const { id } = await installModelFromPath(req.path, { dataDir: this.paths.dataDir });
+    await this.useFirstModel(id);
+    const info = (await this.listModels()).find((m) => m.id === id);
+    if (!info) throw new KanjianError('internal', `Installed ${id} but cannot list it`, { client: false });
+    this.emitModel();
+    return info;
   }
 
   // ---- duplicates ----
@@ -332,6 +374,23 @@ export class Kanjian implements KanjianApi {
     const row = this.store.photos.byId(photoId);
     if (!row?.sha256 || !row.has_thumb) return null;
     return thumbnailPathFor(this.paths.thumbnails, row.sha256);
+  }
+
+  /**
+   * A screen-sized preview of an indexed photo (made and cached on first use), or null. The
+   * original is read only when it lies inside a library folder by its real path.
+   */
+  async previewPath(photoId: number): Promise<string | null> {
+    const row = this.store.photos.byId(photoId);
+    if (!row?.sha256 || row.status !== 'indexed') return null;
+    const file = realPathInside(row.path, this.libraryRoots());
+    if (!file) return null;
+    try {
+      return await ensurePreview(file, row.sha256, this.paths.previews);
+    } catch (e) {
+      this.opts.log?.(`preview ${row.path}: ${(e as Error).message}`);
+      return null;
+    }
   }
 
   /** Paths of the library folders (cheap: for per-request containment checks in the shells). */

@@ -15,6 +15,8 @@ export interface LibraryPaths {
   dataDir: string;
   database: string;
   thumbnails: string;
+  /** Screen-sized previews for the viewer (main/core/media/preview.ts), rebuildable. */
+  previews: string;
   models: string;
 }
 
@@ -24,6 +26,7 @@ export function libraryPaths(dataDir: string): LibraryPaths {
     dataDir: abs,
     database: path.join(abs, 'library.db'),
     thumbnails: path.join(abs, 'thumbnails'),
+    previews: path.join(abs, 'previews'),
     models: path.join(abs, 'models'),
   };
 }

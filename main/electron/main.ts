@@ -18,7 +18,7 @@ import {
   type UtilityProcess,
   type WebContents,
 } from 'electron';
-import { API_METHODS, type TrashOutcome, type TrashPlan } from '../core/api.js';
+import { API_METHODS, type AppSettings, type TrashOutcome, type TrashPlan } from '../core/api.js';
 import { defaultDataDir } from '../core/paths.js';
 import { validateApiArg } from '../shell-common/validate.js';
 import { API_CHANNELS, DESKTOP_CHANNELS, EVENT_CHANNEL } from './channels.js';
@@ -26,7 +26,7 @@ import { CoreClient, type CoreProcessHandle, type FromCore } from './core-rpc.js
 import { openWithDefault, showInFolder, type DesktopDeps } from './desktop-actions.js';
 import { APP_ENTRY, appWebPreferences, isTrustedSender, navigationAllowed, requestAllowed, SCHEME } from './policy.js';
 import { routeProtocolRequest } from './protocol-routes.js';
-import { confirmedTrashPhotos, type ConfirmText } from './trash-confirm.js';
+import { confirmedTrashPhotos, dialogLocale, type ConfirmText } from './trash-confirm.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -204,7 +204,7 @@ function registerIpc(core: CoreClient, window: () => BrowserWindow | null): void
             planTrash: (req) => core.call('planTrash', req) as Promise<TrashPlan>,
             trashPhotos: (req) => core.call('trashPhotos', req) as Promise<TrashOutcome>,
             confirm: (text) => confirm(event, text),
-            locale: app.getLocale(),
+            locale: dialogLocale(((await core.call('getSettings', undefined).catch(() => null)) as AppSettings | null)?.language, app.getLocale()),
           },
           validateApiArg('trashPhotos', arg),
         );

@@ -1,5 +1,5 @@
-// kanjian:// requests → files. kanjian://app/… is the built renderer; kanjian://thumb/<id> and
-// kanjian://original/<id> are a photo's thumbnail and original, by id only: the path comes from
+// kanjian:// requests → files. kanjian://app/… is the built renderer; kanjian://thumb/<id>,
+// kanjian://preview/<id> and kanjian://original/<id> are a photo's thumbnail, screen-sized preview and original, by id only: the path comes from
 // the core (which checks it lies in the library), never from the URL. No Electron import.
 import type { MediaResult } from '../shell-common/media.js';
 import { ELECTRON_CSP, securityHeaders } from '../shell-common/security.js';
@@ -12,7 +12,7 @@ export type ProtocolRoute =
 
 export interface ProtocolDeps {
   rendererDir: string;
-  resolveMedia(kind: 'thumb' | 'original', rawId: string): Promise<MediaResult>;
+  resolveMedia(kind: 'thumb' | 'preview' | 'original', rawId: string): Promise<MediaResult>;
 }
 
 const BASE = securityHeaders(ELECTRON_CSP);
@@ -44,7 +44,7 @@ export async function routeProtocolRequest(url: string, method: string, deps: Pr
     if (!r.ok) return fail(r.status, r.reason);
     return { status: 200, file: r.file, size: r.size, headers: { ...BASE, 'Content-Type': r.contentType, 'Cache-Control': 'no-cache' } };
   }
-  if (parts.host === 'thumb' || parts.host === 'original') {
+  if (parts.host === 'thumb' || parts.host === 'preview' || parts.host === 'original') {
     const m = /^\/([^/]*)$/.exec(parts.path);
     if (!m) return fail(400, 'expected /<photo id>');
     const r = await deps.resolveMedia(parts.host, m[1]);

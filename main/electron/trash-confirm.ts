@@ -9,6 +9,7 @@
 // forwarded unchanged, so the core still checks that the ids are exactly the ones it planned and
 // that the token is valid and unused. The fresh plan's token is never used; it expires in the core.
 import type { TrashOutcome, TrashPlan, TrashRequest } from '../core/api.js';
+import { KanjianError } from '../core/errors.js';
 import { formatBytes } from '../shell-common/format.js';
 
 export interface ConfirmText {
@@ -25,16 +26,21 @@ export interface TrashConfirmDeps {
   trashPhotos(req: TrashRequest & { confirmToken: string }): Promise<TrashOutcome>;
   /** Shows the native dialog; resolves true when the user confirms. */
   confirm(text: ConfirmText): Promise<boolean>;
-  /** The OS locale (app.getLocale()); Chinese text for zh*. */
+  /** The UI language: the app's language setting, else the OS locale (app.getLocale()); Chinese for zh*. */
   locale: string;
 }
 
-/** The user said no in the native dialog; nothing was moved. */
-export class TrashCancelledError extends Error {
+/** The user said no in the native dialog; nothing was moved. Code `trash.cancelled` for the page. */
+export class TrashCancelledError extends KanjianError {
   constructor(zh: boolean) {
-    super(zh ? '已取消：没有移动任何文件。' : 'Cancelled: nothing was moved to the trash.');
+    super('trash.cancelled', zh ? '已取消：没有移动任何文件。' : 'Cancelled: nothing was moved to the trash.');
     this.name = 'CancelledError';
   }
+}
+
+/** The dialog's language: the language chosen in the app's settings wins over the OS's. */
+export function dialogLocale(settingsLanguage: 'zh' | 'en' | null | undefined, osLocale: string): string {
+  return settingsLanguage ?? osLocale;
 }
 
 export const isZh = (locale: string) => /^zh\b/i.test(locale);
@@ -87,7 +93,10 @@ export async function confirmedTrashPhotos(
   const plan = await deps.planTrash({ photoIds: req.photoIds, ...(req.allowLastCopy && { allowLastCopy: true }) });
   const zh = isZh(deps.locale);
   if (plan.count === 0) {
-    throw new Error(zh ? '这些照片的文件已不在磁盘上：没有可移动的文件。' : 'None of these photos\' files are on disk any more: nothing to move.');
+    throw new KanjianError(
+      'trash.nothingOnDisk',
+      zh ? '这些照片的文件已不在磁盘上：没有可移动的文件。' : 'None of these photos\' files are on disk any more: nothing to move.',
+    );
   }
   if (!(await deps.confirm(trashConfirmText(plan, deps.locale)))) throw new TrashCancelledError(zh);
   return deps.trashPhotos({ photoIds: req.photoIds, confirmToken: req.confirmToken, ...(req.allowLastCopy && { allowLastCopy: true }) });

@@ -67,7 +67,12 @@ describe('folders panel', () => {
   it('lists failed files with their reasons', async () => {
     const client = createFakeClient({
       folders: FOLDERS,
-      failed: { 1: [{ path: '/home/li/Pictures/broken.jpg', error: 'corrupt JPEG data' }, { path: '/home/li/Pictures/x.heic', error: 'unsupported HEIC variant' }] },
+      failed: {
+        1: [
+          { path: '/home/li/Pictures/broken.jpg', error: 'corrupt JPEG data', code: 'media.corrupt', params: { format: 'JPEG' } },
+          { path: '/home/li/Pictures/x.heic', error: 'unsupported HEIC variant', code: 'media.unsupported', params: { format: 'HEIC' } },
+        ],
+      },
     });
     await renderApp({ client });
     const row = screen.getAllByTestId('folder-row')[0];
@@ -76,7 +81,7 @@ describe('folders panel', () => {
     const files = await within(row).findAllByTestId('failed-file');
     expect(client.listFailed).toHaveBeenCalledWith({ folderId: 1, limit: 500 });
     expect(files.map((f) => f.dataset.path)).toEqual(['/home/li/Pictures/broken.jpg', '/home/li/Pictures/x.heic']);
-    expect(files[0].textContent).toContain('corrupt JPEG data');
+    expect(files[0].textContent).toContain('The JPEG file is damaged or incomplete.');
     await fireEvent.click(within(row).getByTestId('folder-failed-toggle'));
     expect(within(row).queryAllByTestId('failed-file')).toHaveLength(0);
   });

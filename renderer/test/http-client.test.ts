@@ -133,7 +133,7 @@ describe('HTTP client', () => {
     expect(FakeEventSource.instances).toHaveLength(1);
     const es = FakeEventSource.instances[0];
     expect(es.url).toBe('http://127.0.0.1:4567/api/events?token=a+b');
-    es.send({ type: 'progress', progress: { state: 'idle', done: 0, total: 0, failed: 0, rate: 0, etaSeconds: null, currentPath: null } });
+    es.send({ type: 'progress', progress: { phase: 'idle', phases: [], state: 'idle', done: 0, total: 0, failed: 0, rate: 0, etaSeconds: null, currentPath: null } });
     es.onmessage?.(new MessageEvent('message', { data: 'not json' }));
     expect(got.map((e) => e.type)).toEqual(['progress']);
     off1();

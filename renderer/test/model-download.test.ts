@@ -101,14 +101,14 @@ describe('first-run model download', () => {
 
   it('turns into the model status when done, and search works', async () => {
     const { client, offer } = await firstRun();
-    client.searchImpl = async () => ({ results: [], message: 'No model installed.', tookMs: 0 });
+    client.searchImpl = async () => ({ results: [], mode: 'search', notice: { code: 'search.needsModel' }, tookMs: 0 });
     await fireEvent.input(screen.getByTestId('search-input'), { target: { value: '红色' } });
     await screen.findByTestId('search-message');
 
     await fireEvent.click(within(offer).getByTestId('model-download'));
     await within(offer).findByTestId('model-download-progress');
     client.downloadProgress(DEFAULT.id, DEFAULT.sizeBytes / 2, { rate: 50 * MB, etaSeconds: 20 });
-    client.searchImpl = async () => ({ results: [{ photo: client.photos[0], score: 0.3, views: ['image'] }], model: DEFAULT.id, tookMs: 3 });
+    client.searchImpl = async () => ({ mode: 'search', results: [{ photo: client.photos[0], score: 0.3, views: ['image'] }], model: DEFAULT.id, tookMs: 3 });
     await client.finishDownload(DEFAULT.id);
 
     await waitFor(() => expect(screen.getByTestId('model-name').textContent).toBe('XLM-Roberta-Base-ViT-B-32'));
@@ -132,7 +132,7 @@ describe('first-run model download', () => {
     await fireEvent.click(within(offer).getByTestId('model-download'));
     await within(offer).findByTestId('model-download-progress');
     // The 'done' event comes before the core has loaded the model and announced it.
-    client.emit({ type: 'download', download: { id: DEFAULT.id, state: 'done', bytes: 10, totalBytes: 10, rate: 0, etaSeconds: 0, file: null, error: null } });
+    client.emit({ type: 'download', download: { id: DEFAULT.id, state: 'done', bytes: 10, totalBytes: 10, rate: 0, etaSeconds: 0, file: null, error: null, errorCode: null } });
     expect((await within(offer).findByTestId('model-download-done')).textContent).toBe('Downloaded. Loading the model…');
   });
 

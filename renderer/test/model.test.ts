@@ -16,9 +16,9 @@ describe('model status', () => {
     ['dml', 'DirectML'],
     ['coreml', 'CoreML'],
   ] as const)('names provider %s as %s, with the fallback note', async (provider, label) => {
-    await renderApp({ model: { ...MODEL, provider, providerNote: 'CUDA unavailable: fell back to CPU' } });
+    await renderApp({ model: { ...MODEL, provider, providerNote: { code: 'model.gpuUnavailable', params: { requested: 'CUDA', using: 'CPU' } } } });
     expect(screen.getByTestId('model-provider').textContent?.trim()).toBe(label);
-    expect(screen.getByTestId('model-provider-note').textContent).toBe('CUDA unavailable: fell back to CPU');
+    expect(screen.getByTestId('model-provider-note').textContent).toBe('CUDA could not be used on this computer; running on CPU.');
   });
 
   it('explains that search needs a model when none is installed', async () => {
@@ -53,12 +53,12 @@ describe('model status', () => {
 
   it('follows model events and re-runs the search once a model arrives', async () => {
     const client = createFakeClient({ photoCount: 5, model: NO_MODEL });
-    client.searchImpl = async () => ({ results: [], message: 'no model installed', tookMs: 0 });
+    client.searchImpl = async () => ({ results: [], mode: 'search', notice: { code: 'search.needsModel' }, tookMs: 0 });
     await renderApp({ client });
     const { fireEvent } = await import('@testing-library/svelte');
     await fireEvent.input(screen.getByTestId('search-input'), { target: { value: 'cat' } });
     await screen.findByTestId('search-message');
-    client.searchImpl = async () => ({ results: [{ photo: client.photos[0], score: 0.3, views: ['image'] }], tookMs: 3 });
+    client.searchImpl = async () => ({ mode: 'search', results: [{ photo: client.photos[0], score: 0.3, views: ['image'] }], tookMs: 3 });
     client.emit({ type: 'model', model: { ...MODEL, provider: 'dml' } });
     await waitFor(() => expect(screen.getByTestId('model-provider').textContent?.trim()).toBe('DirectML'));
     await waitFor(() => expect(screen.getAllByTestId('match-views')).toHaveLength(1));

@@ -6,6 +6,8 @@ import { I18n } from '../src/i18n/i18n.svelte.ts';
 import type { IndexProgress } from '../src/api/types.ts';
 
 const INDEXING: IndexProgress = {
+  phase: 'indexing',
+  phases: [{ phase: 'indexing', done: 1234, total: 5000, etaSeconds: 60 }],
   state: 'indexing',
   done: 1234,
   total: 5000,

@@ -7,6 +7,7 @@ import { renderApp } from './fixtures/render-app.ts';
 
 function response(query: string, n = 3): SearchResponse {
   return {
+    mode: 'search',
     results: Array.from({ length: n }, (_, k) => ({ photo: makePhoto(k, 1, `/${query}`), score: 0.3 - k * 0.02, views: ['image'] })),
     tookMs: 5,
   };
@@ -101,6 +102,7 @@ describe('search box', () => {
   it('answers as you type and shows results in rank order, with why they matched and no raw score', async () => {
     const client = createFakeClient({ photoCount: 40 });
     client.searchImpl = async (req) => ({
+      mode: 'search',
       results: [0.412, 0.377, 0.301, 0.298].map((score, k) => ({ photo: client.photos[k * 3], score, views: ['image'] })),
       tookMs: 8,
       model: 'm',
@@ -115,10 +117,10 @@ describe('search box', () => {
     expect(paths).toEqual([client.photos[0].path, client.photos[3].path, client.photos[6].path, client.photos[9].path]);
   });
 
-  it('shows the server message plainly when search cannot run', async () => {
+  it('shows the server notice in the UI language when meaning search cannot run', async () => {
     const client = createFakeClient({ photoCount: 5, model: NO_MODEL });
-    const message = 'no model installed: run `kanjian models install xlm-roberta-base-vit-b-32`';
-    client.searchImpl = async () => ({ results: [], message, tookMs: 0 });
+    const message = 'Searching by meaning needs a model. Text in photos, file names and filters work already.';
+    client.searchImpl = async () => ({ results: [], mode: 'search', notice: { code: 'search.needsModel' }, tookMs: 0 });
     await renderApp({ client });
     await fireEvent.input(screen.getByTestId('search-input'), { target: { value: '猫' } });
     await waitFor(() => expect(screen.getByTestId('search-message').textContent).toBe(message));

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Kanjian } from '../../main/core/kanjian.js';
 import type { DownloadState, KanjianEvent } from '../../main/core/api.js';
 import { writeColourPhoto, type Colour } from '../helpers/photos.js';
+import { createServer } from 'node:net';
 import { FakeHub, publishToyColors, toyColorsEntry } from './models/fake-hub.js';
 
 let tmp: string;
@@ -58,12 +59,14 @@ afterAll(async () => {
 });
 
 describe('first run without a model', () => {
-  it('indexes photos anyway and search explains how to get a model', async () => {
+  it('indexes photos anyway and search says meaning search needs a model', async () => {
     await k.addFolder(path.join(tmp, 'photos'));
     await until('photos recorded', async () => (await k.getStats()).indexed === 36);
     const res = await k.search({ query: 'red' });
+    // Colour is only in the pixels: nothing but the image view could find it.
     expect(res.results).toEqual([]);
-    expect(res.message).toMatch(/models download/);
+    expect(res.notice).toEqual({ code: 'search.needsModel' });
+    expect(res.mode).toBe('search');
     expect((await k.getModel()).id).toBeNull();
   });
 
@@ -94,6 +97,34 @@ describe('first run without a model', () => {
     expect(failed.download.error).toMatch(/404/);
     expect((await k.listModels()).find((m) => m.id === 'colours-missing')).toMatchObject({ installed: false, current: false });
     expect((await k.getModel()).id).toBe('colours-a');
+  });
+
+  it('a failed download carries a code for the UI: not found on the hub, or offline', async () => {
+    const notFound = events.find((e): e is { type: 'download'; download: DownloadState } => e.type === 'download' && e.download.state === 'failed');
+    expect(notFound?.download).toMatchObject({ errorCode: 'download.notFound', errorParams: { host: new URL(hub.url).host } });
+    // The mirror set in the app wins over HF_ENDPOINT: pointed at a closed port, the download is offline.
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+    await k.updateSettings({ hfEndpoint: `http://127.0.0.1:${closed}` });
+    try {
+      events.length = 0;
+      await k.downloadModel('colours-b');
+      const failed = await until('offline download failed', async () =>
+        events.find((e): e is { type: 'download'; download: DownloadState } => e.type === 'download' && e.download.state === 'failed'),
+      );
+      expect(failed.download).toMatchObject({ errorCode: 'download.offline', errorParams: { host: `127.0.0.1:${closed}` } });
+      expect((await k.listModels()).find((m) => m.id === 'colours-b')?.installed).toBe(false);
+    } finally {
+      await k.updateSettings({ hfEndpoint: null });
+    }
+  });
+
+  it('refuses an unknown model id at once', async () => {
+    await expect(k.downloadModel('no-such-model')).rejects.toMatchObject({ code: 'model.unknown', client: true });
   });
 
   it('switching models keeps the old one answering until the new one covers the library', async () => {

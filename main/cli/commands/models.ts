@@ -15,6 +15,10 @@ import {
   type InstallProgress,
 } from '../../core/models/install.js';
 import type { Registry } from '../../core/models/registry.js';
+import { KanjianError } from '../../core/errors.js';
+import { classifyDownloadError } from '../../core/models/download-errors.js';
+import { installModelFromPath, type LocalInstallResult } from '../../core/models/install-local.js';
+import { effectiveHfEndpoint, getAppSettings } from '../../core/settings/app-settings.js';
 
 export interface ModelsCommandContext {
   dataDir: string;
@@ -32,10 +36,27 @@ export interface ModelsCommandContext {
   progressIntervalMs?: number;
 }
 
+const VERIFIED: Record<LocalInstallResult['verifiedBy'], string> = {
+  'registry-sha256': 'Every file matched the SHA-256 published for this model.',
+  'package-sha256': "Every file matched the package's own SHA256SUMS.",
+  'files-present': 'No checksums were known for this package: its manifest and files were checked, not their contents.',
+};
+
+// What to do next, per failure (the app says the same in its language: msg.download.*).
+const DOWNLOAD_HINTS: Partial<Record<string, string>> = {
+  'download.offline': 'This computer seems to be offline. Check the network, or copy the model from another computer and run: kanjian models install <folder-or-zip>',
+  'download.blocked': 'The server refused the download (a firewall or proxy may block it). Set a mirror (HF_ENDPOINT, or the mirror setting in the app), or install from a folder.',
+  'download.notFound': 'The server does not have this file; the mirror may not carry this model.',
+  'download.diskFull': 'The disk is full. Free some space; running the command again resumes.',
+  'download.timeout': 'The server stopped answering.',
+  'download.corrupt': 'A file arrived damaged and was discarded.',
+};
+
 const USAGE = [
   'Usage: kanjian models <command>',
   '  list [--json]        models in the registry and whether they are installed',
-  '  download <id>        download and install a model',
+  '  download <id>        download and install a model (from the mirror set in the app, else HF_ENDPOINT)',
+  '  install <path>       install a model package copied from another computer (a folder or a .zip)',
   '  use <id>             make an installed model the current one',
   '  remove <id>          delete an installed model',
 ];
@@ -95,6 +116,18 @@ export async function modelsCommand(args: string[], ctx: ModelsCommandContext): 
         }
         return 0;
       }
+      case 'install': {
+        if (positional.length !== 1) return usage('models install needs the package folder or .zip');
+        const r = await installModelFromPath(positional[0], { dataDir: ctx.dataDir, registry: ctx.registry });
+        const selected = (await currentModelId(ctx.dataDir)) === null;
+        if (selected) await chooseModel(r.id, ctx.dataDir, { registry: ctx.registry });
+        if (json) ctx.out(JSON.stringify({ installed: { id: r.id, dir: r.dir, verifiedBy: r.verifiedBy }, selected }));
+        else {
+          ctx.out(`Installed ${r.id} in ${r.dir}${selected ? ' and made it the current model' : ''}`);
+          ctx.err(VERIFIED[r.verifiedBy]);
+        }
+        return 0;
+      }
       case 'download': {
         if (!needId()) return usage('models download needs exactly one model id');
         const interval = ctx.progressIntervalMs ?? 1000;
@@ -104,7 +137,7 @@ export async function modelsCommand(args: string[], ctx: ModelsCommandContext): 
           dataDir: ctx.dataDir,
           registry: ctx.registry,
           signal: ctx.signal,
-          endpoint: ctx.endpoint,
+          endpoint: ctx.endpoint ?? effectiveHfEndpoint(await getAppSettings(ctx.dataDir)),
           idleTimeoutMs: ctx.idleTimeoutMs,
           onProgress: (p) => {
             const now = Date.now();
@@ -160,8 +193,17 @@ export async function modelsCommand(args: string[], ctx: ModelsCommandContext): 
         return usage(`Unknown models command ${JSON.stringify(sub)}`);
     }
   } catch (err) {
+    if (err instanceof KanjianError && err.client) {
+      ctx.err(`Error: ${err.message}`);
+      return 1;
+    }
     if (err instanceof ModelError || err instanceof DownloadError) {
       ctx.err(`Error: ${err.message}`);
+      if (sub === 'download') {
+        const host = new URL(ctx.endpoint ?? effectiveHfEndpoint(await getAppSettings(ctx.dataDir).catch(() => ({ hfEndpoint: null })))).host;
+        const hint = DOWNLOAD_HINTS[classifyDownloadError(err, { host }).code];
+        if (hint) ctx.err(hint);
+      }
       if (err instanceof DownloadError && err.resumable && sub === 'download') {
         ctx.err('Nothing was installed; running the same command again resumes the download.');
       } else if (sub === 'download') {

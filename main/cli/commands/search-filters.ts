@@ -55,6 +55,9 @@ export function filtersFromFlags(v: FilterFlags): SearchFilters | undefined {
       return p as PhotoType;
     });
   }
+  if (f.from !== undefined && f.to !== undefined && dateBound(f.from, 'from') >= dateBound(f.to, 'to')) {
+    throw new RangeError(`--from ${f.from} is after --to ${f.to}: the range holds no date`);
+  }
   return Object.keys(f).length ? f : undefined;
 }
 

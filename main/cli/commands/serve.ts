@@ -5,14 +5,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kanjian } from '../../core/kanjian.js';
 import { kanjianMediaSource } from '../../shell-common/media.js';
-import { startServer } from '../../server/server.js';
+import { startServer, type RunningServer } from '../../server/server.js';
 
 export interface ServeOptions {
   dataDir: string;
   model?: string | null;
   /** Execution provider and precision requests, as for the other commands. */
   runtime?: { provider?: string; precision?: 'fp32' | 'int8' };
-  port: number;
+  /** A port to use; 0: any free one; undefined: DEFAULT_PORT, or the next free one after it. */
+  port?: number;
   out: (line: string) => void;
   err: (line: string) => void;
   /** Defaults to renderer/dist of this checkout (or KANJIAN_RENDERER_DIR). */
@@ -47,8 +48,40 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+/**
+ * The default port: stable across runs, so the address (and what the browser keeps for it) stays
+ * the same. Picked from the unassigned range below the ephemeral ports; when taken, the next ones.
+ */
+export const DEFAULT_PORT = 47800;
+const PORT_TRIES = 10;
+
+const inUse = (e: unknown) => (e as NodeJS.ErrnoException)?.code === 'EADDRINUSE';
+
+async function listen(opts: ServeOptions, start: (port: number) => Promise<RunningServer>): Promise<RunningServer | null> {
+  if (opts.port !== undefined) {
+    try {
+      return await start(opts.port);
+    } catch (e) {
+      if (!inUse(e)) throw e;
+      opts.err(`Port ${opts.port} is already in use (another Kanjian, or another program). Choose another with --port, or --port 0 for any free port.`);
+      return null;
+    }
+  }
+  for (let port = DEFAULT_PORT; port < DEFAULT_PORT + PORT_TRIES; port++) {
+    try {
+      const server = await start(port);
+      if (port !== DEFAULT_PORT) opts.err(`Port ${DEFAULT_PORT} is in use; using ${port} instead.`);
+      return server;
+    } catch (e) {
+      if (!inUse(e)) throw e;
+    }
+  }
+  opts.err(`Ports ${DEFAULT_PORT}–${DEFAULT_PORT + PORT_TRIES - 1} are all in use; using a free port instead.`);
+  return start(0);
+}
+
 export async function serveCommand(opts: ServeOptions): Promise<number> {
-  if (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535) {
+  if (opts.port !== undefined && (!Number.isInteger(opts.port) || opts.port < 0 || opts.port > 65535)) {
     opts.err(`--port must be a whole number from 0 to 65535 (0 picks a free port).`);
     return 1;
   }
@@ -61,16 +94,14 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
   const core = await Kanjian.open({ ...opts.runtime, dataDir: opts.dataDir, model: opts.model, watch: true, log: opts.err });
   let server;
   try {
-    server = await startServer({
-      api: core,
-      media: kanjianMediaSource(core),
-      rendererDir,
-      port: opts.port,
-      log: opts.err,
-    });
+    server = await listen(opts, (port) => startServer({ api: core, media: kanjianMediaSource(core), rendererDir, port, log: opts.err }));
   } catch (e) {
     await core.close();
     throw e;
+  }
+  if (!server) {
+    await core.close();
+    return 1;
   }
   opts.out(`Kanjian is running at ${server.url}`);
   opts.err('Press Ctrl+C to stop.');

@@ -1,9 +1,9 @@
 // Library folders while the app runs: adding (with the checks a user's path needs), removing,
 // one live watcher per root, and the catch-up rescan at start. Changes found are handed to the
 // pipeline through `onChange`; this part never indexes anything itself.
-import { existsSync, statSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import type { FolderInfo } from '../api.js';
+import { checkNewFolder } from '../library/folder-rules.js';
 import type { ProgressTracker } from '../library/progress.js';
 import { scanFolder, type ScanResult } from '../library/scan.js';
 import { FolderWatcher } from '../library/watch.js';
@@ -47,18 +47,15 @@ export class LibraryFolders {
     this.background.track(this.rescanAll());
   }
 
-  /** The row of a folder the user asked for: checked, added (absorbing folders inside it). */
-  async addRow(folder: string): Promise<FolderRow> {
+  /**
+   * The row of a folder the user asked for: checked (library/folder-rules.ts: each refusal a
+   * KanjianError with its code), added (absorbing folders inside it). `allowExisting`: the CLI's
+   * `index`/`watch` of a folder already in the library works on it again instead of refusing.
+   */
+  async addRow(folder: string, opts: { allowExisting?: boolean } = {}): Promise<FolderRow> {
     if (typeof folder !== 'string' || !folder) throw new TypeError('addFolder: path must be a non-empty string');
-    const abs = path.resolve(folder);
-    let st;
-    try {
-      st = statSync(abs);
-    } catch {
-      throw new Error(`Folder not found: ${abs}`);
-    }
-    if (!st.isDirectory()) throw new Error(`Not a folder: ${abs}`);
-    if (isInside(this.opts.dataDir, abs)) throw new Error(`That is Kanjian's own data folder: ${abs}`);
+    const roots = this.store.folders.all().map((f) => f.path);
+    const abs = checkNewFolder(folder, { roots, dataDir: this.opts.dataDir, allowExisting: opts.allowExisting });
     // Absorbed child folders lose their watchers; the parent's watcher covers them.
     const before = new Set(this.store.folders.all().map((f) => f.id));
     const row = this.store.folders.add(abs);
@@ -69,8 +66,8 @@ export class LibraryFolders {
   }
 
   /** Adds a folder, watches it and scans it in the background (the app, serve). */
-  async addWatched(folder: string): Promise<FolderInfo> {
-    const row = await this.addRow(folder);
+  async addWatched(folder: string, opts: { allowExisting?: boolean } = {}): Promise<FolderInfo> {
+    const row = await this.addRow(folder, opts);
     await this.watch(row.id, row.path);
     this.progress.start('scanning');
     this.events.emit({ type: 'progress', progress: this.progress.snapshot() });

@@ -5,8 +5,10 @@ import type { ModelStatus } from '../api.js';
 import { openModel } from '../embed/encoder.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { resolveProviderRequest, type Precision } from '../embed/providers.js';
-import { installedModelDir, isInstalled, ModelError, type RegistryOption } from '../models/install.js';
-import { findEntry, loadRegistry } from '../models/registry.js';
+import { KanjianError } from '../errors.js';
+import { gpuFallbackNote } from '../embed/provider-note.js';
+import { installedModelDir, isInstalled, type RegistryOption } from '../models/install.js';
+import { findEntry, loadRegistry, plainModelName } from '../models/registry.js';
 import { resolveModelDir } from '../models/resolve.js';
 import { readSettings, updateSettings, type Settings } from '../models/settings.js';
 import type { Store } from '../store/index.js';
@@ -29,10 +31,14 @@ function runtimeChoice(opts: RuntimeOptions, settings: Settings): { provider?: s
 /** Opens a model package and registers it (and its vector table) in the store. */
 export async function loadModel(store: Store, dir: string, opts: RuntimeOptions, settings: Settings): Promise<LoadedModel> {
   const runtime = runtimeChoice(opts, settings);
-  const m = await openModel(dir, { provider: resolveProviderRequest(runtime.provider), precision: runtime.precision });
-  if (m.providerNote) opts.log?.(m.providerNote);
+  const request = resolveProviderRequest(runtime.provider);
+  const m = await openModel(dir, { provider: request, precision: runtime.precision });
+  // On 'auto' a missing GPU is normal (most laptops): nothing to say, not even on the CLI. Asked
+  // for one explicitly, the user learns it could not be used.
+  const providerNote = gpuFallbackNote(request, m.provider, m.providerNote);
+  if (providerNote) opts.log?.(m.providerNote!);
   try {
-    return { model: m, modelId: store.vectors.ensureModel(m.manifest.id, m.dim) };
+    return { model: m, modelId: store.vectors.ensureModel(m.manifest.id, m.dim), providerNote };
   } catch (e) {
     await m.close();
     throw e;
@@ -90,7 +96,7 @@ export async function requireInstalled(id: string, dataDir: string, reg: Registr
   if (await isInstalled(id, dataDir)) return;
   const entry = findEntry(reg.registry ?? loadRegistry(), id);
   const hint = entry?.download ? `; run: kanjian models download ${id}` : entry?.export ? `; build it with ${entry.export.script}` : '';
-  throw new ModelError(`Model ${id} is not installed${hint}`);
+  throw new KanjianError('model.notInstalled', `Model ${id} is not installed${hint}`, { params: { id } });
 }
 
 /**
@@ -121,9 +127,9 @@ export function modelStatus(store: Store, slots: ModelSlots<LoadedModel>): Model
   }
   return {
     id: m?.manifest.id ?? null,
-    name: m?.manifest.name ?? null,
+    name: m ? plainModelName(m.manifest.name) : null,
     provider: m?.provider ?? null,
-    providerNote: m?.providerNote ?? null,
+    providerNote: index?.providerNote ?? null,
     embeddingDim: m?.dim ?? null,
     searchModelId: slots.switching ? slots.search!.model.manifest.id : null,
     reembedding,

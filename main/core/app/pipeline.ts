@@ -79,6 +79,7 @@ export class Pipeline {
         this.p.log?.(`indexer: ${(e as Error).message}`);
       } finally {
         this.stopProgressTimer();
+        this.p.progress.endRun();
         this.kicking = null;
         release();
         if (!this.closed) {
@@ -118,7 +119,10 @@ export class Pipeline {
             AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.sha256 = p.sha256)`,
       )
       .all(m.modelId) as { path: string; folderId: number }[];
-    if (rows.length) this.p.store.jobs.enqueue('index', rows);
+    if (rows.length) {
+      this.p.store.jobs.enqueue('index', rows);
+      this.p.progress.expectEmbedding(rows.map((r) => r.path));
+    }
   }
 
   /**
@@ -129,8 +133,12 @@ export class Pipeline {
     if (this.closed) return;
     try {
       await this.p.slots.using(async () => {
-        await this.p.tags().tagPending();
-        await this.p.duplicates().scan();
+        const { progress } = this.p;
+        progress.start('tagging', this.p.tags().untaggedCount());
+        progress.tick('tagging', await this.p.tags().tagPending());
+        progress.start('similar', this.p.duplicates().unscannedCount());
+        progress.tick('similar', await this.p.duplicates().scan());
+        progress.idle();
       });
     } catch (e) {
       this.p.log?.(`tags/duplicates: ${(e as Error).message}`);
@@ -166,7 +174,9 @@ export class Pipeline {
     }
     const ocr = this.p.ocr();
     if (!ocr || this.closed) return;
+    this.p.progress.start('ocr');
     const r = await ocr.drain();
+    this.p.progress.idle();
     for (const f of r.failed) this.p.log?.(`ocr: ${f.path}: ${f.error}`);
   }
 

@@ -7,10 +7,6 @@ import { toSummary, type Store } from '../store/index.js';
 import type { Tags } from '../tags/index.js';
 import type { ModelSlots } from './model-slots.js';
 
-const NO_MODEL_MESSAGE =
-  'No model is installed, so photos cannot be searched by meaning yet (they are still indexed: metadata and thumbnails). ' +
-  'Download the default bilingual model with: npm run -s cli -- models download xlm-roberta-base-vit-b-32';
-
 export class LibrarySearch {
   constructor(
     private store: Store,
@@ -24,10 +20,9 @@ export class LibrarySearch {
 
   private async searchNow(req: SearchRequest): Promise<SearchResponse> {
     if (typeof req?.query !== 'string') throw new TypeError('search: query must be a string');
-    const model = this.slots.search;
-    if (!model) return { results: [], tookMs: 0, message: NO_MODEL_MESSAGE };
-    // Every filter, the tag too, is applied inside the views' SQL (search/filters.ts).
-    return searchPhotos(this.store, model, req);
+    // Without a model the text, name and filter views answer alone and the response says meaning
+    // search needs one (search.needsModel). Every filter, the tag too, is applied inside the views' SQL.
+    return searchPhotos(this.store, this.slots.search, req);
   }
 
   listPhotos(req: { folderId?: number; offset?: number; limit?: number; tag?: string }): { photos: PhotoSummary[]; total: number } {

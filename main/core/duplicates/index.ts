@@ -31,6 +31,12 @@ export class Duplicates {
     this.planner = new TrashPlanner(store, () => this.allGroups(), trashFile);
   }
 
+  /** Contents the next scan() looks at (the progress total). */
+  unscannedCount(): number {
+    const m = this.model();
+    return m ? unscanned(this.store, m).length : 0;
+  }
+
   /** Stores vector neighbours of newly indexed contents; call after indexing. One run at a time. */
   async scan(): Promise<number> {
     const m = this.model();

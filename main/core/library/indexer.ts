@@ -7,6 +7,7 @@ import { stat } from 'node:fs/promises';
 import { analyzePhoto } from '../media/analyze.js';
 import { MediaError } from '../media/errors.js';
 import type { LoadedModel } from '../embed/loaded.js';
+import { failureCode, type FailureCode } from '../media/error-codes.js';
 import type { FailedFile } from '../api.js';
 import type { JobRow, PhotoInput, Store } from '../store/index.js';
 import type { ProgressTracker } from './progress.js';
@@ -101,7 +102,7 @@ export class Indexer {
     // Counted when claimed, not when an error is caught: a decoder that crashes the whole
     // process never reaches a catch, and must not block the queue forever after restarts.
     if (job.attempts >= maxAttempts) {
-      await this.giveUp(job, result, 'Kanjian stopped while reading this file several times (the decoder may have crashed); skipped until the file changes');
+      await this.giveUp(job, result, 'Kanjian stopped while reading this file several times (the decoder may have crashed); skipped until the file changes', { code: 'media.unexpected' });
       return;
     }
     this.store.jobs.bumpAttempts(job.id);
@@ -112,7 +113,7 @@ export class Indexer {
         result.reused++;
         result.indexed++;
       } else result.indexed++;
-      this.progress?.completed(true);
+      this.progress?.completed(true, job.path);
     } catch (e) {
       const attempts = job.attempts + 1;
       const isMedia = e instanceof MediaError;
@@ -126,20 +127,20 @@ export class Indexer {
       // Only bad content replaces a good row: a failing model or a locked file must not wipe
       // the metadata and vectors of a photo that was indexed before.
       const badContent = isMedia && !['io', 'permission', 'not-found'].includes(e.code);
-      await this.giveUp(job, result, message, badContent);
+      await this.giveUp(job, result, message, failureCode(e), badContent);
     }
   }
 
-  private async giveUp(job: JobRow, result: DrainResult, message: string, badContent = true): Promise<void> {
+  private async giveUp(job: JobRow, result: DrainResult, message: string, code: FailureCode, badContent = true): Promise<void> {
     try {
       const existing = this.store.photos.byPath(job.path);
       if (existing?.status === 'indexed' && !badContent) this.store.jobs.finish(job);
-      else await this.recordFailure(job, message);
+      else await this.recordFailure(job, message, code);
     } catch {
       // The folder was removed meanwhile (its rows and jobs went with it): nothing to record.
     }
-    result.failed.push({ path: job.path, error: message });
-    this.progress?.completed(false);
+    result.failed.push({ path: job.path, error: message, ...code });
+    this.progress?.completed(false, job.path);
   }
 
   /** One file: gone → drop its row; known content → reuse its vector; else decode + embed. */
@@ -193,6 +194,11 @@ export class Indexer {
       status: 'indexed',
       error: null,
       indexed_at: Date.now(),
+      lens: photo.exif.lens,
+      f_number: photo.exif.fNumber,
+      exposure_time: photo.exif.exposureTime,
+      iso: photo.exif.iso,
+      focal_length: photo.exif.focalLength,
     };
     // Photo row, vector and job removal commit together: a kill leaves all or none.
     store.tx(() => {
@@ -211,7 +217,7 @@ export class Indexer {
     return next;
   }
 
-  private async recordFailure(job: JobRow, message: string): Promise<void> {
+  private async recordFailure(job: JobRow, message: string, code: FailureCode): Promise<void> {
     let size = 0;
     let mtimeMs = 0;
     try {
@@ -242,6 +248,8 @@ export class Indexer {
         status: 'failed',
         error: message,
         indexed_at: Date.now(),
+        error_code: code.code,
+        error_params: code.params ? JSON.stringify(code.params) : null,
       });
       this.store.jobs.finish(job);
     });

@@ -4,6 +4,8 @@
 import { opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isClutterName, isPhotoPath } from '../media/formats.js';
+import type { FailedFile } from '../api.js';
+import { fsFailureCode } from '../media/error-codes.js';
 import type { Store } from '../store/index.js';
 
 export interface ScanResult {
@@ -11,13 +13,13 @@ export interface ScanResult {
   unchanged: number;
   removed: number;
   /** Directories that could not be read (permissions), reported, not fatal. */
-  unreadable: { path: string; error: string }[];
+  unreadable: FailedFile[];
 }
 
 /** Yields absolute paths of photo files under `root`, skipping clutter and hidden entries. */
 export async function* walkPhotos(
   root: string,
-  unreadable: { path: string; error: string }[] = [],
+  unreadable: FailedFile[] = [],
   /** Directories never to enter, e.g. Kanjian's own data folder (its thumbnails are not photos). */
   exclude: readonly string[] = [],
 ): AsyncGenerator<string> {
@@ -35,7 +37,7 @@ export async function* walkPhotos(
       }
     } catch (e) {
       // Unreadable, or failed mid-listing (EIO, a share going away): reported, not fatal.
-      unreadable.push({ path: dir, error: (e as Error).message });
+      unreadable.push({ path: dir, error: (e as Error).message, ...fsFailureCode(e) });
     }
     yield* found;
   }
@@ -77,7 +79,7 @@ export async function scanFolder(
   // An empty listing of a folder we knew photos in is an unmounted drive or share, not a
   // deletion of everything: keep the rows. A directory we could not read is no proof either.
   if (seen.size === 0 && gone.length > 0) {
-    result.unreadable.push({ path: root, error: 'The folder is empty or unavailable; its photos are kept in the library' });
+    result.unreadable.push({ path: root, error: 'The folder is empty or unavailable; its photos are kept in the library', code: 'folder.notFound', params: { path: root } });
     return result;
   }
   const unreadableDirs = result.unreadable.map((u) => u.path + path.sep);

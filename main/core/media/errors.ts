@@ -18,11 +18,18 @@ export class MediaError extends Error {
   override readonly name = 'MediaError';
   readonly code: MediaErrorCode;
   path: string | undefined;
+  /** Parameters of the user-facing message (format, megapixels), see error-codes.ts. */
+  readonly params: Record<string, string | number>;
 
-  constructor(code: MediaErrorCode, message: string, options: { cause?: unknown; path?: string } = {}) {
+  constructor(
+    code: MediaErrorCode,
+    message: string,
+    options: { cause?: unknown; path?: string; params?: Record<string, string | number> } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.path = options.path;
+    this.params = options.params ?? {};
   }
 }
 
@@ -45,7 +52,9 @@ export function megabytes(bytes: number): string {
 
 export function tooManyPixels(width: number, height: number, limit: number): MediaError {
   const mp = Number((limit / 1_000_000).toPrecision(3));
-  return new MediaError('too-large', `Image too large: ${width}×${height} pixels exceeds the ${mp}-megapixel limit`);
+  return new MediaError('too-large', `Image too large: ${width}×${height} pixels exceeds the ${mp}-megapixel limit`, {
+    params: { megapixels: mp },
+  });
 }
 
 function messageOf(err: unknown): string {
@@ -99,15 +108,15 @@ export function mediaErrorFromDecoder(err: unknown, claimed: PhotoFormat | null)
       return new MediaError('not-image', 'Not an image: the file does not contain a photo format Kanjian can read', { cause: err });
     }
     // The signature matched but the decoder could not find a readable header behind it.
-    return new MediaError('corrupt', `Truncated or corrupt ${label}: its header could not be read`, { cause: err });
+    return new MediaError('corrupt', `Truncated or corrupt ${label}: its header could not be read`, { cause: err, params: { format: label } });
   }
   if (/unsupported|not supported|no decoder|unknown compression|codec/i.test(raw) && !/corrupt|invalid|premature/i.test(raw)) {
-    return new MediaError('unsupported', `Unsupported ${label} variant: ${clean(raw)}`, { cause: err });
+    return new MediaError('unsupported', `Unsupported ${label} variant: ${clean(raw)}`, { cause: err, params: { format: label } });
   }
   const detail = /premature end|unexpected end|end of file|outside of file bounds|truncat|bad seek|read error|image not found|insufficient input/i.test(raw)
     ? 'premature end of data (the file may be incomplete or damaged)'
     : clean(raw);
-  return new MediaError('corrupt', `Truncated or corrupt ${label}: ${detail}`, { cause: err });
+  return new MediaError('corrupt', `Truncated or corrupt ${label}: ${detail}`, { cause: err, params: { format: label } });
 }
 
 // libvips messages carry loader prefixes and several lines of seek traces; keep one readable line.

@@ -10,6 +10,14 @@ export interface ExifInfo {
   lon: number | null;
   /** EXIF orientation tag 1..8 as stored (informational for HEIC, see OpenedImage). */
   orientation: number | null;
+  /** Exposure, as the camera recorded it (the viewer shows them). */
+  lens: string | null;
+  fNumber: number | null;
+  /** Seconds. */
+  exposureTime: number | null;
+  iso: number | null;
+  /** Millimetres (the lens's real focal length). */
+  focalLength: number | null;
 }
 
 export const EMPTY_EXIF: Readonly<ExifInfo> = Object.freeze({
@@ -19,6 +27,11 @@ export const EMPTY_EXIF: Readonly<ExifInfo> = Object.freeze({
   lat: null,
   lon: null,
   orientation: null,
+  lens: null,
+  fNumber: null,
+  exposureTime: null,
+  iso: null,
+  focalLength: null,
 });
 
 const PICK = [
@@ -31,6 +44,11 @@ const PICK = [
   'GPSLatitudeRef',
   'GPSLongitude',
   'GPSLongitudeRef',
+  'LensModel',
+  'FNumber',
+  'ExposureTime',
+  'ISO',
+  'FocalLength',
 ];
 
 // Raw values: exifr's revived Dates are built in the machine's zone and its translated
@@ -92,7 +110,18 @@ function toExifInfo(tags: Tags): ExifInfo {
     lat,
     lon,
     orientation: typeof orientation === 'number' && Number.isInteger(orientation) && orientation >= 1 && orientation <= 8 ? orientation : null,
+    lens: text(tags.LensModel),
+    fNumber: positive(tags.FNumber, 1000),
+    exposureTime: positive(tags.ExposureTime, 3600),
+    // Some cameras store ISO as [value, value].
+    iso: positive(Array.isArray(tags.ISO) ? tags.ISO[0] : tags.ISO, 10_000_000),
+    focalLength: positive(tags.FocalLength, 10_000),
   };
+}
+
+/** A finite number in (0, max], else null (0 is what cameras write for "unknown"). */
+function positive(value: unknown, max: number): number | null {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 && value <= max ? value : null;
 }
 
 function text(value: unknown): string | null {

@@ -1,41 +1,70 @@
 // Model downloads started from the app (first-run panel, model switcher): one background
 // install per model, cancelable, reporting progress as events the UI turns into a bar.
 import type { DownloadState, ModelInfo } from '../api.js';
-import { installModel, listModels } from './install.js';
+import { KanjianError } from '../errors.js';
+import { classifyDownloadError } from './download-errors.js';
+import { installModel, listModels, type ModelListing } from './install.js';
+import { findEntry, loadRegistry, plainModelName } from './registry.js';
+
+export interface ModelDownloadsOptions {
+  /** The Hugging Face endpoint to use now (settings, then HF_ENDPOINT); read at each start. */
+  endpoint: () => Promise<string>;
+  /** Give up when a server sends nothing for this long (tests shorten it). */
+  idleTimeoutMs?: number;
+}
+
+/** A registry listing as the API shows it. */
+export function toModelInfo(m: ModelListing, download: DownloadState | null): ModelInfo {
+  return {
+    id: m.id,
+    name: plainModelName(m.name),
+    languages: m.languages,
+    license: m.license,
+    sizeBytes: m.sizeBytes,
+    downloadable: m.downloadable,
+    installed: m.installed,
+    default: m.default,
+    current: m.current,
+    role: m.role ?? (m.default ? 'default' : 'seed'),
+    // ModelScope: see docs/architecture.md "Download sources" for why none is listed yet.
+    sources: m.downloadable ? ['huggingface'] : [],
+    download,
+  };
+}
 
 export class ModelDownloads {
   private active = new Map<string, { abort: AbortController; state: DownloadState }>();
+  /** The last failure per model, so a panel opened after it still shows why (once). */
+  private lastFailed = new Map<string, DownloadState>();
 
   constructor(
     private dataDir: string,
     private emit: (state: DownloadState) => void,
     /** Called once a model is installed and verified (e.g. to start using it). */
     private onInstalled: (id: string) => Promise<void>,
+    private opts: ModelDownloadsOptions,
   ) {}
 
   async list(): Promise<ModelInfo[]> {
     const models = await listModels(this.dataDir);
-    return models.map((m) => ({
-      id: m.id,
-      name: m.name,
-      languages: m.languages,
-      license: m.license,
-      sizeBytes: m.sizeBytes,
-      downloadable: m.downloadable,
-      installed: m.installed,
-      default: m.default,
-      current: m.current,
-      download: this.active.get(m.id)?.state ?? null,
-    }));
+    return models.map((m) => toModelInfo(m, this.active.get(m.id)?.state ?? (m.installed ? null : this.lastFailed.get(m.id) ?? null)));
   }
 
-  /** Starts (or joins) the download of a model; progress arrives as events. */
-  start(id: string): DownloadState {
+  /** Starts (or joins) the download of a model; progress arrives as events. Unknown ids are refused at once. */
+  async start(id: string): Promise<DownloadState> {
     const running = this.active.get(id);
-    if (running) return running.state;
+    if (running) return { ...running.state };
+    const entry = findEntry(loadRegistry(), id);
+    if (!entry) throw new KanjianError('model.unknown', `Unknown model ${JSON.stringify(id)}`, { params: { id } });
+    if (entry.fixture) throw new KanjianError('model.fixture', `${id} is a test fixture`, { params: { id } });
+    const endpoint = await this.opts.endpoint();
+    const host = hostOf(endpoint);
     const abort = new AbortController();
-    const state: DownloadState = { id, state: 'downloading', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null };
+    const state: DownloadState = {
+      id, state: 'downloading', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null, errorCode: null,
+    };
     this.active.set(id, { abort, state });
+    this.lastFailed.delete(id);
     let lastEmit = 0;
     const update = (patch: Partial<DownloadState>, force = false) => {
       Object.assign(state, patch);
@@ -49,6 +78,8 @@ export class ModelDownloads {
     void installModel(id, {
       dataDir: this.dataDir,
       signal: abort.signal,
+      endpoint,
+      idleTimeoutMs: this.opts.idleTimeoutMs,
       onProgress: (p) =>
         update({ bytes: p.overallBytes, totalBytes: p.overallTotalBytes, rate: p.rate, etaSeconds: p.etaSeconds, file: p.file }),
     })
@@ -59,8 +90,10 @@ export class ModelDownloads {
       })
       .catch((e: Error) => {
         this.active.delete(id);
-        const cancelled = abort.signal.aborted;
-        update({ state: cancelled ? 'cancelled' : 'failed', error: cancelled ? null : e.message }, true);
+        if (abort.signal.aborted) return update({ state: 'cancelled', error: null, errorCode: null }, true);
+        const why = classifyDownloadError(e, { host });
+        update({ state: 'failed', error: e.message, errorCode: why.code, errorParams: why.params, rate: 0, etaSeconds: null }, true);
+        this.lastFailed.set(id, { ...state });
       });
     return { ...state };
   }
@@ -71,5 +104,13 @@ export class ModelDownloads {
 
   cancelAll(): void {
     for (const a of this.active.values()) a.abort.abort();
+  }
+}
+
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
   }
 }

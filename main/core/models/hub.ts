@@ -68,10 +68,12 @@ export async function listFolder(
     const res: Response = await fetch(url, { signal, headers: { Accept: 'application/json' } });
     if (!res.ok) {
       await res.body?.cancel().catch(() => {});
-      throw new Error(
+      const e = new Error(
         `HTTP ${res.status} ${httpStatusText(res.status, res.statusText)} listing ${folder}/ of ${repo}@${revision}` +
           (res.status === 404 ? ' (the mirror may not serve the /api/models tree listing)' : ''),
       );
+      // The status travels with the error, so a failed download can say 404 from 403 (download-errors.ts).
+      throw Object.assign(e, { status: res.status });
     }
     const body = (await res.json()) as TreeEntry[];
     if (!Array.isArray(body)) throw new Error(`Unexpected listing for ${folder}/ of ${repo}: not a JSON array`);

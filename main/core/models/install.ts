@@ -5,9 +5,11 @@
 // complete". A failed or cancelled install leaves `<id>.partial/` behind for the next attempt to
 // resume.
 
-import { access, mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
+import type { ModelRole } from '../api.js';
 import type { ModelManifest } from '../embed/manifest-types.js';
+import { CHECKSUMS_FILE, checksumsFor } from './checksums.js';
 import { downloadFile, type DownloadProgress, type DownloadResult } from './download.js';
 import { writeFileAtomic } from '../atomic-file.js';
 import { hfEndpoint, listFolder, matchesGlob } from './hub.js';
@@ -68,7 +70,7 @@ export interface ModelListing {
   default: boolean;
   /** The model chosen in settings.json. */
   current: boolean;
-  role?: string;
+  role?: ModelRole;
 }
 
 /** A plain-language failure that the CLI prints as-is. */
@@ -152,7 +154,8 @@ async function planFiles(entry: RegistryEntry, endpoint: string, signal?: AbortS
       listed = await listFolder(endpoint, entry.repo, revision, folder.path, signal);
     } catch (err) {
       if (signal?.aborted) throw new ModelError(`Download of ${entry.id} cancelled`);
-      throw new ModelError(`Cannot list the files of ${entry.id}: ${(err as Error).message}`);
+      // The cause stays attached: its errno or status says whether we are offline or blocked.
+      throw new ModelError(`Cannot list the files of ${entry.id}: ${(err as Error).message}`, { cause: err });
     }
     for (const f of listed) {
       if (!f.path.startsWith(`${folder.path}/`) || !isSafeRelativePath(f.path)) continue;
@@ -274,6 +277,9 @@ async function fillAndInstall(
   }
 
   const manifest = buildManifest(entry);
+  // The package's own checksums: a copy taken to a machine without internet is verified by them.
+  const known = new Map(results.map((r) => [r.file, r.sha256]));
+  await writeFileAtomic(join(work, CHECKSUMS_FILE), await checksumsFor(work, plan.map((f) => f.dest), known));
   await writeFileAtomic(join(work, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   await rename(work, finalDir);
   return { id: entry.id, dir: finalDir, alreadyInstalled: false, files: results, manifest };
@@ -309,7 +315,48 @@ export async function listModels(
       ...(e.role ? { role: e.role } : {}),
     });
   }
+  out.push(...(await installedElsewhere(dataDir, new Set(registry.models.map((m) => m.id)), current)));
   return out;
+}
+
+/** Packages installed from a folder that the registry does not know (a user's own export). */
+async function installedElsewhere(dataDir: string, known: Set<string>, current: string | null): Promise<ModelListing[]> {
+  const out: ModelListing[] = [];
+  const entries = await readdir(modelsDir(dataDir), { withFileTypes: true }).catch(() => []);
+  for (const d of entries) {
+    if (!d.isDirectory() || d.name.startsWith('.') || d.name.endsWith('.partial') || known.has(d.name)) continue;
+    let m: ModelManifest;
+    try {
+      m = JSON.parse(await readFile(join(modelsDir(dataDir), d.name, 'manifest.json'), 'utf8')) as ModelManifest;
+    } catch {
+      continue;
+    }
+    if (m?.id !== d.name) continue;
+    out.push({
+      id: m.id,
+      name: typeof m.name === 'string' ? m.name : m.id,
+      languages: Array.isArray(m.languages) ? m.languages : [],
+      license: '',
+      embeddingDim: m.embeddingDim,
+      sizeBytes: await folderBytes(join(modelsDir(dataDir), d.name)),
+      downloadable: false,
+      installed: true,
+      default: false,
+      current: m.id === current,
+      role: 'seed',
+    });
+  }
+  return out;
+}
+
+async function folderBytes(dir: string): Promise<number> {
+  let n = 0;
+  for (const e of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += await folderBytes(p);
+    else if (e.isFile()) n += (await stat(p)).size;
+  }
+  return n;
 }
 
 /** Deletes the installed package and any partial download; clears the choice if it was current. */

@@ -5,10 +5,20 @@
 import { readFileSync } from 'node:fs';
 import * as v from 'valibot';
 import registryData from '../../../models/registry.json' with { type: 'json' };
+import type { ModelRole } from '../api.js';
 import { ImageTowerSchema, problemsOf, SearchSpecSchema, TextTowerSchema } from '../embed/manifest-schema.js';
 import type { ModelManifest } from '../embed/manifest-types.js';
 
 const ID_RE = /^[a-z0-9][a-z0-9._-]*$/;
+const MODEL_ROLES = ['default', 'chinese', 'quality', 'english', 'seed'] as const satisfies readonly ModelRole[];
+
+/**
+ * The model's name without the training-run tag in brackets ("(laion5b_s13b_b90k)"): that is
+ * exporter vocabulary, not something a user chooses by.
+ */
+export function plainModelName(name: string): string {
+  return name.replace(/\s*\([^)]*_[^)]*\)\s*$/, '').trim() || name;
+}
 const SHA256_RE = /^[0-9a-f]{64}$/;
 const COMMIT_RE = /^[0-9a-f]{40}$/;
 
@@ -48,7 +58,8 @@ const UnconfirmedSchema = v.object({ field: v.string(), why: v.string() });
 const EntryShape = v.object({
   id: v.pipe(v.string(), v.regex(ID_RE, `must match ${ID_RE}`)),
   name: v.pipe(v.string(), v.nonEmpty('is missing')),
-  role: v.optional(v.string()),
+  /** What the model is for; the UI names it per role. Fixtures may leave it out. */
+  role: v.optional(v.picklist(MODEL_ROLES, `must be one of ${MODEL_ROLES.join(', ')}`)),
   languages: v.pipe(v.array(v.string()), v.nonEmpty('is empty')),
   license: v.pipe(v.string(), v.nonEmpty('is missing')),
   embeddingDim: v.pipe(v.number(), v.integer('must be a positive integer'), v.minValue(1, 'must be a positive integer')),

@@ -3,6 +3,7 @@
 // queued. Text is keyed by content hash: a photo whose content already has text (a copy, a
 // move, a rename) costs nothing. A file that cannot be read gets an error row and never stalls
 // the queue; an unexpected failure (say the worker crashed) is retried a few times first.
+import { failureCode } from '../media/error-codes.js';
 import type { FailedFile } from '../api.js';
 import { MediaError } from '../media/errors.js';
 import type { JobRow, Store } from '../store/index.js';
@@ -101,7 +102,7 @@ export class OcrRunner {
         repo.putError(photo.sha256!, 'Kanjian stopped while reading the text in this photo several times; skipped until the file changes');
         store.jobs.finish(job);
       });
-      result.failed.push({ path: job.path, error: 'OCR gave up after repeated stops' });
+      result.failed.push({ path: job.path, error: 'OCR gave up after repeated stops', code: 'media.unexpected' });
       return;
     }
     store.jobs.bumpAttempts(job.id);
@@ -125,7 +126,7 @@ export class OcrRunner {
         repo.putError(photo.sha256!, message);
         store.jobs.finish(job);
       });
-      result.failed.push({ path: job.path, error: message });
+      result.failed.push({ path: job.path, error: message, ...failureCode(e) });
     }
   }
 }

@@ -61,7 +61,9 @@ export async function searchPhotos(store: Store, model: LoadedModel | null, req:
   const filter = filterSql(req.filters, { tagModelId: model?.modelId ?? null });
   const done = (results: SearchResult[]): SearchResponse => ({
     results,
+    mode: query ? 'search' : 'listing',
     ...(model && { model: model.model.manifest.id }),
+    ...searchNotes(store, model, query),
     tookMs: Math.round((performance.now() - started) * 10) / 10,
   });
   if (!query) {
@@ -96,6 +98,24 @@ export async function searchPhotos(store: Store, model: LoadedModel | null, req:
     results.push(r);
   }
   return done(results);
+}
+
+/**
+ * What the response says about views that could not answer: with no model, meaning search is
+ * unavailable (the text, name and filter views still answer); with one, how many indexed photos it
+ * has no vector for yet. Vectors are written with the photo row, so only queued jobs (a model that
+ * just arrived, a switch) leave photos without one: the count is skipped when none are queued.
+ */
+export function searchNotes(store: Store, model: LoadedModel | null, query: string): Pick<SearchResponse, 'notice' | 'missingVectors'> {
+  if (!model) return query ? { notice: { code: 'search.needsModel' } } : {};
+  if (!query || store.jobs.count('index') === 0) return {};
+  const { n } = store.db
+    .prepare(
+      `SELECT COUNT(*) AS n FROM photos p WHERE p.status = 'indexed' AND p.sha256 IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.model_id = ? AND e.sha256 = p.sha256)`,
+    )
+    .get(model.modelId) as { n: number };
+  return n > 0 ? { missingVectors: n } : {};
 }
 
 /** An empty query with filters: the photos they match, newest first. */

@@ -252,6 +252,19 @@ const MIGRATIONS: ((db: Db) => void)[] = [
         BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
       CREATE TRIGGER dup_epoch_similar_delete AFTER DELETE ON similar_pairs
         BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+      `);
+    },
+  // v6: a failed photo's reason as a message code (the UI's language, not the indexer's English),
+  // and exposure details from EXIF. Rows indexed before get them when their file next changes.
+  (db) => {
+    db.exec(`
+      ALTER TABLE photos ADD COLUMN error_code TEXT;
+      ALTER TABLE photos ADD COLUMN error_params TEXT;
+      ALTER TABLE photos ADD COLUMN lens TEXT;
+      ALTER TABLE photos ADD COLUMN f_number REAL;
+      ALTER TABLE photos ADD COLUMN exposure_time REAL;
+      ALTER TABLE photos ADD COLUMN iso INTEGER;
+      ALTER TABLE photos ADD COLUMN focal_length REAL;
     `);
   },
   // v6: near-copy hashes that survive crops, borders and quarter turns (main/core/media/near-hash.ts),

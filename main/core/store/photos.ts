@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Db } from './db.js';
-import type { FailedFile, PhotoDetail, PhotoSummary } from '../api.js';
+import type { FailedFile, MessageCode, PhotoDetail, PhotoSummary } from '../api.js';
 
 export interface PhotoRow {
   id: number;
@@ -23,15 +23,50 @@ export interface PhotoRow {
   status: 'indexed' | 'failed';
   error: string | null;
   indexed_at: number;
+  /** v4: the failure as a message code, and its params as JSON. */
+  error_code: string | null;
+  error_params: string | null;
+  lens: string | null;
+  f_number: number | null;
+  exposure_time: number | null;
+  iso: number | null;
+  focal_length: number | null;
 }
 
-export type PhotoInput = Omit<PhotoRow, 'id'>;
+/** Columns added after v1 may be left out by writers that do not know them (they become null). */
+type LaterColumns = 'error_code' | 'error_params' | 'lens' | 'f_number' | 'exposure_time' | 'iso' | 'focal_length';
+export type PhotoInput = Omit<PhotoRow, 'id' | LaterColumns> & Partial<Pick<PhotoRow, LaterColumns>>;
+
+const LATER_DEFAULTS: Pick<PhotoRow, LaterColumns> = {
+  error_code: null,
+  error_params: null,
+  lens: null,
+  f_number: null,
+  exposure_time: null,
+  iso: null,
+  focal_length: null,
+};
 
 const COLUMNS = [
   'folder_id', 'path', 'size', 'mtime_ms', 'sha256', 'width', 'height', 'format', 'taken_at',
   'camera_make', 'camera_model', 'lat', 'lon', 'orientation', 'phash', 'has_thumb', 'status',
-  'error', 'indexed_at',
+  'error', 'indexed_at', 'error_code', 'error_params', 'lens', 'f_number', 'exposure_time', 'iso',
+  'focal_length',
 ] as const;
+
+/** A stored failure code; rows failed before v4 (no code) read as 'media.unexpected'. */
+function storedCode(r: Pick<PhotoRow, 'error_code' | 'error_params'>): { code: MessageCode; params?: Record<string, string | number> } {
+  const code = (r.error_code ?? 'media.unexpected') as MessageCode;
+  let params: Record<string, string | number> | undefined;
+  if (r.error_params) {
+    try {
+      params = JSON.parse(r.error_params) as Record<string, string | number>;
+    } catch {
+      params = undefined;
+    }
+  }
+  return { code, ...(params && { params }) };
+}
 
 /** The summary of a photo row (any row holding these columns: a photo, a duplicate candidate). */
 export function toSummary(r: Pick<PhotoRow, 'id' | 'path' | 'folder_id' | 'width' | 'height' | 'taken_at' | 'has_thumb'>): PhotoSummary {
@@ -61,6 +96,13 @@ export function toDetail(r: PhotoRow): PhotoDetail {
     orientation: r.orientation,
     status: r.status,
     error: r.error,
+    errorCode: r.status === 'failed' ? storedCode(r).code : null,
+    ...(r.status === 'failed' && storedCode(r).params && { errorParams: storedCode(r).params }),
+    lens: r.lens ?? null,
+    fNumber: r.f_number ?? null,
+    exposureTime: r.exposure_time ?? null,
+    iso: r.iso ?? null,
+    focalLength: r.focal_length ?? null,
   };
 }
 
@@ -79,7 +121,7 @@ export class PhotoRepo {
 
   upsert(p: PhotoInput): void {
     const previous = this.byPath(p.path);
-    this.upsertStmt.run(p);
+    this.upsertStmt.run({ ...LATER_DEFAULTS, ...p });
     if (previous?.sha256 && previous.sha256 !== p.sha256) this.orphanIfUnused(previous.sha256);
   }
 
@@ -153,9 +195,9 @@ export class PhotoRepo {
     const args = opts.folderId != null ? [opts.folderId] : [];
     return (
       this.db
-        .prepare(`SELECT path, error FROM photos ${where} ORDER BY path LIMIT ?`)
-        .all(...args, opts.limit ?? 1000) as { path: string; error: string | null }[]
-    ).map((r) => ({ path: r.path, error: r.error ?? 'unknown error' }));
+        .prepare(`SELECT path, error, error_code, error_params FROM photos ${where} ORDER BY path LIMIT ?`)
+        .all(...args, opts.limit ?? 1000) as { path: string; error: string | null; error_code: string | null; error_params: string | null }[]
+    ).map((r) => ({ path: r.path, error: r.error ?? 'unknown error', ...storedCode(r) }));
   }
 
   counts(): { photos: number; indexed: number; failed: number } {

@@ -99,6 +99,20 @@ export class Tags {
 
   // ---- tagging ----
 
+  /** Embedded photos not tagged yet by the current model (any vocabulary): the progress total. */
+  untaggedCount(): number {
+    const m = this.model();
+    if (!m) return 0;
+    const row = this.store.db
+      .prepare(
+        `SELECT COUNT(*) AS n FROM embeddings e
+          WHERE e.model_id = ? AND e.orphaned_at IS NULL
+            AND NOT EXISTS (SELECT 1 FROM tagged_contents c WHERE c.model_id = e.model_id AND c.sha256 = e.sha256)`,
+      )
+      .get(m.modelId) as { n: number };
+    return row.n;
+  }
+
   /**
    * Tags every content not yet tagged with the current vocabulary; returns how many. Runs are
    * serialised; a call during a run schedules one more run after it.

@@ -130,7 +130,7 @@ export class ModelsState {
       this.startErrors = { ...this.startErrors, [id]: err };
       this.downloads = {
         ...this.downloads,
-        [id]: { id, state: 'failed', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: message(err) },
+        [id]: { ...blank(id), state: 'failed', error: message(err) },
       };
     }
   }
@@ -171,7 +171,7 @@ export class ModelsState {
 }
 
 function blank(id: string): DownloadState {
-  return { id, state: 'downloading', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null };
+  return { id, state: 'downloading', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null, errorCode: null };
 }
 
 function message(err: unknown): string {

@@ -1,6 +1,6 @@
 // Search as you type: debounced, newest-wins. Each run gets a sequence number and only the
 // latest one may write results, so a slow old answer never replaces a newer one.
-import type { KanjianApi, SearchFilters, SearchResult } from '../api/types.ts';
+import type { KanjianApi, SearchFilters, SearchResult, UserMessage } from '../api/types.ts';
 
 export const SEARCH_DEBOUNCE_MS = 250;
 export const SEARCH_LIMIT = 500;
@@ -11,7 +11,8 @@ export class SearchState {
   /** The query the current results answer (may lag `query` while typing). */
   answered = $state('');
   results = $state.raw<SearchResult[]>([]);
-  message = $state<string | null>(null);
+  /** Why part of search could not answer (e.g. no model yet), as a code for the UI language. */
+  message = $state<UserMessage | null>(null);
   /** Why the last search failed (rendered by i18n.error). */
   error = $state.raw<unknown>(null);
   loading = $state(false);
@@ -73,7 +74,7 @@ export class SearchState {
       const res = await this.api.search({ query: q, limit: SEARCH_LIMIT, ...(Object.keys(filters).length > 0 && { filters }) });
       if (seq !== this.#seq) return;
       this.results = res.results;
-      this.message = res.message ?? null;
+      this.message = res.notice ?? null;
       this.error = null;
       this.tookMs = res.tookMs;
       this.answered = q;

@@ -61,7 +61,7 @@ describe('installModel', () => {
     expect(existsSync(`${dir}.partial`)).toBe(false);
     // The listed external-data file comes along; the ARM NN graph and the sub-folder do not.
     expect(listTree(dir).sort()).toEqual(
-      ['manifest.json', 'textual/model.onnx', 'textual/tokenizer.json', 'visual/model.onnx', 'visual/weights.bin'].sort(),
+      ['SHA256SUMS', 'manifest.json', 'textual/model.onnx', 'textual/tokenizer.json', 'visual/model.onnx', 'visual/weights.bin'].sort(),
     );
     expect(readFileSync(join(dir, 'visual/weights.bin')).equals(published.weights)).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'))).toEqual(buildManifest(registry.models[0]));

@@ -145,7 +145,7 @@ describe('HTTP shell with the real core', () => {
     const reds = photos.filter((p) => p.colour === 'red').map((p) => p.path).sort();
     for (const query of ['红色', 'red']) {
       const res = await api<SearchResponse>('search', { query, limit: 20 });
-      expect(res.message).toBeUndefined();
+      expect(res.notice).toBeUndefined();
       const top = res.results.slice(0, reds.length).map((r) => r.photo.path).sort();
       expect(top, query).toEqual(reds);
     }

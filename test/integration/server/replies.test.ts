@@ -1,7 +1,7 @@
 // What the HTTP shell really answers, parsed with the reply schemas (main/core/api-replies.ts):
 // every API method is called on a real library (toy colour model, colour vocabulary, generated
 // photos) and its JSON reply must match its schema exactly.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -117,6 +117,21 @@ describe('every reply matches its schema', () => {
     expect((await check('listTags', {})).length).toBeGreaterThan(0);
     const tag = await check('addCustomTag', { en: 'grandma', zh: '外婆' });
     await check('removeCustomTag', tag.id);
+  });
+
+  it('settings, folder browser and install from a folder', async () => {
+    expect((await check('getSettings')).theme).toBe('system');
+    expect((await check('updateSettings', { theme: 'dark' })).theme).toBe('dark');
+    expect((await check('browseFolders', { path: tmp })).path).toBe(tmp);
+    // The toy fixture is already the model in use here; a copy of it installs (fixtures allowed for tests).
+    process.env.KANJIAN_ALLOW_FIXTURES = '1';
+    try {
+      const pkg = path.join(tmp, 'pkg-copy');
+      cpSync(TOY_MODEL, pkg, { recursive: true });
+      expect((await check('installModelFromFolder', { path: pkg })).id).toBe('toy-colors');
+    } finally {
+      delete process.env.KANJIAN_ALLOW_FIXTURES;
+    }
   });
 
   it('covers every method but the ones named as not called here', () => {

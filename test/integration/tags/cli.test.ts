@@ -1,6 +1,6 @@
 // The `tags` CLI contract with the toy colour model and the colour vocabulary file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, runCli, TOY_MODEL } from '../../helpers/cli.js';
@@ -50,7 +50,14 @@ describe('tags CLI', () => {
   });
 
   it('says what to do without a model, and rejects a broken vocabulary', async () => {
-    const none = await runCli(['tags', '--data', path.join(tmp, 'empty'), '--json']);
+    // A --data folder with no library is refused (not created); a library without a model says what to do.
+    const missing = await runCli(['tags', '--data', path.join(tmp, 'empty'), '--json']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/There is no Kanjian library/);
+    const noModelLib = path.join(tmp, 'no-model-lib');
+    mkdirSync(path.join(tmp, 'empty-folder'));
+    expect((await runCli(['index', path.join(tmp, 'empty-folder'), '--data', noModelLib])).code).toBe(0);
+    const none = await runCli(['tags', '--data', noModelLib, '--json']);
     expect(none.code).toBe(2);
     expect(JSON.parse(none.stdout).message).toMatch(/models download/);
     const bad = await runCli(['tags', '--data', data, '--model', TOY_MODEL, '--vocabulary', path.join(tmp, 'nope.json')]);

@@ -15,7 +15,7 @@ import {
 } from '../../../main/electron/core-rpc.js';
 import type { MediaSource } from '../../../main/shell-common/media.js';
 
-const idle: IndexProgress = { state: 'idle', done: 0, total: 0, failed: 0, rate: 0, etaSeconds: null, currentPath: null };
+const idle: IndexProgress = { phase: 'idle', phases: [], state: 'idle', done: 0, total: 0, failed: 0, rate: 0, etaSeconds: null, currentPath: null };
 
 function wrap<In, Out>(port: MessagePort): PortLike<In, Out> {
   return {
@@ -42,7 +42,7 @@ function fakeCore() {
   const core: CoreLike = {
     async search(req) {
       seen.push(['search', req]);
-      return { results: [], tookMs: 0 };
+      return { results: [], mode: 'search', tookMs: 0 };
     },
     async listPhotos() {
       return { photos: [], total: 0 };
@@ -74,7 +74,7 @@ function fakeCore() {
       return [];
     },
     async downloadModel(id: string) {
-      return { id, state: 'downloading' as const, bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null };
+      return { id, state: 'downloading' as const, bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null, errorCode: null };
     },
     async cancelDownload() {},
     async useModel() {
@@ -105,6 +105,18 @@ function fakeCore() {
       return { id: 1, key: 'custom:x', en: 'x', zh: '', custom: true };
     },
     async removeCustomTag() {},
+    async getSettings() {
+      return { language: null, theme: 'system' as const, hfEndpoint: null, downloadSource: 'huggingface' as const };
+    },
+    async updateSettings() {
+      return { language: null, theme: 'system' as const, hfEndpoint: null, downloadSource: 'huggingface' as const };
+    },
+    async browseFolders() {
+      return { path: '/', parent: null, entries: [], places: [], inLibrary: false };
+    },
+    async installModelFromFolder() {
+      throw new Error('not in this fake');
+    },
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -114,7 +126,7 @@ function fakeCore() {
   return { core, listeners, seen, emit: (e: KanjianEvent) => listeners.forEach((l) => l(e)) };
 }
 
-const media: MediaSource = { thumbnailPath: () => null, originalPath: () => null, thumbnailRoot: '/nowhere', libraryRoots: () => [] };
+const media: MediaSource = { thumbnailPath: () => null, originalPath: () => null, previewPath: async () => null, thumbnailRoot: '/nowhere', previewRoot: '/nowhere', libraryRoots: () => [] };
 
 const open: MessagePort[] = [];
 afterEach(() => {

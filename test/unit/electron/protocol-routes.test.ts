@@ -33,6 +33,8 @@ beforeAll(() => {
   const source: MediaSource = {
     thumbnailPath: (id) => (id === 1 ? path.join(thumbs, 'aa.webp') : null),
     originalPath: (id) => originals[id] ?? null,
+    previewPath: async () => null,
+    previewRoot: path.join(thumbs, 'no-previews'),
     thumbnailRoot: thumbs,
     libraryRoots: () => [lib],
   };

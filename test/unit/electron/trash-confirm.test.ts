@@ -9,6 +9,7 @@ import { formatBytes } from '../../../main/shell-common/format.js';
 import {
   confirmedTrashPhotos,
   TrashCancelledError,
+  dialogLocale,
   trashConfirmText,
   type ConfirmText,
   type TrashConfirmDeps,
@@ -80,6 +81,14 @@ describe('native confirm before trashing', () => {
     expect(log).toEqual(['plan:1,2', 'confirm']);
     const zh = await confirmedTrashPhotos(fakeDeps({ answer: false, locale: 'zh-CN' }).deps, req).catch((e: Error) => e);
     expect((zh as Error).message).toMatch(/^已取消/);
+  });
+
+  it('carries codes the page renders in its language, and follows the app language over the OS one', async () => {
+    const { deps } = fakeDeps({ answer: false });
+    expect(await confirmedTrashPhotos(deps, req).catch((e: { code?: string }) => e.code)).toBe('trash.cancelled');
+    expect(dialogLocale('zh', 'en-US')).toBe('zh');
+    expect(dialogLocale(null, 'zh-TW')).toBe('zh-TW');
+    expect(trashConfirmText(plan({}), dialogLocale('zh', 'en-US')).cancelLabel).toBe('取消');
   });
 
   it('asks nothing and moves nothing when none of the files is on disk', async () => {

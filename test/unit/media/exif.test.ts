@@ -38,6 +38,21 @@ describe('readExif on real camera files', () => {
   });
 });
 
+describe('readExif exposure details', () => {
+  it('reads lens, aperture, shutter (seconds), ISO and focal length', async () => {
+    const bytes = await tiny()
+      .withExif({ IFD0: { Make: 'Acme' }, IFD2: { FNumber: '28/10', ExposureTime: '1/250', ISOSpeedRatings: '400', FocalLength: '35/1', LensModel: 'Acme 35mm F2.8' } })
+      .jpeg()
+      .toBuffer();
+    expect(await readExif(bytes)).toMatchObject({ lens: 'Acme 35mm F2.8', fNumber: 2.8, exposureTime: 0.004, iso: 400, focalLength: 35 });
+  });
+
+  it('treats zeros (cameras writing "unknown") as missing', async () => {
+    const bytes = await tiny().withExif({ IFD0: { Make: 'Acme' }, IFD2: { FNumber: '0/1', FocalLength: '0/1' } }).jpeg().toBuffer();
+    expect(await readExif(bytes)).toMatchObject({ fNumber: null, focalLength: null });
+  });
+});
+
 describe('readExif from other containers', () => {
   it('HEIC (libheif-written, where exifr alone misses the block)', async () => {
     expect(await readExif(await readFile(HEIC_FIXTURE))).toMatchObject({
@@ -94,7 +109,7 @@ describe('readExif cleans up what cameras write', () => {
   });
 
   it('never throws, whatever the bytes', async () => {
-    const nulls = { takenAt: null, cameraMake: null, cameraModel: null, lat: null, lon: null, orientation: null };
+    const nulls = { takenAt: null, cameraMake: null, cameraModel: null, lat: null, lon: null, orientation: null, lens: null, fNumber: null, exposureTime: null, iso: null, focalLength: null };
     for (const bytes of [Buffer.alloc(0), Buffer.from('not an image'), Buffer.from([0xff, 0xd8, 0xff, 0xe1, 0x00, 0x10, 0x45, 0x78])]) {
       expect(await readExif(bytes)).toEqual(nulls);
     }

@@ -9,7 +9,7 @@ import type { IndexProgress, KanjianApi, KanjianEvent } from '../../../main/core
 import type { MediaSource } from '../../../main/shell-common/media.js';
 import { startServer, type RunningServer } from '../../../main/server/server.js';
 
-const idle: IndexProgress = { state: 'idle', done: 0, total: 0, failed: 0, rate: 0, etaSeconds: null, currentPath: null };
+const idle: IndexProgress = { phase: 'idle', phases: [], state: 'idle', done: 0, total: 0, failed: 0, rate: 0, etaSeconds: null, currentPath: null };
 
 function fakeCore() {
   const listeners = new Set<(e: KanjianEvent) => void>();
@@ -21,7 +21,7 @@ function fakeCore() {
       return result;
     };
   const api: KanjianApi & { onEvent(l: (e: KanjianEvent) => void): () => void } = {
-    search: rec('search', { results: [], tookMs: 1 }),
+    search: rec('search', { results: [], mode: 'search' as const, tookMs: 1 }),
     listPhotos: rec('listPhotos', { photos: [], total: 0 }),
     getPhoto: rec('getPhoto', null),
     listFolders: rec('listFolders', []),
@@ -35,7 +35,7 @@ function fakeCore() {
     getModel: rec('getModel', { id: null, name: null, provider: null, providerNote: null, embeddingDim: null, searchModelId: null, reembedding: null }),
     getStats: rec('getStats', { photos: 0, indexed: 0, failed: 0, pending: 0, folders: 0 }),
     listModels: rec('listModels', []),
-    downloadModel: rec('downloadModel', { id: 'm', state: 'downloading', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null }),
+    downloadModel: rec('downloadModel', { id: 'm', state: 'downloading', bytes: 0, totalBytes: null, rate: 0, etaSeconds: null, file: null, error: null, errorCode: null }),
     cancelDownload: rec('cancelDownload', undefined),
     useModel: rec('useModel', { id: null, name: null, provider: null, providerNote: null, embeddingDim: null, searchModelId: null, reembedding: null }),
     findDuplicates: rec('findDuplicates', { groups: [], total: 0, thresholds: { nearMaxDistance: 10, similarMinScore: null } }),
@@ -47,6 +47,12 @@ function fakeCore() {
     listTags: rec('listTags', []),
     addCustomTag: rec('addCustomTag', { id: 1, key: 'custom:x', en: 'x', zh: '', custom: true }),
     removeCustomTag: rec('removeCustomTag', undefined),
+    getSettings: rec('getSettings', { language: null, theme: 'system' as const, hfEndpoint: null, downloadSource: 'huggingface' as const }),
+    updateSettings: rec('updateSettings', { language: null, theme: 'system' as const, hfEndpoint: null, downloadSource: 'huggingface' as const }),
+    browseFolders: rec('browseFolders', { path: '/', parent: null, entries: [], places: [], inLibrary: false }),
+    installModelFromFolder: async () => {
+      throw new Error('not in this fake');
+    },
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);
@@ -72,6 +78,8 @@ beforeAll(async () => {
   const media: MediaSource = {
     thumbnailPath: () => null,
     originalPath: (id) => (id === 1 ? path.join(lib, 'a.png') : id === 2 ? path.join(tmp, 'secret.txt') : null),
+    previewPath: async () => null,
+    previewRoot: path.join(tmp, 'previews'),
     thumbnailRoot: path.join(tmp, 'thumbs'),
     libraryRoots: () => [lib],
   };

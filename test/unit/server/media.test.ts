@@ -42,6 +42,8 @@ beforeAll(() => {
   source = {
     thumbnailPath: (id) => thumbs.get(id) ?? null,
     originalPath: (id) => originals.get(id) ?? null,
+    previewPath: async () => null,
+    previewRoot: path.join(thumbDir, 'no-previews'),
     thumbnailRoot: thumbDir,
     libraryRoots: async () => [lib],
   };

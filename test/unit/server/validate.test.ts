@@ -79,10 +79,11 @@ describe('validateApiArg', () => {
     }
   });
 
-  it('addFolder: an absolute path without NUL', () => {
+  it('addFolder: a path string without NUL (the core expands ~ and refuses relative paths with its own code)', () => {
     expect(validateApiArg('addFolder', abs)).toBe(abs);
     expect(validateApiArg('addFolder', `  ${abs}  `)).toBe(abs);
-    for (const v of ['', '   ', 'relative/dir', './x', `${abs}\0/etc`, 5, null, { path: abs }, 'x'.repeat(LIMITS.pathChars + 1)]) bad('addFolder', v);
+    expect(validateApiArg('addFolder', '~/Pictures')).toBe('~/Pictures');
+    for (const v of ['', '   ', `${abs}\0/etc`, 5, null, { path: abs }, 'x'.repeat(LIMITS.pathChars + 1)]) bad('addFolder', v);
   });
 
   it('no-argument methods take nothing, null or {}', () => {
