@@ -59,6 +59,7 @@ export function createBridgeClient(ipc: IpcRendererLike, pathForFile: (file: unk
     },
     thumbnailUrl: (id: number) => `${origin}//thumb/${encodeURIComponent(String(id))}`,
     originalUrl: (id: number) => `${origin}//original/${encodeURIComponent(String(id))}`,
+    previewUrl: (id: number) => `${origin}//preview/${encodeURIComponent(String(id))}`,
     desktop: {
       pickFolder: () => invoke(DESKTOP_CHANNELS.pickFolder) as Promise<string | null>,
       showInFolder: async (photoId: number) => {

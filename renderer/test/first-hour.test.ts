@@ -1,7 +1,7 @@
 // The first hour of a new user: an empty library that says so, "Add folder" where they look,
 // the sidebar out of the way on a small window, a lost server announced and recovered, dates
 // typed in the UI's own words, grid cells that say what they show.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { renderApp } from './fixtures/render-app.ts';
 import { createFakeClient, folder, IDLE } from './fixtures/fake-client.ts';
@@ -119,5 +119,79 @@ describe('ProgressBar', () => {
     rerender({ value: null, max: null, label: 'Indexing', 'data-testid': 'bar' });
     expect(bar.getAttribute('aria-valuenow')).toBeNull();
     expect(bar.classList.contains('indeterminate')).toBe(true);
+  });
+});
+
+describe('progress by phase', () => {
+  it('lists each running phase with counts and time left, in the UI language', async () => {
+    const client = createFakeClient({ photoCount: 10, folders: [folder(1, '/photos', { photoCount: 10, indexedCount: 10 })] });
+    await renderApp({ client, locale: 'zh-CN' });
+    client.emit({
+      type: 'progress',
+      progress: {
+        ...IDLE,
+        phase: 'ocr',
+        phases: [
+          { phase: 'indexing', done: 10, total: 10, etaSeconds: null },
+          { phase: 'ocr', done: 3, total: 10, etaSeconds: 90 },
+          { phase: 'similar', done: 0, total: 10, etaSeconds: null },
+        ],
+      },
+    });
+    const phases = await screen.findAllByTestId('progress-phase');
+    expect(phases.map((p) => p.dataset.phase)).toEqual(['ocr', 'similar']);
+    expect(phases[0].textContent).toContain('正在识别照片中的文字');
+    expect(phases[0].textContent).toContain('3 / 10');
+    expect(phases[0].textContent).toContain('预计还需 2 分钟');
+    expect(phases[0].getAttribute('aria-current')).toBe('step');
+    expect(phases[1].textContent).toContain('正在查找相似照片');
+    // Not a green "done" bar while work is left.
+    expect(screen.queryByTestId('progress-bar')).toBeNull();
+  });
+});
+
+describe('viewer: zoom, pan, full screen, exposure', () => {
+  it('zooms with + / − / 0 and double-click, pans with arrows while zoomed, and goes full screen with F', async () => {
+    const client = createFakeClient({ photoCount: 3 });
+    client.getPhoto.mockImplementation(async (id: number) => ({
+      ...(await import('./fixtures/fake-client.ts')).makeDetail(client.photos[id - 1]),
+      lens: 'EF 24-70mm f/2.8L II USM',
+      fNumber: 2.8,
+      exposureTime: 0.004,
+      iso: 200,
+      focalLength: 35,
+    }));
+    const requestFullscreen = vi.fn(async function (this: HTMLElement) {
+      Object.defineProperty(document, 'fullscreenElement', { value: this, configurable: true });
+      document.dispatchEvent(new Event('fullscreenchange'));
+    });
+    (HTMLElement.prototype as unknown as { requestFullscreen: unknown }).requestFullscreen = requestFullscreen;
+    await renderApp({ client, locale: 'zh-CN' });
+    await fireEvent.click(screen.getAllByTestId('grid-cell')[1]);
+    const viewer = await screen.findByTestId('viewer');
+    const zoom = within(viewer).getByTestId('viewer-zoom');
+    expect(zoom.dataset.scale).toBe('1');
+    await fireEvent.keyDown(viewer, { key: '+' });
+    expect(zoom.dataset.scale).toBe('1.5');
+    expect(within(viewer).getByTestId('viewer-zoom-fit').textContent).toBe('150%');
+    // Zoomed: arrows pan instead of changing photo.
+    await fireEvent.keyDown(viewer, { key: 'ArrowRight' });
+    expect(viewer.dataset.index).toBe('1');
+    await fireEvent.keyDown(viewer, { key: '0' });
+    expect(zoom.dataset.scale).toBe('1');
+    await fireEvent.dblClick(zoom);
+    expect(zoom.dataset.scale).toBe('2.5');
+    await fireEvent.click(within(viewer).getByTestId('viewer-zoom-out'));
+    expect(Number(zoom.dataset.scale)).toBeCloseTo(1.67, 2);
+    await fireEvent.keyDown(viewer, { key: 'f' });
+    expect(requestFullscreen).toHaveBeenCalled();
+    await waitFor(() => expect(within(viewer).getByTestId('viewer-fullscreen').getAttribute('aria-pressed')).toBe('true'));
+    // Exposure as photographers write it, numbers and units in the UI language.
+    await waitFor(() => expect(within(viewer).getByTestId('viewer-aperture').textContent).toBe('f/2.8'));
+    expect(within(viewer).getByTestId('viewer-shutter').textContent).toBe('1/250 秒');
+    expect(within(viewer).getByTestId('viewer-iso').textContent).toBe('ISO 200');
+    expect(within(viewer).getByTestId('viewer-focal').textContent).toBe('35毫米');
+    expect(within(viewer).getByTestId('viewer-lens').textContent).toBe('EF 24-70mm f/2.8L II USM');
+    Object.defineProperty(document, 'fullscreenElement', { value: null, configurable: true });
   });
 });

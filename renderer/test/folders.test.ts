@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { renderApp } from './fixtures/render-app.ts';
-import { createFakeClient, folder } from './fixtures/fake-client.ts';
+import { coded, createFakeClient, folder } from './fixtures/fake-client.ts';
 
 const FOLDERS = [
   folder(1, '/home/li/Pictures', { photoCount: 1234, indexedCount: 1200, failedCount: 3, pendingCount: 31 }),
@@ -18,25 +18,60 @@ describe('folders panel', () => {
     );
   });
 
-  it('adds a folder typed as a path (browser)', async () => {
+  it('adds a folder through the folder browser (browser shell): home first, then walk and pick', async () => {
     const { client } = await renderApp({ folders: [] });
-    const input = screen.getByTestId('folder-path-input') as HTMLInputElement;
-    const add = screen.getByTestId('folder-add') as HTMLButtonElement;
-    expect(add.disabled).toBe(true);
-    await fireEvent.input(input, { target: { value: '/home/li/新照片' } });
-    await fireEvent.click(add);
-    await waitFor(() => expect(screen.getAllByTestId('folder-row').map((r) => r.dataset.path)).toEqual(['/home/li/新照片']));
-    expect(client.addFolder).toHaveBeenCalledWith('/home/li/新照片');
-    expect(input.value).toBe('');
+    await fireEvent.click(screen.getByTestId('folder-add'));
+    const dialog = await screen.findByTestId('folder-browser');
+    await waitFor(() => expect(dialog.dataset.path).toBe('/home/li'));
+    expect(client.browseFolders).toHaveBeenCalledWith({});
+    const entries = () => within(dialog).getAllByTestId('picker-entry').map((e) => e.dataset.path);
+    expect(entries()).toEqual(['/home/li/Desktop', '/home/li/Pictures', '/home/li/下载']);
+    expect(within(dialog).getAllByTestId('picker-place').map((p) => p.textContent?.trim())).toEqual(['Home', 'Pictures', 'Drive usb', 'Whole computer']);
+    // Focus starts in the list; ↓ moves, Enter opens.
+    await waitFor(() => expect(document.activeElement).toBe(within(dialog).getAllByTestId('picker-entry')[0]));
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    expect((document.activeElement as HTMLElement).dataset.path).toBe('/home/li/Pictures');
+    await fireEvent.click(document.activeElement!);
+    await waitFor(() => expect(dialog.dataset.path).toBe('/home/li/Pictures'));
+    expect(within(dialog).getAllByTestId('picker-crumb').map((c) => c.textContent?.trim())).toEqual(['/', 'home', 'li', 'Pictures']);
+    // Backspace goes up a level; the breadcrumb goes anywhere above.
+    await fireEvent.keyDown(dialog, { key: 'Backspace' });
+    await waitFor(() => expect(dialog.dataset.path).toBe('/home/li'));
+    await fireEvent.click(within(dialog).getAllByTestId('picker-entry')[1]);
+    await waitFor(() => expect(dialog.dataset.path).toBe('/home/li/Pictures'));
+    await fireEvent.click(within(dialog).getByTestId('picker-action'));
+    await waitFor(() => expect(screen.queryByTestId('folder-browser')).toBeNull());
+    expect(client.addFolder).toHaveBeenCalledWith('/home/li/Pictures');
+    expect(screen.getAllByTestId('folder-row').map((r) => r.dataset.path)).toEqual(['/home/li/Pictures']);
   });
 
-  it('shows why adding failed', async () => {
-    await renderApp({ folders: [] });
-    await fireEvent.input(screen.getByTestId('folder-path-input'), { target: { value: 'relative/path' } });
+  it('says why a folder cannot be added, with the specific code, in the UI language', async () => {
+    const client = createFakeClient({ folders: [] });
+    client.addFolder.mockRejectedValueOnce(coded('folder.system', '/etc is a system folder', { path: '/etc' }));
+    await renderApp({ client, locale: 'zh-CN' });
     await fireEvent.click(screen.getByTestId('folder-add'));
-    // The fake answers like the server: a code, rendered from the catalogue (never the English text).
-    expect((await screen.findByTestId('folder-error')).textContent).toBe('Could not add the folder: Kanjian did not understand this request.');
+    const dialog = await screen.findByTestId('folder-browser');
+    await waitFor(() => expect(dialog.dataset.path).toBe('/home/li'));
+    await fireEvent.click(within(dialog).getByTestId('picker-action'));
+    expect((await within(dialog).findByTestId('picker-error')).textContent).toBe('/etc 是系统文件夹，请选择存放照片的文件夹。');
+    // A typed path that does not exist: the browser says so, from its code.
+    await fireEvent.input(within(dialog).getByTestId('picker-path'), { target: { value: '/nowhere' } });
+    await fireEvent.click(within(dialog).getByTestId('picker-go'));
+    await waitFor(() => expect(within(dialog).getByTestId('picker-error').textContent).toBe('找不到文件夹 /nowhere。'));
+    await fireEvent.keyDown(dialog, { key: 'Escape' });
+    expect(screen.queryByTestId('folder-browser')).toBeNull();
     expect(screen.queryAllByTestId('folder-row')).toHaveLength(0);
+  });
+
+  it('a folder already in the library cannot be picked again', async () => {
+    await renderApp({ folders: [folder(1, '/home/li/Pictures')] });
+    await fireEvent.click(screen.getByTestId('folder-add'));
+    const dialog = await screen.findByTestId('folder-browser');
+    await waitFor(() => expect(dialog.dataset.path).toBe('/home/li'));
+    await fireEvent.click(within(dialog).getAllByTestId('picker-place').find((p) => p.dataset.kind === 'pictures')!);
+    await waitFor(() => expect(dialog.dataset.path).toBe('/home/li/Pictures'));
+    expect(within(dialog).getByTestId('picker-in-library').textContent).toBe('This folder is already in the library.');
+    expect((within(dialog).getByTestId('picker-action') as HTMLButtonElement).disabled).toBe(true);
   });
 
   it('removes only after a confirm that says files on disk are not touched', async () => {
@@ -119,7 +154,7 @@ describe('folders panel', () => {
     const { client } = await renderApp({});
     const dataTransfer = { types: ['Files'], files: [new File([], 'Trip')], items: [{ webkitGetAsEntry: () => ({ isDirectory: true }) }] };
     await fireEvent.drop(window, { dataTransfer });
-    expect((await screen.findByTestId('folder-error')).textContent).toMatch(/Type the folder path/);
+    expect((await screen.findByTestId('folder-error')).textContent).toMatch(/Add folder…/);
     expect(client.addFolder).not.toHaveBeenCalled();
   });
 });

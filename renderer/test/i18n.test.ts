@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fireEvent, screen, waitFor } from '@testing-library/svelte';
 import { renderApp } from './fixtures/render-app.ts';
+import { createFakeClient } from './fixtures/fake-client.ts';
 import { detectLocale } from '../src/i18n/i18n.svelte.ts';
 
 function setLanguages(langs: string[] | null) {
@@ -27,8 +28,9 @@ describe('language', () => {
     expect(document.documentElement.lang).toBe('zh-CN');
   });
 
-  it('switches both ways and remembers the choice', async () => {
-    const first = await renderApp({ photoCount: 2 });
+  it('switches both ways and remembers the choice in the app settings (not per-origin storage)', async () => {
+    const client = createFakeClient({ photoCount: 2 });
+    const first = await renderApp({ client });
     const input = () => screen.getByTestId('search-input') as HTMLInputElement;
     const sw = () => screen.getByTestId('language-switch') as HTMLSelectElement;
     expect(input().placeholder).toMatch(/Search in Chinese or English/);
@@ -39,34 +41,38 @@ describe('language', () => {
     expect(screen.getByTestId('result-count').textContent).toContain('2 张照片');
     expect(screen.getByText('文件夹')).toBeTruthy();
     expect(document.documentElement.lang).toBe('zh-CN');
-    expect(localStorage.getItem('kanjian.locale')).toBe('zh-CN');
+    expect(client.updateSettings).toHaveBeenLastCalledWith({ language: 'zh' });
+    expect(localStorage.getItem('kanjian.locale')).toBeNull();
 
+    // A restart (new page, maybe a new port): the core's settings bring the language back.
     first.unmount();
-    await renderApp({ photoCount: 2 });
-    expect(input().placeholder).toMatch(/用中文或英文搜索/);
+    await renderApp({ client });
+    await waitFor(() => expect(input().placeholder).toMatch(/用中文或英文搜索/));
     expect(sw().value).toBe('zh-CN');
 
     await fireEvent.change(sw(), { target: { value: 'en' } });
     await waitFor(() => expect(input().placeholder).toMatch(/Search in Chinese or English/));
     expect(screen.getByText('Folders')).toBeTruthy();
-    expect(localStorage.getItem('kanjian.locale')).toBe('en');
+    expect(client.updateSettings).toHaveBeenLastCalledWith({ language: 'en' });
     expect(document.documentElement.lang).toBe('en');
   });
 
 });
 
 describe('theme', () => {
-  it('switches light/dark and remembers it', async () => {
-    const first = await renderApp({});
+  it('switches light/dark and remembers it in the app settings', async () => {
+    const client = createFakeClient();
+    const first = await renderApp({ client });
     const sw = () => screen.getByTestId('theme-switch') as HTMLSelectElement;
     expect(sw().value).toBe('system');
     expect(document.documentElement.dataset.theme).toBe('light'); // jsdom has no dark preference
     await fireEvent.change(sw(), { target: { value: 'dark' } });
     expect(document.documentElement.dataset.theme).toBe('dark');
-    expect(localStorage.getItem('kanjian.theme')).toBe('dark');
+    expect(client.updateSettings).toHaveBeenLastCalledWith({ theme: 'dark' });
+    expect(localStorage.getItem('kanjian.theme')).toBeNull();
     first.unmount();
-    await renderApp({});
-    expect(sw().value).toBe('dark');
+    await renderApp({ client });
+    await waitFor(() => expect(sw().value).toBe('dark'));
     expect(document.documentElement.dataset.theme).toBe('dark');
     await fireEvent.change(sw(), { target: { value: 'light' } });
     expect(document.documentElement.dataset.theme).toBe('light');

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { SearchState } from '../src/state/search.svelte.ts';
 import type { SearchResponse } from '../src/api/types.ts';
 import { createFakeClient, deferred, makePhoto, NO_MODEL } from './fixtures/fake-client.ts';
@@ -123,8 +123,29 @@ describe('search box', () => {
     client.searchImpl = async () => ({ results: [], mode: 'search', notice: { code: 'search.needsModel' }, tookMs: 0 });
     await renderApp({ client });
     await fireEvent.input(screen.getByTestId('search-input'), { target: { value: '猫' } });
-    await waitFor(() => expect(screen.getByTestId('search-message').textContent).toBe(message));
-    expect(screen.queryByTestId('empty-state')).toBeNull();
+    await waitFor(() => expect(screen.getByTestId('search-message').querySelector('p')?.textContent).toBe(message));
+    // The one action that fixes it, as a button (never a shell command): download the recommended model.
+    const button = within(screen.getByTestId('search-message')).getByTestId('search-download-model');
+    expect(button.textContent).toMatch(/^\s*Download the model \(1\.6 GB\)\s*$/);
+    expect(screen.getByTestId('search-message').textContent).not.toMatch(/npm|cli/);
+    await fireEvent.click(button);
+    expect(client.downloadModel).toHaveBeenCalledWith('xlm-roberta-base-vit-b-32');
+    await within(screen.getByTestId('search-message')).findByTestId('search-model-downloading');
+  });
+
+  it('finds by text and filters without a model, and says how many photos meaning search still lacks', async () => {
+    const client = createFakeClient({ photoCount: 5 });
+    client.searchImpl = async () => ({
+      results: [{ photo: client.photos[1], score: 1, views: ['ocr'], ocr: { text: '发票 123', matches: ['发票'] } }],
+      mode: 'search',
+      missingVectors: 3,
+      tookMs: 4,
+    });
+    await renderApp({ client, locale: 'zh-CN' });
+    await fireEvent.input(screen.getByTestId('search-input'), { target: { value: '发票' } });
+    await waitFor(() => expect(screen.getByTestId('search-missing-vectors').textContent).toBe('还有 3 张照片暂时不能按意思搜索'));
+    expect(screen.getByTestId('result-count').textContent).toContain('1 个结果');
+    expect(screen.getByTestId('ocr-matches').textContent).toBe('发票');
   });
 
   it('empty query browses all photos again', async () => {

@@ -11,10 +11,10 @@ async function openAt(index: number, opts: Parameters<typeof renderApp>[0] = {})
 }
 
 describe('viewer', () => {
-  it('shows the original image and its EXIF, path and size', async () => {
+  it('shows the screen-sized preview (any format) and its EXIF, path and size', async () => {
     const { client, viewer } = await openAt(2);
     const photo = client.photos[2];
-    expect((within(viewer).getByTestId('viewer-image') as HTMLImageElement).src).toBe(`kanjian://original/${photo.id}`);
+    expect((within(viewer).getByTestId('viewer-image') as HTMLImageElement).src).toBe(`kanjian://preview/${photo.id}`);
     await waitFor(() => expect(within(viewer).getByTestId('viewer-path').textContent).toBe(photo.path));
     expect(within(viewer).getByTestId('viewer-camera').textContent).toBe('Canon EOS 5D Mark IV');
     expect(within(viewer).getByTestId('viewer-location').textContent).toBe('31.23040° N, 121.47370° E');
@@ -62,10 +62,12 @@ describe('viewer', () => {
     expect(client.desktop!.openWithDefault).toHaveBeenCalledWith(client.photos[6].id);
   });
 
-  it('falls back to the thumbnail when the original cannot be shown (e.g. HEIC)', async () => {
+  it('falls back to the original, then the thumbnail, when the preview cannot be shown', async () => {
     const { client, viewer } = await openAt(1);
-    const img = within(viewer).getByTestId('viewer-image') as HTMLImageElement;
-    await fireEvent.error(img);
+    const img = () => within(viewer).getByTestId('viewer-image') as HTMLImageElement;
+    await fireEvent.error(img());
+    await waitFor(() => expect(img().src).toBe(`kanjian://original/${client.photos[1].id}`));
+    await fireEvent.error(img());
     await waitFor(() =>
       expect((within(viewer).getByTestId('viewer-image') as HTMLImageElement).src).toBe(`kanjian://thumb/${client.photos[1].id}`),
     );

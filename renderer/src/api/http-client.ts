@@ -234,6 +234,7 @@ export function createHttpClient(opts: HttpClientOptions): KanjianClient & Conne
     },
     thumbnailUrl: (id) => urlFor(`media/thumb/${encodeURIComponent(String(id))}`, true),
     originalUrl: (id) => urlFor(`media/original/${encodeURIComponent(String(id))}`, true),
+    previewUrl: (id) => urlFor(`media/preview/${encodeURIComponent(String(id))}`, true),
   };
   return client;
 }

@@ -1,8 +1,7 @@
-// The current UI language: chosen from navigator.languages, switchable, remembered.
+// The current UI language: the app settings' choice (AppSettings.language, kept by the core so it
+// survives restarts and port changes), else navigator.languages; switchable.
 import type { UserMessage } from '../api/types.ts';
-import { LOCALES, TABLES, type Locale, type MessageKey } from './messages.ts';
-
-const STORAGE_KEY = 'kanjian.locale';
+import { TABLES, type Locale, type MessageKey } from './messages.ts';
 
 export function detectLocale(languages: readonly string[] = navigator.languages ?? [navigator.language]): Locale {
   for (const lang of languages) {
@@ -13,30 +12,31 @@ export function detectLocale(languages: readonly string[] = navigator.languages 
   return 'en';
 }
 
-function stored(): Locale | null {
-  try {
-    const v = localStorage.getItem(STORAGE_KEY);
-    return v && (LOCALES as readonly string[]).includes(v) ? (v as Locale) : null;
-  } catch {
-    return null;
-  }
+/** The settings' language ('zh' | 'en' | null) as a UI locale; null follows the system. */
+export function localeOf(language: 'zh' | 'en' | null): Locale | null {
+  return language === 'zh' ? 'zh-CN' : language === 'en' ? 'en' : null;
 }
 
 export class I18n {
   locale = $state<Locale>('en');
 
+  /** Called when the user picks a language (the app saves it in the settings). */
+  onChoose: ((locale: Locale) => void) | null = null;
+
   constructor(initial?: Locale) {
-    this.locale = initial ?? stored() ?? detectLocale();
+    this.locale = initial ?? detectLocale();
     this.#apply();
   }
 
+  /** The user's choice: shown at once, then saved through `onChoose`. */
   set(locale: Locale) {
+    this.show(locale);
+    this.onChoose?.(locale);
+  }
+
+  /** Shows a language without saving it (e.g. the one read from the settings). */
+  show(locale: Locale) {
     this.locale = locale;
-    try {
-      localStorage.setItem(STORAGE_KEY, locale);
-    } catch {
-      /* not remembered, still switched */
-    }
     this.#apply();
   }
 

@@ -139,8 +139,7 @@ export class ModelsState {
   failureOf(id: string, i18n: I18n): string | null {
     const d = this.downloadOf(id);
     if (!d || d.state !== 'failed') return null;
-    const coded = d as DownloadState & { errorCode?: string | null; errorParams?: Record<string, string | number> };
-    if (coded.errorCode) return i18n.message({ code: coded.errorCode, params: coded.errorParams });
+    if (d.errorCode) return i18n.message({ code: d.errorCode, params: d.errorParams });
     if (id in this.startErrors) return i18n.error(this.startErrors[id]);
     return null;
   }

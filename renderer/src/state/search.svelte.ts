@@ -11,8 +11,10 @@ export class SearchState {
   /** The query the current results answer (may lag `query` while typing). */
   answered = $state('');
   results = $state.raw<SearchResult[]>([]);
-  /** Why part of search could not answer (e.g. no model yet), as a code for the UI language. */
-  message = $state<UserMessage | null>(null);
+  /** Why part of search could not answer (e.g. `search.needsModel`), rendered in the UI language. */
+  notice = $state.raw<UserMessage | null>(null);
+  /** Photos the search model has not embedded yet (meaning search cannot find them yet). */
+  missingVectors = $state(0);
   /** Why the last search failed (rendered by i18n.error). */
   error = $state.raw<unknown>(null);
   loading = $state(false);
@@ -48,7 +50,8 @@ export class SearchState {
       this.#seq++; // invalidates any answer still on its way
       this.answered = '';
       this.results = [];
-      this.message = null;
+      this.notice = null;
+      this.missingVectors = 0;
       this.error = null;
       this.loading = false;
       this.tookMs = null;
@@ -74,17 +77,19 @@ export class SearchState {
       const res = await this.api.search({ query: q, limit: SEARCH_LIMIT, ...(Object.keys(filters).length > 0 && { filters }) });
       if (seq !== this.#seq) return;
       this.results = res.results;
-      this.message = res.notice ?? null;
+      this.notice = res.notice ?? null;
+      this.missingVectors = res.missingVectors ?? 0;
       this.error = null;
       this.tookMs = res.tookMs;
       this.answered = q;
-      this.listing = q === '';
+      this.listing = res.mode === 'listing';
       this.showing = true;
     } catch (err) {
       if (seq !== this.#seq) return; // a newer query took over (the HTTP client aborts stale ones)
       this.error = err;
       this.results = [];
-      this.message = null;
+      this.notice = null;
+      this.missingVectors = 0;
       this.answered = q;
       this.showing = true;
     } finally {

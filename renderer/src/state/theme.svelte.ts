@@ -1,7 +1,6 @@
-// Light/dark theme: follows prefers-color-scheme unless the user picked one (remembered).
+// Light/dark theme: follows prefers-color-scheme unless the user picked one (kept in the app
+// settings, AppSettings.theme, so it survives restarts).
 export type ThemeChoice = 'system' | 'light' | 'dark';
-const STORAGE_KEY = 'kanjian.theme';
-const CHOICES: readonly ThemeChoice[] = ['system', 'light', 'dark'];
 
 export class Theme {
   choice = $state<ThemeChoice>('system');
@@ -9,13 +8,10 @@ export class Theme {
   effective = $derived<'light' | 'dark'>(this.choice === 'system' ? (this.systemDark ? 'dark' : 'light') : this.choice);
   #media: MediaQueryList | null = null;
 
+  /** Called when the user picks a theme (the app saves it in the settings). */
+  onChoose: ((choice: ThemeChoice) => void) | null = null;
+
   constructor() {
-    try {
-      const v = localStorage.getItem(STORAGE_KEY);
-      if (v && (CHOICES as readonly string[]).includes(v)) this.choice = v as ThemeChoice;
-    } catch {
-      /* default */
-    }
     if (typeof matchMedia === 'function') {
       this.#media = matchMedia('(prefers-color-scheme: dark)');
       this.systemDark = this.#media.matches;
@@ -29,13 +25,15 @@ export class Theme {
     this.apply();
   };
 
+  /** The user's choice: applied at once, then saved through `onChoose`. */
   set(choice: ThemeChoice) {
+    this.show(choice);
+    this.onChoose?.(choice);
+  }
+
+  /** Applies a theme without saving it (e.g. the one read from the settings). */
+  show(choice: ThemeChoice) {
     this.choice = choice;
-    try {
-      localStorage.setItem(STORAGE_KEY, choice);
-    } catch {
-      /* not remembered */
-    }
     this.apply();
   }
 
