@@ -20,12 +20,14 @@ export interface ServeOptions {
   rendererDir: string;
   /** Extra environment for the server (e.g. KANJIAN_REGISTRY, HF_ENDPOINT). */
   env?: Record<string, string>;
+  /** A fixed port (e.g. to restart on the same address); default: a free one. */
+  port?: number;
 }
 
 export async function startServe(opts: ServeOptions): Promise<ServeProcess> {
   // tsx's own CLI (what `npx tsx` runs), started directly so the signal reaches it without npm in between.
   const tsxCli = createRequire(import.meta.url).resolve('tsx/cli');
-  const args = [tsxCli, 'main/cli/index.ts', 'serve', '--data', opts.dataDir, ...(opts.model ? ['--model', opts.model] : []), '--port', '0'];
+  const args = [tsxCli, 'main/cli/index.ts', 'serve', '--data', opts.dataDir, ...(opts.model ? ['--model', opts.model] : []), '--port', String(opts.port ?? 0)];
   const child = spawn(process.execPath, args, {
     cwd: repo,
     env: { ...process.env, ...opts.env, KANJIAN_RENDERER_DIR: opts.rendererDir },
