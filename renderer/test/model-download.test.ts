@@ -23,7 +23,7 @@ describe('first-run model download', () => {
     expect(offer.textContent).toContain('XLM-Roberta-Base-ViT-B-32');
     expect(within(offer).getByTestId('model-languages').textContent).toBe('Chinese, English');
     expect(within(offer).getByTestId('model-size').textContent).toBe('1.6 GB');
-    const button = within(offer).getByRole('button', { name: 'Download XLM-Roberta-Base-ViT-B-32 (1.6 GB)' });
+    const button = within(offer).getByRole('button', { name: 'Download (1.6 GB) — XLM-Roberta-Base-ViT-B-32' });
     expect(button.dataset.testid).toBe('model-download');
     expect(button.textContent).toContain('(1.6 GB)');
     // Inside the panel left for it, which sits in the "no model" notice.

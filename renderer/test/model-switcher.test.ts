@@ -73,7 +73,7 @@ describe('model switcher', () => {
     await renderApp({ client });
     await openSwitcher();
     const clip = option(CLIP.id);
-    await fireEvent.click(within(clip).getByRole('button', { name: 'Download Chinese-CLIP ViT-B/16 (725 MB)' }));
+    await fireEvent.click(within(clip).getByRole('button', { name: 'Download (725 MB) — Chinese-CLIP ViT-B/16' }));
     expect(client.downloadModel).toHaveBeenCalledWith(CLIP.id);
     await within(clip).findByTestId('model-download-progress');
     client.downloadProgress(CLIP.id, 100 * MB, { rate: 5 * MB, etaSeconds: 125 });
