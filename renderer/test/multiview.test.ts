@@ -29,14 +29,16 @@ describe('why it matched', () => {
   it('shows a badge per matching view on each result, and the OCR words', async () => {
     await renderApp({ photoCount: 30, matches: MATCHES, locale: 'en' });
     await typeQuery('红色 发票');
-    const first = await waitFor(() => screen.getAllByTestId('grid-cell').find((c) => c.dataset.photoId === '1')!);
+    // The badges sit beside their cell (the cell's label already says why it matched).
+    const why = (id: string) => screen.getAllByTestId('cell-why').find((c) => c.dataset.photoId === id)!;
+    const first = await waitFor(() => why('1'));
     const badges = within(first).getByTestId('match-views');
     expect(badges.dataset.views).toBe('image tags ocr');
     expect(within(first).getAllByTestId('view-badge').map((b) => b.getAttribute('title'))).toEqual(['Picture', 'Tags', 'Text in photo']);
     // Short words in the UI language on the cell: English here, never 图/签/文.
     expect(within(first).getAllByTestId('view-badge').map((b) => b.textContent)).toEqual(['Image', 'Tag', 'Text']);
     expect(within(first).getByTestId('ocr-matches').textContent).toBe('发票');
-    const second = screen.getAllByTestId('grid-cell').find((c) => c.dataset.photoId === '2')!;
+    const second = why('2');
     expect(within(second).getByTestId('match-views').dataset.views).toBe('metadata');
     expect(within(second).queryByTestId('ocr-matches')).toBeNull();
   });
