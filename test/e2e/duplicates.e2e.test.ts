@@ -13,6 +13,7 @@ import sharp from 'sharp';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, openAppBrowser } from './browser.js';
+import { addFolderInBrowser } from './add-folder.js';
 import { startServe, type ServeProcess } from './serve-process.js';
 
 const repo = path.resolve(new URL('../..', import.meta.url).pathname);
@@ -98,8 +99,7 @@ describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy nee
 
   it('indexes a folder holding one picture three times (original, 50 % resize, PNG re-save)', async () => {
     await page.goto(serve.url);
-    await page.getByTestId('folder-path-input').fill(photosDir);
-    await page.getByTestId('folder-add').click();
+    await addFolderInBrowser(page, photosDir);
     const bar = page.getByTestId('progress-bar');
     await expect
       .poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 })

@@ -14,6 +14,7 @@ import { makeColourPhotos, type MadePhoto } from '../integration/server/make-pho
 import { FakeHub, FIXTURE_REPO, FIXTURE_REVISION, publishToyColors, toyColorsEntry } from '../integration/models/fake-hub.js';
 import { startServe, type ServeProcess } from './serve-process.js';
 import { CHROMIUM, gridPaths as gridPathsOf, openAppBrowser, searchFor } from './browser.js';
+import { addFolderInBrowser } from './add-folder.js';
 
 const repo = path.resolve(new URL('../..', import.meta.url).pathname);
 const SHOTS = path.join(repo, 'test-output/e2e');
@@ -92,8 +93,7 @@ describe.skipIf(!haveChromium)('first run in Chromium: no model, download the de
   });
 
   it('indexes a folder (thumbnails) while no model is installed', async () => {
-    await page.getByTestId('folder-path-input').fill(photosDir);
-    await page.getByTestId('folder-add').click();
+    await addFolderInBrowser(page, photosDir);
     const bar = page.getByTestId('progress-bar');
     await expect
       .poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 })
