@@ -1,5 +1,6 @@
 // The CLI shell. Its commands and --json shapes are a contract users' scripts rely on:
 //   index <folder>   search "<query>"   watch <folder>   serve   models …   duplicates   tags
+import './stdout-guard.js'; // first: before any library can bind console.log to stdout
 import { existsSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
@@ -7,6 +8,7 @@ import { KanjianError } from '../core/errors.js';
 import { Kanjian } from '../core/kanjian.js';
 import { defaultDataDir } from '../core/paths.js';
 import { modelsCommand } from './commands/models.js';
+import { visible } from '../shell-common/terminal.js';
 import { FILTER_OPTIONS, FILTER_USAGE, filtersFromFlags } from './commands/search-filters.js';
 import { watchReporter } from './commands/watch-lines.js';
 import { didYouMean, explainParseError, intOption, numberOption, UsageError } from './options.js';
@@ -41,8 +43,9 @@ Options:
 ${FILTER_USAGE}
 `;
 
-const out = (s: string) => process.stdout.write(s + '\n');
-const err = (s: string) => process.stderr.write(s + '\n');
+// Every line goes through `visible`: names from disk must not drive the user's terminal.
+const out = (s: string) => process.stdout.write(visible(s) + '\n');
+const err = (s: string) => process.stderr.write(visible(s) + '\n');
 
 const COMMANDS = ['index', 'search', 'watch', 'serve', 'models', 'duplicates', 'tags', 'help'];
 
@@ -113,6 +116,7 @@ export async function main(argv: string[]): Promise<number> {
         else {
           out(`indexed ${summary.indexed}, unchanged ${summary.unchanged}, removed ${summary.removed}, failed ${summary.failed.length}`);
           for (const f of summary.failed) out(`  failed: ${f.path}: ${f.error}`);
+          for (const s of summary.skipped) out(`  skipped (${s.reason}): ${s.path}`);
           const m = await k.getModel();
           if (!m.id) out('No model installed: photos were recorded without vectors. Run `npm run -s cli -- models list` to get one.');
         }

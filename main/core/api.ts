@@ -24,6 +24,7 @@ export const MESSAGE_CODES = [
   'trash.planChanged',
   'trash.fileChanged',
   'trash.failed',
+  'trash.outsideLibrary',
   // search
   'search.needsModel',
   'search.missingVectors',
@@ -287,11 +288,19 @@ export interface DownloadState {
   errorParams?: Record<string, string | number>;
 }
 
+/** A file a scan deliberately left out (clutter such as .DS_Store is not listed). */
+export interface SkippedFile {
+  path: string;
+  /** 'symlink': links are never followed; 'special-file': a FIFO, socket or device with a photo's name; 'undecodable-name': a name that is not valid UTF-8 text. */
+  reason: 'symlink' | 'special-file' | 'undecodable-name';
+}
+
 export interface IndexSummary {
   indexed: number;
   unchanged: number;
   removed: number;
   failed: FailedFile[];
+  skipped: SkippedFile[];
 }
 
 export interface LibraryStats {

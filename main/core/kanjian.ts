@@ -198,6 +198,7 @@ export class Kanjian implements KanjianApi {
       unchanged: scan.unchanged,
       removed: scan.removed + drained.removed,
       failed: [...scan.unreadable, ...drained.failed],
+      skipped: [...scan.skipped, ...drained.skipped],
     };
   }
 

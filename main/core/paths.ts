@@ -2,6 +2,7 @@
 // per-user folder, the one Electron calls userData for an app named "Kanjian".
 import os from 'node:os';
 import path from 'node:path';
+import { isInsidePath } from './fs/path-key.js';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.KANJIAN_DATA) return path.resolve(env.KANJIAN_DATA);
@@ -31,9 +32,5 @@ export function libraryPaths(dataDir: string): LibraryPaths {
   };
 }
 
-/** True when `child` is `parent` or lies below it (both absolute, normalised). */
-export function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  // '..foo' is a name inside; only '..' itself or '../…' leaves the parent.
-  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
-}
+/** True when `child` is `parent` or lies below it (both absolute; case/normalisation per platform). */
+export const isInside = (parent: string, child: string): boolean => isInsidePath(parent, child);

@@ -2,6 +2,7 @@
 // names only a kind and a photo id; the path always comes from the core for that id, and is
 // served only when it really lies inside the thumbnail folder or a library folder.
 import { imageContentType } from './content-type.js';
+import { checkInLibrary } from '../core/fs/real-path.js';
 import { containedFile, type ContainedFile } from './contain.js';
 
 export type MediaKind = 'thumb' | 'preview' | 'original';
@@ -45,6 +46,10 @@ export async function resolveMedia(source: MediaSource, kind: unknown, rawId: un
   const contentType = imageContentType(candidate);
   if (!contentType) return { ok: false, status: 404, reason: 'not an image file' };
   const roots = kind === 'thumb' ? [source.thumbnailRoot] : kind === 'preview' ? [source.previewRoot] : await source.libraryRoots();
+  // Originals follow the core's symlink policy: not a link, nor below one, real path in a root.
+  if (kind === 'original' && !(await checkInLibrary(candidate, roots)).ok) {
+    return { ok: false, status: 404, reason: 'file missing or outside the library' };
+  }
   const file = await containedFile(candidate, roots);
   if (!file) return { ok: false, status: 404, reason: 'file missing or outside the library' };
   // The real path's extension must agree, or a renamed link could change the type served.

@@ -34,7 +34,7 @@ describe('index then search (CLI, toy colour model)', () => {
     const r = await runCli(['index', lib, '--data', data, '--model', TOY_MODEL, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary).toEqual({ indexed: 12, unchanged: 0, removed: 0, failed: [] });
+    expect(summary).toEqual({ indexed: 12, unchanged: 0, removed: 0, failed: [], skipped: [] });
     // thumbnails were written for each distinct content
     const thumbs = readdirSync(path.join(data, 'thumbnails'), { recursive: true }).filter((f) =>
       String(f).endsWith('.webp'),
@@ -44,7 +44,7 @@ describe('index then search (CLI, toy colour model)', () => {
 
   it('a second run finds everything unchanged and embeds nothing again', async () => {
     const r = await runCli(['index', lib, '--data', data, '--model', TOY_MODEL, '--json']);
-    expect(JSON.parse(r.stdout)).toEqual({ indexed: 0, unchanged: 12, removed: 0, failed: [] });
+    expect(JSON.parse(r.stdout)).toEqual({ indexed: 0, unchanged: 12, removed: 0, failed: [], skipped: [] });
   });
 
   for (const [query, colour] of [

@@ -5,21 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kanjian } from '../../main/core/kanjian.js';
 import { writeColourPhoto } from '../helpers/photos.js';
+import { until } from '../helpers/until.js';
 import { TOY_MODEL } from '../helpers/cli.js';
 
 let tmp: string;
 let lib: string;
 let k: Kanjian;
-
-async function until<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v as T;
-    if (Date.now() > end) throw new Error(`timed out waiting for: ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 const paths = async (q: string) => (await k.search({ query: q })).results.map((r) => r.photo.path).sort();
 const embeddingRows = () =>

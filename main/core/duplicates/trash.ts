@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { checkInLibrary } from '../fs/real-path.js';
 import type { DuplicateGroup, LastCopy, TrashOutcome, TrashPlan, TrashRequest } from '../api.js';
 import { KanjianError } from '../errors.js';
 import type { Store } from '../store/index.js';
@@ -53,10 +54,14 @@ export class TrashPlanner {
     const missing: number[] = [];
     const files: PendingPlan['files'] = new Map();
     const allowLastCopy = req.allowLastCopy === true;
+    const roots = this.roots();
     for (const id of new Set(req.photoIds)) {
       const row = this.store.photos.byId(id);
+      // Only a regular file whose real path is in the library; a link (or a file behind a linked
+      // folder) is never trashed, since the trash would move whatever the link points at.
+      const inside = row ? (await checkInLibrary(row.path, roots)).ok : false;
       // Size from the disk, not the row: that is what the trash will receive.
-      const st = row ? await stat(row.path).catch(() => null) : null;
+      const st = row && inside ? await stat(row.path).catch(() => null) : null;
       if (!row || !st?.isFile()) missing.push(id);
       else {
         photos.push({ id, path: row.path, size: st.size });
@@ -97,9 +102,20 @@ export class TrashPlanner {
     await this.checkLastCopies(ids, plan.allowLastCopy);
     this.plans.delete(req.confirmToken);
     const outcome: TrashOutcome = { trashed: [], failed: [], bytesFreed: 0 };
+    const roots = this.roots();
     for (const id of ids) {
       const row = this.store.photos.byId(id);
       if (!row) continue; // already gone from the library (a watcher saw it go)
+      const check = await checkInLibrary(row.path, roots);
+      if (!check.ok && check.reason !== 'missing') {
+        outcome.failed.push({
+          id,
+          path: row.path,
+          code: 'trash.outsideLibrary',
+          error: 'The file is a link or lies outside the library folders by its real path; it was not moved to the trash',
+        });
+        continue;
+      }
       const st = await stat(row.path).catch(() => null);
       const seen = plan.files.get(id);
       if (!st || !seen || seen.path !== row.path || seen.size !== st.size || seen.mtimeMs !== st.mtimeMs) {
@@ -125,6 +141,10 @@ export class TrashPlanner {
       outcome.bytesFreed += size;
     }
     return outcome;
+  }
+
+  private roots(): string[] {
+    return this.store.folders.all().map((f) => f.path);
   }
 
   private expire(): void {

@@ -8,7 +8,8 @@ import { analyzePhoto } from '../media/analyze.js';
 import { MediaError } from '../media/errors.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { failureCode, type FailureCode } from '../media/error-codes.js';
-import type { FailedFile } from '../api.js';
+import type { FailedFile, SkippedFile } from '../api.js';
+import { checkInLibrary } from '../fs/real-path.js';
 import type { JobRow, PhotoInput, Store } from '../store/index.js';
 import type { ProgressTracker } from './progress.js';
 
@@ -28,6 +29,8 @@ export interface DrainResult {
   reused: number;
   failed: FailedFile[];
   removed: number;
+  /** Queued files not read because they are links or lie outside the library by real path. */
+  skipped: SkippedFile[];
 }
 
 export class Indexer {
@@ -68,7 +71,7 @@ export class Indexer {
   }
 
   private async run(): Promise<DrainResult> {
-    const result: DrainResult = { indexed: 0, reused: 0, failed: [], removed: 0 };
+    const result: DrainResult = { indexed: 0, reused: 0, failed: [], removed: 0, skipped: [] };
     const inFlight = new Set<number>();
     // Jobs that hit an unexpected error are left queued for a later run, not retried in a loop.
     const deferred = new Set<number>();
@@ -108,7 +111,9 @@ export class Indexer {
     this.store.jobs.bumpAttempts(job.id);
     try {
       const outcome = await this.indexOne(job);
+      if (outcome === 'superseded') return;
       if (outcome === 'removed') result.removed++;
+      else if (outcome === 'symlink') result.skipped.push({ path: job.path, reason: 'symlink' });
       else if (outcome === 'reused') {
         result.reused++;
         result.indexed++;
@@ -143,20 +148,20 @@ export class Indexer {
     this.progress?.completed(false, job.path);
   }
 
-  /** One file: gone → drop its row; known content → reuse its vector; else decode + embed. */
-  private async indexOne(job: JobRow): Promise<'indexed' | 'reused' | 'removed'> {
+  /**
+   * One file: gone → drop its row; a link or outside the library by real path → drop it too
+   * (never read); known content → reuse its vector; else decode + embed. 'superseded': the file
+   * was deleted or changed while the job ran, so its result is dropped and the job runs again.
+   */
+  private async indexOne(job: JobRow): Promise<'indexed' | 'reused' | 'removed' | 'symlink' | 'superseded'> {
     const { store } = this;
-    try {
-      await stat(job.path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
-        store.tx(() => {
-          store.photos.removePaths([job.path]);
-          store.jobs.finish(job);
-        });
-        return 'removed';
-      }
-      // Other stat errors surface as a MediaError from analyzePhoto below.
+    const gone = await this.notInLibrary(job);
+    if (gone) {
+      store.tx(() => {
+        store.photos.removePaths([job.path]);
+        store.jobs.finish(job);
+      });
+      return gone;
     }
     const m = this.opts.model;
     const photo = await analyzePhoto(job.path, {
@@ -200,15 +205,37 @@ export class Indexer {
       iso: photo.exif.iso,
       focal_length: photo.exif.focalLength,
     };
+    // A delete seen after the file was read wins over what was read from it (no ghost rows).
+    if (await this.notInLibrary(job)) return this.superseded(job);
     // Photo row, vector and job removal commit together: a kill leaves all or none.
-    store.tx(() => {
+    return store.tx(() => {
+      // A delete, rename or change seen meanwhile (possibly by another process's watcher)
+      // re-queued the job: this result is stale and the next run decides.
+      if (!store.jobs.isCurrent(job)) return 'superseded';
       store.photos.upsert(row);
       putNearHashes(store.db, photo.sha256, photo.near);
       if (m && vector) store.vectors.put(m.modelId, photo.sha256, vector);
       store.vectors.adopt(photo.sha256);
       store.jobs.finish(job);
+      return reused ? 'reused' : 'indexed';
     });
-    return reused ? 'reused' : 'indexed';
+  }
+
+  /** 'removed' when the file is gone, 'symlink' when it may not be followed, else null. */
+  private async notInLibrary(job: JobRow): Promise<'removed' | 'symlink' | null> {
+    const root = this.store.folders.byId(job.folder_id)?.path;
+    if (!root) return 'removed';
+    const check = await checkInLibrary(job.path, [root], { kind: 'any' });
+    if (check.ok) return null;
+    if (check.reason === 'missing') return 'removed';
+    // Other errors (a directory named like a photo, permissions) surface from analyzePhoto.
+    return check.reason === 'not-a-file' ? null : 'symlink';
+  }
+
+  /** Leaves a superseded job queued for its next run (a delete seen now is handled then). */
+  private superseded(job: JobRow): 'superseded' {
+    this.store.jobs.supersede(job.path);
+    return 'superseded';
   }
 
   private serialEmbed(fn: () => Promise<Float32Array>): Promise<Float32Array> {

@@ -4,8 +4,10 @@
 // by content hash, so the "create" side reads the file again (hash, EXIF, thumbnail check) but
 // is not embedded again.
 import watcher from '@parcel/watcher';
-import { stat } from 'node:fs/promises';
+import { lstat, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { checkInLibrary } from '../fs/real-path.js';
+import { isInsidePath } from '../fs/path-key.js';
 import { isIgnoredPath, isPhotoPath } from '../media/formats.js';
 import type { Store } from '../store/index.js';
 import { walkPhotos } from './scan.js';
@@ -51,7 +53,7 @@ export class FolderWatcher {
   }
 
   private excluded(p: string): boolean {
-    return (this.opts.exclude ?? []).some((d) => p === d || p.startsWith(d + path.sep));
+    return (this.opts.exclude ?? []).some((d) => isInsidePath(d, p));
   }
 
   async stop(): Promise<void> {
@@ -65,9 +67,27 @@ export class FolderWatcher {
     const t = this.pending.get(p);
     if (t) clearTimeout(t);
     this.pending.delete(p);
+    this.removeGone(p).catch((e) => this.opts.onError?.(e as Error));
+  }
+
+  private async removeGone(p: string): Promise<void> {
     // The path may be a photo or a whole directory that was deleted or moved away.
     const paths = this.store.photos.byPath(p) ? [p] : this.store.photos.pathsUnder(p);
-    if (paths.length && this.store.photos.removePaths(paths) > 0) this.opts.onChange();
+    // A job in flight for a path seen deleted must not write its row afterwards (a ghost).
+    this.store.jobs.supersede(p);
+    if (!paths.length) return;
+    // An unmounted drive or a share going away looks like everything being deleted: as in a
+    // scan, a root that is gone or empty keeps its rows until it is back.
+    if (await this.rootUnavailable()) return;
+    if (this.store.photos.removePaths(paths) > 0) this.opts.onChange();
+  }
+
+  private async rootUnavailable(): Promise<boolean> {
+    try {
+      return (await readdir(this.root)).length === 0;
+    } catch {
+      return true;
+    }
   }
 
   private schedule(p: string): void {
@@ -85,14 +105,17 @@ export class FolderWatcher {
   private async queue(p: string): Promise<void> {
     let st;
     try {
-      st = await stat(p);
+      st = await lstat(p);
     } catch {
       return; // gone again before it settled; its delete event handles the row
     }
+    // Links are not followed (a scan skips them too): a linked folder created while watching
+    // must not bring in files from outside the library. Nor may a path below a link.
+    if (st.isSymbolicLink() || !(await checkInLibrary(p, [this.root], { kind: 'any' })).ok) return;
     const items: { path: string; folderId: number }[] = [];
     if (st.isDirectory()) {
       // A directory moved or copied in: its files may not get events of their own.
-      for await (const f of walkPhotos(p, [], this.opts.exclude)) items.push({ path: f, folderId: this.folderId });
+      for await (const f of walkPhotos(p, undefined, this.opts.exclude)) items.push({ path: f, folderId: this.folderId });
     } else if (st.isFile() && isPhotoPath(p)) {
       items.push({ path: p, folderId: this.folderId });
     }

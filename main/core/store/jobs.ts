@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Db } from './db.js';
 
 /**
@@ -52,6 +53,23 @@ export class JobRepo {
    */
   finish(job: Pick<JobRow, 'id' | 'rev'>): void {
     this.deleteStmt.run(job.id, job.rev);
+  }
+
+  /**
+   * A path (or a directory's paths) seen deleted or renamed away: jobs for it get a new `rev`, so
+   * a run in flight cannot finish them and its result loses (isCurrent is false); the queued
+   * job then runs again and finds the file gone.
+   */
+  supersede(p: string): void {
+    const prefix = p.endsWith(path.sep) ? p : p + path.sep;
+    this.db
+      .prepare('UPDATE jobs SET rev = rev + 1 WHERE kind = ? AND (path = ? OR substr(path, 1, ?) = ?)')
+      .run('index', p, prefix.length, prefix);
+  }
+
+  /** Whether the job still has the rev it was claimed with (nothing superseded it meanwhile). */
+  isCurrent(job: Pick<JobRow, 'id' | 'rev'>): boolean {
+    return !!this.db.prepare('SELECT 1 FROM jobs WHERE id = ? AND rev = ?').get(job.id, job.rev);
   }
 
   bumpAttempts(id: number): void {

@@ -148,6 +148,8 @@ describe('with the core\'s TrashPlanner', () => {
       rows.set(id, { id, path: file, size: bytes });
     }
     const store = {
+      // The planner trashes only files whose real path is inside a library folder.
+      folders: { all: () => [{ id: 1, path: dir }] },
       photos: {
         byId: (id: number) => rows.get(id),
         removePaths: (paths: string[]) => {
