@@ -108,7 +108,7 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'index': {
       const folder = needArg(rest[0], 'index <folder>');
-      const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log });
+      const k = await Kanjian.open({ ...runtime, dataDir, role: `kanjian ${command}`, model: values.model, log });
       const stopBar = showProgress(() => k.getProgress(), { enabled: !json && !!process.stderr.isTTY });
       try {
         const summary = await k.indexFolder(folder).finally(stopBar);
@@ -135,7 +135,7 @@ export async function main(argv: string[]): Promise<number> {
       // An empty query is fine with filters: it lists the photos they match.
       const query = filters ? rest.join(' ').trim() : needArg(rest.join(' ').trim() || undefined, 'search "<query>" [filters]');
       needLibrary(dataDir);
-      const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log });
+      const k = await Kanjian.open({ ...runtime, dataDir, role: `kanjian ${command}`, model: values.model, log });
       try {
         const res = await k.search({
           query,
@@ -177,7 +177,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     case 'watch': {
       const folder = needArg(rest[0], 'watch <folder>');
-      const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log, watch: true });
+      const k = await Kanjian.open({ ...runtime, dataDir, role: `kanjian ${command}`, model: values.model, log, watch: true });
       const info = await k.addFolder(folder, { allowExisting: true });
       err(`Watching ${info.path} — press Ctrl+C to stop.`);
       // One line per real change (photos indexed, failed or removed), never the same totals again.
@@ -206,7 +206,7 @@ export async function main(argv: string[]): Promise<number> {
     case 'duplicates': {
       const { duplicatesCommand } = await import('./commands/duplicates.js');
       needLibrary(dataDir);
-      const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log, ocr: false });
+      const k = await Kanjian.open({ ...runtime, dataDir, role: `kanjian ${command}`, model: values.model, log, ocr: false });
       try {
         return await duplicatesCommand(k, { kind: values.kind, json, trash: values.trash ?? false, yes: values.yes ?? false, out, err });
       } finally {
@@ -219,7 +219,7 @@ export async function main(argv: string[]): Promise<number> {
       const vocabulary = values.vocabulary ? await loadVocabularyFile(path.resolve(values.vocabulary)) : undefined;
       // With a folder, tags indexes it first (that creates the library); without one it only reads.
       if (!rest[0]) needLibrary(dataDir);
-      const k = await Kanjian.open({ ...runtime, dataDir, model: values.model, log, vocabulary });
+      const k = await Kanjian.open({ ...runtime, dataDir, role: `kanjian ${command}`, model: values.model, log, vocabulary });
       try {
         return await tagsCommand(k, { folder: rest[0] ? path.resolve(rest[0]) : undefined, json, out, err });
       } finally {

@@ -50,6 +50,7 @@ import { effectiveHfEndpoint, getAppSettings, updateAppSettings } from './settin
 import { OcrRunner, WorkerOcrEngine, ocrEnabled } from './ocr/index.js';
 import { libraryPaths, type LibraryPaths } from './paths.js';
 import { Store, toDetail } from './store/index.js';
+import { WriterLease } from './store/lease.js';
 import { Tags, type Vocabulary } from './tags/index.js';
 
 export interface KanjianOptions {
@@ -77,6 +78,8 @@ export interface KanjianOptions {
   /** Tag vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
   vocabulary?: Vocabulary;
   log?: (message: string) => void;
+  /** How other processes see this one while it writes the library ("kanjian watch"). */
+  role?: string;
 }
 
 export class Kanjian implements KanjianApi {
@@ -94,6 +97,9 @@ export class Kanjian implements KanjianApi {
   readonly duplicates: Duplicates;
   /** Auto-tags of photos and folders (main/core/tags). */
   readonly tags: Tags;
+
+  /** One writer per library (store/lease.ts); released on close. */
+  private lease: WriterLease;
 
   private constructor(
     readonly store: Store,
@@ -129,7 +135,9 @@ export class Kanjian implements KanjianApi {
       isClosed: () => this.closed,
       log: opts.log,
     });
+    this.lease = new WriterLease(store.db, opts.role ?? 'kanjian');
     this.pipeline = new Pipeline({
+      lease: this.lease,
       store,
       indexer: this.indexer,
       progress: this.progress,
@@ -332,7 +340,8 @@ export class Kanjian implements KanjianApi {
   async trashPhotos(req: TrashRequest & { confirmToken: string }): Promise<TrashOutcome> {
     const outcome = await this.duplicates.trashPhotos(req);
     if (outcome.trashed.length) {
-      this.store.vectors.purgeOrphans(this.opts.watch ? ORPHAN_GRACE_MS : 0);
+      // Not beside another process's indexing: it could be re-adopting one of these vectors.
+      this.pipeline.purgeIfWriter(this.opts.watch ? ORPHAN_GRACE_MS : 0);
       this.folders.emitInfo();
     }
     return outcome;
@@ -415,6 +424,7 @@ export class Kanjian implements KanjianApi {
     await this.ocr?.close();
     await this.background.settle();
     for (const m of this.slots.takeAll()) await m.model.close();
+    this.lease.releaseAll();
     this.store.close();
     this.events.clear();
   }

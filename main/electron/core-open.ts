@@ -14,6 +14,7 @@ export const openCore: CoreHostOptions['open'] = async (init, log) => {
     // No trashFile: a utility process has no Electron `shell`, so trashPhotos uses the core's
     // default, the `trash` package (see asar-exec.ts for its helper binaries when packaged).
     log,
+    role: 'Kanjian app',
   });
   return { core, media: kanjianMediaSource(core) };
 };

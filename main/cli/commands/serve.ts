@@ -91,7 +91,7 @@ export async function serveCommand(opts: ServeOptions): Promise<number> {
     opts.err('Build it with: npm run build:renderer (or start with: npm run serve)');
   }
   const until = opts.until ?? untilSignal();
-  const core = await Kanjian.open({ ...opts.runtime, dataDir: opts.dataDir, model: opts.model, watch: true, log: opts.err });
+  const core = await Kanjian.open({ ...opts.runtime, dataDir: opts.dataDir, model: opts.model, watch: true, log: opts.err, role: 'kanjian serve' });
   let server;
   try {
     server = await listen(opts, (port) => startServer({ api: core, media: kanjianMediaSource(core), rendererDir, port, log: opts.err }));

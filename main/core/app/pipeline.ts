@@ -11,6 +11,7 @@ import type { OcrRunner } from '../ocr/index.js';
 import { NameIndex } from '../search/names.js';
 import { TagSequenceIndex } from '../search/tag-sequences.js';
 import type { Store } from '../store/index.js';
+import { describeHolder, type WriterLease } from '../store/lease.js';
 import type { Tags } from '../tags/index.js';
 import type { EventHub } from './events.js';
 import type { ModelSlots } from './model-slots.js';
@@ -32,6 +33,8 @@ export interface PipelineParts {
   emitFolders: () => void;
   /** After a pass: the search model may have changed (a switch finished). */
   emitModel: () => void;
+  /** Only its holder runs jobs, analyses and purges: another process may be on this library. */
+  lease: WriterLease;
   log?: (message: string) => void;
 }
 
@@ -61,11 +64,15 @@ export class Pipeline {
     }
     const release = this.p.slots.hold();
     this.kicking = (async () => {
+      if (!(await this.acquireLease())) return release();
       this.startProgressTimer();
       try {
         do {
           this.rekick = false;
-          await this.p.indexer.drain();
+          const r = await this.p.indexer.drain();
+          if (r.indexed || r.removed || r.failed.length) {
+            this.p.log?.(`drain: indexed ${r.indexed}, removed ${r.removed}, failed ${r.failed.length}`);
+          }
           this.syncNames();
           // Counts and progress are final for the photos now; tags and views come after.
           this.emitProgress();
@@ -78,6 +85,7 @@ export class Pipeline {
       } catch (e) {
         this.p.log?.(`indexer: ${(e as Error).message}`);
       } finally {
+        this.p.lease.release();
         this.stopProgressTimer();
         this.p.progress.endRun();
         this.kicking = null;
@@ -97,15 +105,39 @@ export class Pipeline {
 
   /** One pass in the foreground (CLI `index`): drain, then (unless skipped) analyse and views. */
   async runOnce(opts: { analyse?: boolean; graceMs: number }): Promise<DrainResult> {
-    const drained = await this.p.slots.using(() => this.p.indexer.drain());
-    this.syncNames();
-    // Tags, duplicates and the search views build on the index; benches time them apart.
-    if (opts.analyse !== false) {
-      await this.analyse();
-      await this.buildSearchViews();
+    // Another process (the app) may be indexing this library: its queue is ours too, so wait.
+    if (!(await this.acquireLease())) throw new Error('Kanjian is closing');
+    try {
+      const drained = await this.p.slots.using(() => this.p.indexer.drain());
+      this.syncNames();
+      // Tags, duplicates and the search views build on the index; benches time them apart.
+      if (opts.analyse !== false) {
+        await this.analyse();
+        await this.buildSearchViews();
+      }
+      this.p.store.vectors.purgeOrphans(opts.graceMs);
+      return drained;
+    } finally {
+      this.p.lease.release();
     }
-    this.p.store.vectors.purgeOrphans(opts.graceMs);
-    return drained;
+  }
+
+  /** Purges orphaned vectors now if no other process writes (else its next pass does). */
+  purgeIfWriter(graceMs: number): void {
+    if (this.p.lease.tryAcquire()) return;
+    try {
+      this.p.store.vectors.purgeOrphans(graceMs);
+    } finally {
+      this.p.lease.release();
+    }
+  }
+
+  /** Waits while another process writes this library (saying who, once); false when closing. */
+  private acquireLease(): Promise<boolean> {
+    return this.p.lease.acquire({
+      cancelled: () => this.closed,
+      onWait: (h) => this.p.log?.(`Waiting: another Kanjian process is indexing this library: ${describeHolder(h)}`),
+    });
   }
 
   /** Photos indexed before this model was chosen get a vector in the background. */

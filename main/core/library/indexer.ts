@@ -112,6 +112,10 @@ export class Indexer {
     try {
       const outcome = await this.indexOne(job);
       if (outcome === 'superseded') return;
+      if (outcome === 'unchanged') {
+        this.progress?.completed(true);
+        return;
+      }
       if (outcome === 'removed') result.removed++;
       else if (outcome === 'symlink') result.skipped.push({ path: job.path, reason: 'symlink' });
       else if (outcome === 'reused') {
@@ -153,7 +157,7 @@ export class Indexer {
    * (never read); known content → reuse its vector; else decode + embed. 'superseded': the file
    * was deleted or changed while the job ran, so its result is dropped and the job runs again.
    */
-  private async indexOne(job: JobRow): Promise<'indexed' | 'reused' | 'removed' | 'symlink' | 'superseded'> {
+  private async indexOne(job: JobRow): Promise<'indexed' | 'reused' | 'removed' | 'symlink' | 'superseded' | 'unchanged'> {
     const { store } = this;
     const gone = await this.notInLibrary(job);
     if (gone) {
@@ -162,6 +166,10 @@ export class Indexer {
         store.jobs.finish(job);
       });
       return gone;
+    }
+    if (await this.alreadyDone(job)) {
+      store.jobs.finish(job);
+      return 'unchanged';
     }
     const m = this.opts.model;
     const photo = await analyzePhoto(job.path, {
@@ -230,6 +238,20 @@ export class Indexer {
     if (check.reason === 'missing') return 'removed';
     // Other errors (a directory named like a photo, permissions) surface from analyzePhoto.
     return check.reason === 'not-a-file' ? null : 'symlink';
+  }
+
+  /**
+   * A job for a file whose row already matches it (same size and mtime, indexed, with a vector for
+   * the current model): queued from a stale listing, e.g. another process's scan that started
+   * before this file was indexed. Nothing to read again.
+   */
+  private async alreadyDone(job: JobRow): Promise<boolean> {
+    const row = this.store.photos.byPath(job.path);
+    if (!row || row.status !== 'indexed' || !row.sha256) return false;
+    const m = this.opts.model;
+    if (m && !this.store.vectors.has(m.modelId, row.sha256)) return false;
+    const st = await stat(job.path).catch(() => null);
+    return !!st && st.size === row.size && Math.trunc(st.mtimeMs) === row.mtime_ms;
   }
 
   /** Leaves a superseded job queued for its next run (a delete seen now is handled then). */

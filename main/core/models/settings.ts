@@ -1,8 +1,8 @@
 // `<dataDir>/settings.json`: small user choices that are not library data (those live in SQLite).
 // Other parts of the app may keep their own keys here, so writes preserve unknown keys.
 
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import * as v from 'valibot';
 import { writeFileAtomic } from '../atomic-file.js';
 
@@ -59,13 +59,52 @@ export async function writeSettings(dataDir: string, settings: Settings): Promis
   await writeFileAtomic(settingsPath(dataDir), `${JSON.stringify(settings, null, 2)}\n`);
 }
 
-/** Read-modify-write of some keys; `undefined` removes a key. */
-export async function updateSettings(dataDir: string, patch: Partial<Settings>): Promise<Settings> {
-  const next: Settings = { ...(await readSettings(dataDir)) };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) delete next[k];
-    else next[k] = v;
+/**
+ * Read-modify-write of some keys; `undefined` removes a key. Serialised: in this process by a
+ * queue per library, across processes (the app and a CLI on one library) by a lock file, so two
+ * writers never lose each other's keys.
+ */
+export function updateSettings(dataDir: string, patch: Partial<Settings>): Promise<Settings> {
+  const key = resolve(dataDir);
+  const run = (queues.get(key) ?? Promise.resolve()).then(() =>
+    withLockFile(`${settingsPath(dataDir)}.lock`, async () => {
+      const next: Settings = { ...(await readSettings(dataDir)) };
+      for (const [k, v] of Object.entries(patch)) {
+        if (v === undefined) delete next[k];
+        else next[k] = v;
+      }
+      await writeSettings(dataDir, next);
+      return next;
+    }),
+  );
+  queues.set(key, run.catch(() => undefined));
+  return run;
+}
+
+const queues = new Map<string, Promise<unknown>>();
+/** A lock file older than this was left by a process that died while writing: taken over. */
+const STALE_LOCK_MS = 10_000;
+
+async function withLockFile<T>(lock: string, fn: () => Promise<T>): Promise<T> {
+  await mkdir(resolve(lock, '..'), { recursive: true });
+  const giveUp = Date.now() + 30_000;
+  for (;;) {
+    try {
+      const fh = await open(lock, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const st = await stat(lock).catch(() => null);
+      if (st && Date.now() - st.mtimeMs > STALE_LOCK_MS) await rm(lock, { force: true });
+      else if (Date.now() > giveUp) throw new Error(`${lock} is held by another process; try again`);
+      else await new Promise((r) => setTimeout(r, 20));
+    }
   }
-  await writeSettings(dataDir, next);
-  return next;
+  try {
+    return await fn();
+  } finally {
+    await rm(lock, { force: true });
+  }
 }
