@@ -161,7 +161,7 @@ function createWindow(): BrowserWindow {
     minHeight: 480,
     show: false,
     title: '看见 Kanjian',
-    webPreferences: appWebPreferences(path.join(here, 'preload.cjs')),
+    webPreferences: appWebPreferences(path.join(here, 'preload.cjs'), { packaged: app.isPackaged }),
   });
   win.once('ready-to-show', () => win.show());
   void win.loadURL(APP_ENTRY);

@@ -6,9 +6,12 @@ export const APP_ORIGIN = `${SCHEME}://${APP_HOST}`;
 export const APP_ENTRY = `${APP_ORIGIN}/index.html`;
 
 /** webPreferences of the app window: isolated, sandboxed, no Node, web security on. */
-export function appWebPreferences(preload: string) {
+export function appWebPreferences(preload: string, opts: { packaged: boolean }) {
   return {
     preload,
+    // DevTools only in development builds: in a packaged app they would let anyone at the
+    // keyboard run code with the window's IPC bridge.
+    devTools: !opts.packaged,
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,

@@ -5,8 +5,13 @@ import { APP_ENTRY, appWebPreferences, isAppUrl, isTrustedSender, navigationAllo
 import { ELECTRON_CSP, HTTP_CSP } from '../../../main/shell-common/security.js';
 
 describe('window policy', () => {
+  it('DevTools only outside packaged builds', () => {
+    expect(appWebPreferences('/p', { packaged: true }).devTools).toBe(false);
+    expect(appWebPreferences('/p', { packaged: false }).devTools).toBe(true);
+  });
+
   it('locks the window down', () => {
-    const p = appWebPreferences('/app/preload.cjs');
+    const p = appWebPreferences('/app/preload.cjs', { packaged: true });
     expect(p).toMatchObject({
       preload: '/app/preload.cjs',
       contextIsolation: true,
