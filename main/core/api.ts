@@ -75,6 +75,7 @@ export const MESSAGE_CODES = [
   // moving photos to the trash (Electron's native confirm)
   'trash.cancelled',
   'trash.nothingOnDisk',
+  'trash.tooMany',
 ] as const;
 export type MessageCode = (typeof MESSAGE_CODES)[number];
 

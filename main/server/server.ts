@@ -34,8 +34,32 @@ export interface ServerOptions {
   token?: string;
   keepAliveMs?: number;
   maxBodyBytes?: number;
+  /** Socket limits (defaults: SERVER_LIMITS); tests shrink them. */
+  limits?: Partial<ServerLimits>;
   log?: (message: string) => void;
 }
+
+export interface ServerLimits {
+  /** Open sockets at once; more are dropped by Node (the UI needs a handful: SSE + images). */
+  maxConnections: number;
+  /** A request's headers must arrive within this (slow-header sockets are cut). */
+  headersTimeoutMs: number;
+  /** The whole request, body included, must arrive within this. */
+  requestTimeoutMs: number;
+  /** An idle keep-alive socket is closed after this. */
+  keepAliveTimeoutMs: number;
+}
+
+/**
+ * The shell is for one local user: a connection cap and short timeouts keep a misbehaving local
+ * program from holding sockets (Node's defaults: no cap, 60 s headers, 300 s body).
+ */
+export const SERVER_LIMITS: ServerLimits = {
+  maxConnections: 64,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 5_000,
+};
 
 export interface RunningServer {
   port: number;
@@ -233,17 +257,30 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     return handleStatic(req, res, rawPath);
   }
 
-  const server = http.createServer((req, res) => {
+  const limits = { ...SERVER_LIMITS, ...opts.limits };
+  const server = http.createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      // How often Node checks the two timeouts above (default 30 s would stretch them).
+      connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
+    },
+    (req, res) => {
     handle(req, res).catch((e) => {
       log(`http: ${(e as Error).stack ?? e}`);
       if (!res.headersSent) sendError(res, 500, 'internal error');
       else res.destroy();
     });
-  });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   // The token rides in the query string of media and event URLs: keep it out of any log line
   // Node might print for a malformed request.
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // Too slow with its headers or body (the limits above): 408, anything else malformed: 400.
+    const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? '408 Request Timeout' : '400 Bad Request';
+    if (socket.writable) socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`);
     else socket.destroy();
   });
 

@@ -20,7 +20,11 @@ export const osTrash: TrashFile = async (file) => {
   await trash(file, { glob: false });
 };
 
-const TOKEN_TTL_MS = 10 * 60 * 1000;
+/** A plan is confirmed within minutes or not at all; a few are kept (two windows, the CLI). */
+const TOKEN_TTL_MS = 5 * 60 * 1000;
+const MAX_PLANS = 8;
+/** The most photos one removal may move (the shells' batch limit too). */
+export const MAX_PLAN_PHOTOS = 10_000;
 
 interface PendingPlan {
   ids: number[];
@@ -50,6 +54,11 @@ export class TrashPlanner {
 
   async plan(req: TrashRequest): Promise<TrashPlan> {
     this.expire();
+    if (new Set(req.photoIds).size > MAX_PLAN_PHOTOS) {
+      throw new KanjianError('trash.tooMany', `At most ${MAX_PLAN_PHOTOS} photos can be moved to the trash at once`, {
+        params: { max: MAX_PLAN_PHOTOS },
+      });
+    }
     const photos: TrashPlan['photos'] = [];
     const missing: number[] = [];
     const files: PendingPlan['files'] = new Map();
@@ -72,6 +81,11 @@ export class TrashPlanner {
     const confirmToken = randomBytes(16).toString('hex');
     const expires = Date.now() + TOKEN_TTL_MS;
     this.plans.set(confirmToken, { ids: photos.map((p) => p.id).sort((a, b) => a - b), files, allowLastCopy, expires });
+    // Oldest plans go first (a Map keeps insertion order): unconfirmed plans cannot pile up.
+    for (const token of this.plans.keys()) {
+      if (this.plans.size <= MAX_PLANS) break;
+      this.plans.delete(token);
+    }
     return {
       confirmToken,
       count: photos.length,

@@ -387,6 +387,7 @@ const en = {
   'msg.settings.badEndpoint': 'The mirror address must start with https:// (http:// only for this computer).',
   'msg.trash.cancelled': 'Cancelled: nothing was moved to the trash.',
   'msg.trash.nothingOnDisk': 'None of these files are on disk any more: nothing to move.',
+  'msg.trash.tooMany': (p: Params) => `At most ${E.n(p.max)} photos can be moved to the trash at once.`,
 } satisfies Record<string, Message> & Record<CodeKey, Message>;
 
 export type MessageKey = keyof typeof en;
@@ -744,6 +745,7 @@ const zhCN: MessageTable = {
   'msg.settings.badEndpoint': '镜像地址必须以 https:// 开头（仅本机地址可用 http://）。',
   'msg.trash.cancelled': '已取消：没有移动任何文件。',
   'msg.trash.nothingOnDisk': '这些照片的文件已不在磁盘上：没有可移动的文件。',
+  'msg.trash.tooMany': (p) => `一次最多只能把 ${Z.n(p.max)} 张照片移到废纸篓。`,
 };
 
 export type Locale = 'zh-CN' | 'en';
