@@ -5,6 +5,7 @@
 import { putNearHashes } from '../store/near-hashes.js';
 import { stat } from 'node:fs/promises';
 import { analyzePhoto } from '../media/analyze.js';
+import { decodedBytes, processDecodeBudget, type ByteBudget } from '../media/budget.js';
 import { MediaError } from '../media/errors.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { failureCode, type FailureCode } from '../media/error-codes.js';
@@ -22,6 +23,8 @@ export interface IndexerOptions {
   pixelLimit?: number;
   /** Unexpected (non-media) errors are retried this many times before the file is marked failed. */
   maxAttempts?: number;
+  /** Decoded bytes in flight at once (default: the process's shared budget). */
+  decodeBudget?: ByteBudget;
 }
 
 export interface DrainResult {
@@ -37,6 +40,9 @@ export class Indexer {
   private running: Promise<DrainResult> | null = null;
   private stopRequested = false;
   private embedChain: Promise<unknown> = Promise.resolve();
+  private get decodeBudget(): ByteBudget {
+    return this.opts.decodeBudget ?? processDecodeBudget;
+  }
 
   constructor(
     private store: Store,
@@ -171,22 +177,23 @@ export class Indexer {
       store.jobs.finish(job);
       return 'unchanged';
     }
+    // Decoded bytes are budgeted across the jobs in flight: huge images are read one at a time.
+    const release = await this.decodeBudget.acquire(await decodedBytes(job.path));
     const m = this.opts.model;
-    const photo = await analyzePhoto(job.path, {
-      thumbDir: this.opts.thumbDir,
-      pixelLimit: this.opts.pixelLimit,
-      modelInputSize: m?.model.manifest.image.size,
-    });
-    let vector: Float32Array | null = null;
-    let reused = false;
-    if (m) {
-      if (store.vectors.has(m.modelId, photo.sha256)) {
-        reused = true;
-      } else {
-        const tensor = await m.model.imageTensor(photo.image);
-        vector = await this.serialEmbed(() => m.model.embedImage(tensor));
-      }
+    let photo;
+    let tensor = null;
+    try {
+      photo = await analyzePhoto(job.path, {
+        thumbDir: this.opts.thumbDir,
+        pixelLimit: this.opts.pixelLimit,
+        modelInputSize: m?.model.manifest.image.size,
+      });
+      if (m && !store.vectors.has(m.modelId, photo.sha256)) tensor = await m.model.imageTensor(photo.image);
+    } finally {
+      release();
     }
+    const reused = !!m && !tensor;
+    const vector = m && tensor ? await this.serialEmbed(() => m.model.embedImage(tensor)) : null;
     const row: PhotoInput = {
       folder_id: job.folder_id,
       path: job.path,

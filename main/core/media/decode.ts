@@ -9,6 +9,8 @@ import { sniffFormat } from './sniff.js';
 
 /** Larger files are refused before reading: no camera writes a 512 MB still. */
 export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
+/** Files larger than this are sniffed from their head before being read whole. */
+export const SNIFF_BEFORE_READ_BYTES = 16 * 1024 * 1024;
 /** 100 MP: above any phone or consumer camera (a 61 MP full-frame still is 9504×6336). */
 export const DEFAULT_PIXEL_LIMIT = 100_000_000;
 
@@ -35,6 +37,15 @@ export async function readPhoto(filePath: string, opts: ReadPhotoOptions = {}): 
     try {
       const info = await handle.stat();
       checkReadable(info, maxBytes);
+      // A big file is sniffed from its first bytes before it is read whole: 500 MB of junk named
+      // .jpg costs a few KB, not 500 MB of memory. (Small files keep the decoder's finer verdicts.)
+      if (info.size > SNIFF_BEFORE_READ_BYTES) {
+        const head = Buffer.alloc(4096);
+        const { bytesRead } = await handle.read(head, 0, head.length, 0);
+        if (!sniffFormat(head.subarray(0, bytesRead))) {
+          throw new MediaError('not-image', `Not an image: the file does not start like any photo format (${megabytes(info.size)} not read)`);
+        }
+      }
       const bytes = await handle.readFile();
       if (bytes.length === 0) throw emptyFile();
       // The file may have grown while being copied in; the cap is about memory, so check again.
