@@ -83,7 +83,7 @@ describe('the trash refuses anything whose real path is outside the library', ()
       const ids = new Map((await k.listPhotos({})).photos.map((p) => [p.path, p.id]));
       expect(ids.size).toBe(3);
       // Planned while the files are real (what the user confirmed) …
-      const plan = await k.planTrash([ids.get(single)!, ids.get(inAlbum)!]);
+      const plan = await k.planTrash({ photoIds: [ids.get(single)!, ids.get(inAlbum)!] });
       expect(plan.count).toBe(2);
 
       // … then swapped for links to outside copies with the same size and mtime (so only the
@@ -100,12 +100,13 @@ describe('the trash refuses anything whose real path is outside the library', ()
       const outcome = await k.trashPhotos({ photoIds: plan.photos.map((p) => p.id), confirmToken: plan.confirmToken });
       expect(outcome.trashed).toEqual([]);
       expect(outcome.failed.map((f) => f.path).sort()).toEqual([inAlbum, single].sort());
+      expect(outcome.failed.map((f) => f.code)).toEqual(['trash.outsideLibrary', 'trash.outsideLibrary']);
       expect(moved).toEqual([]);
       expect(existsSync(victim)).toBe(true);
       expect(existsSync(path.join(outside, 'album/in-album.jpg'))).toBe(true);
 
       // A new plan does not offer them at all; a real file still can be trashed.
-      const again = await k.planTrash([ids.get(single)!, ids.get(inAlbum)!, ids.get(keep)!]);
+      const again = await k.planTrash({ photoIds: [ids.get(single)!, ids.get(inAlbum)!, ids.get(keep)!] });
       expect(again.missing.sort()).toEqual([ids.get(single)!, ids.get(inAlbum)!].sort());
       expect(again.photos.map((p) => p.path)).toEqual([keep]);
       const done = await k.trashPhotos({ photoIds: again.photos.map((p) => p.id), confirmToken: again.confirmToken });

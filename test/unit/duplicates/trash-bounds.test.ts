@@ -44,19 +44,19 @@ afterEach(() => {
 
 describe('TrashPlanner bounds', () => {
   it('refuses a plan over the cap with a client error code', async () => {
-    const planner = new TrashPlanner(store, toTrash);
+    const planner = new TrashPlanner(store, async () => [], toTrash);
     const many = Array.from({ length: MAX_PLAN_PHOTOS + 1 }, (_, i) => i + 1);
-    const err = await planner.plan(many).catch((e) => e);
+    const err = await planner.plan({ photoIds: many }).catch((e) => e);
     expect(err).toBeInstanceOf(KanjianError);
     expect(err).toMatchObject({ code: 'trash.tooMany', client: true, params: { max: MAX_PLAN_PHOTOS } });
   });
 
   it('keeps only the newest few plans: an old token stops working, a new one works', async () => {
-    const planner = new TrashPlanner(store, toTrash);
-    const first = await planner.plan([ids[0]]);
-    for (let i = 0; i < 20; i++) await planner.plan([ids[1]]);
+    const planner = new TrashPlanner(store, async () => [], toTrash);
+    const first = await planner.plan({ photoIds: [ids[0]] });
+    for (let i = 0; i < 20; i++) await planner.plan({ photoIds: [ids[1]] });
     await expect(planner.trash({ photoIds: [ids[0]], confirmToken: first.confirmToken })).rejects.toThrow(/not confirmed/);
-    const last = await planner.plan([ids[2]]);
+    const last = await planner.plan({ photoIds: [ids[2]] });
     expect(Date.parse(last.expiresAt) - Date.now()).toBeLessThanOrEqual(5 * 60 * 1000);
     const outcome = await planner.trash({ photoIds: [ids[2]], confirmToken: last.confirmToken });
     expect(outcome.trashed.map((t) => t.id)).toEqual([ids[2]]);
