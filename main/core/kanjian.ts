@@ -31,7 +31,7 @@ import type {
 import { BackgroundWork, EventHub } from './app/events.js';
 import { LibraryFolders } from './app/folders.js';
 import type { ModelSlots } from './app/model-slots.js';
-import { chooseModel, loadInstalledModel, modelStatus, openModelSlots, requireInstalled } from './app/models.js';
+import { chooseModel, loadInstalledModel, modelStatus, openModelSlots, requireInstalled, settleSwitch } from './app/models.js';
 import { ORPHAN_GRACE_MS, Pipeline } from './app/pipeline.js';
 import { LibrarySearch } from './app/search.js';
 import { Duplicates, type TrashFile } from './duplicates/index.js';
@@ -147,7 +147,13 @@ export class Kanjian implements KanjianApi {
       tags: () => this.tags,
       duplicates: () => this.duplicates,
       emitFolders: () => this.folders.emitInfo(),
-      emitModel: () => this.emitModel(),
+      emitModel: () => {
+        this.emitModel();
+        const done = this.slots.search;
+        if (done && done === this.slots.index) {
+          this.background.track(settleSwitch(this.paths.dataDir, done.model.manifest.id).catch((e) => opts.log?.(`settings: ${(e as Error).message}`)));
+        }
+      },
       log: opts.log,
     });
     this.finder = new LibrarySearch(store, slots, () => this.tags);

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Kanjian } from '../../main/core/kanjian.js';
+import { readSettings } from '../../main/core/models/settings.js';
 import type { DownloadState, KanjianEvent } from '../../main/core/api.js';
 import { writeColourPhoto, type Colour } from '../helpers/photos.js';
 import { createServer } from 'node:net';
@@ -141,5 +142,8 @@ describe('first run without a model', () => {
     const after = await k.search({ query: 'red' });
     expect(after.model).toBe('colours-b');
     expect(after.results).toHaveLength(6);
+    // The finished switch forgets the old model, so it can never come back as the search model.
+    await until('previousModel cleared', async () => (await readSettings(path.join(tmp, 'data'))).previousModel === undefined);
+    expect(await readSettings(path.join(tmp, 'data'))).toMatchObject({ model: 'colours-b' });
   });
 });

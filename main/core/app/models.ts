@@ -72,6 +72,9 @@ export async function openModelSlots(
       const prev = settings.previousModel;
       if (!requested && prev && prev !== index.model.manifest.id && !coversLibrary(store, index)) {
         if (await isInstalled(prev, dataDir)) search = await loadModel(store, installedModelDir(prev, dataDir), opts, settings);
+      } else if (!requested && prev && coversLibrary(store, index)) {
+        // The switch finished (perhaps in another process): the old model must not come back.
+        await settleSwitch(dataDir, index.model.manifest.id);
       }
     }
   } catch (e) {
@@ -115,6 +118,18 @@ export async function chooseModel(
   if (opts.searching === undefined && settings.model === id) return;
   const searching = opts.searching === undefined ? (settings.model ?? null) : opts.searching;
   await updateSettings(dataDir, { model: id, previousModel: searching && searching !== id ? searching : undefined });
+}
+
+/**
+ * A switch is complete once search runs on the model chosen for indexing: `previousModel` is
+ * cleared, so a later start (or a library that shrinks under the new model's coverage) can never
+ * fall back to the old model. Only cleared when `model` is still the one that finished.
+ */
+export async function settleSwitch(dataDir: string, finished: string): Promise<void> {
+  const settings = await readSettings(dataDir);
+  if (settings.previousModel !== undefined && settings.model === finished) {
+    await updateSettings(dataDir, { previousModel: undefined });
+  }
 }
 
 export function modelStatus(store: Store, slots: ModelSlots<LoadedModel>): ModelStatus {
