@@ -1,6 +1,7 @@
 // Opening model packages into the slots, and the model choice kept in settings.json. The app
 // (Kanjian.useModel) and the CLI (`models use`, the first download) record a choice through
 // chooseModel() alone, and a library opened later resumes an unfinished switch from it.
+import { modelIdentity } from '../embed/identity.js';
 import type { ModelStatus } from '../api.js';
 import { openModel } from '../embed/encoder.js';
 import type { LoadedModel } from '../embed/loaded.js';
@@ -38,7 +39,9 @@ export async function loadModel(store: Store, dir: string, opts: RuntimeOptions,
   const providerNote = gpuFallbackNote(request, m.provider, m.providerNote);
   if (providerNote) opts.log?.(m.providerNote!);
   try {
-    return { model: m, modelId: store.vectors.ensureModel(m.manifest.id, m.dim), providerNote };
+    const key = await modelIdentity(m.pkg, m.imageFile);
+    store.vectors.adoptLegacyKey(m.manifest.id, key);
+    return { model: m, modelId: store.vectors.ensureModel(key, m.dim), key, providerNote };
   } catch (e) {
     await m.close();
     throw e;

@@ -35,6 +35,8 @@ export interface EmbeddingModel {
   /** Why we are not on the preferred provider or precision; null when nothing fell back. */
   readonly providerNote: string | null;
   readonly dim: number;
+  /** The image tower file the session runs (fp32 or int8): its vectors belong to that file. */
+  readonly imageFile: string;
   /** Preprocesses a decoded, EXIF-rotated image for `embedImage` (the image is cloned, not consumed). */
   imageTensor(img: Sharp): Promise<Float32Array>;
   /** `tensor` is one preprocessed image, [3, size, size] values as produced by `imageTensor`. */
@@ -49,7 +51,7 @@ export async function openModel(dir: string, opts: OpenModelOptions = {}): Promi
   const candidates = providerCandidates(opts.platform ?? process.platform, request);
   const file = chooseModelFile(pkg, 'image', opts.precision);
   const opened = await createSession(file.path, candidates, { intraOpNumThreads: opts.threads });
-  return new OnnxEmbeddingModel(pkg, opened.session, opened.provider, joinNotes(opened.note, file.note), candidates, opts);
+  return new OnnxEmbeddingModel(pkg, opened.session, file.path, opened.provider, joinNotes(opened.note, file.note), candidates, opts);
 }
 
 interface TextTower {
@@ -69,6 +71,7 @@ class OnnxEmbeddingModel implements EmbeddingModel {
   constructor(
     readonly pkg: ModelPackage,
     private readonly imageSession: ort.InferenceSession,
+    readonly imageFile: string,
     provider: ExecutionProvider,
     note: string | null,
     private readonly candidates: readonly ExecutionProvider[],

@@ -7,6 +7,8 @@ import type { EmbeddingModel } from './encoder.js';
 export interface LoadedModel<M extends Pick<EmbeddingModel, 'manifest'> = EmbeddingModel> {
   model: M;
   modelId: number;
+  /** Its identity in the store (`<id>#<digest of the image tower>`, embed/identity.ts). */
+  key?: string;
   /** Set only when a GPU provider was asked for explicitly and could not be used (embed/provider-note.ts). */
   providerNote?: UserMessage | null;
 }

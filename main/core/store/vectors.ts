@@ -32,6 +32,21 @@ export class VectorRepo {
     })();
   }
 
+  /**
+   * A library from before model identities keyed vectors by manifest id alone: those vectors were
+   * made by the package installed then, so the first open under identities takes them over.
+   */
+  adoptLegacyKey(id: string, key: string): void {
+    this.db
+      .prepare('UPDATE models SET key = ? WHERE key = ? AND NOT EXISTS (SELECT 1 FROM models WHERE key = ?)')
+      .run(key, id, key);
+  }
+
+  /** Every model that has (or had) vectors here. */
+  allModels(): { id: number; key: string; dim: number }[] {
+    return this.db.prepare('SELECT id, key, dim FROM models ORDER BY id').all() as { id: number; key: string; dim: number }[];
+  }
+
   modelId(key: string): number | undefined {
     return (this.db.prepare('SELECT id FROM models WHERE key = ?').get(key) as { id: number } | undefined)?.id;
   }

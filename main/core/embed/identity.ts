@@ -1,0 +1,40 @@
+// A model's identity for its vectors: the manifest id alone is not enough, since a package can be
+// re-downloaded at another revision, re-exported, or switched to its int8 tower, and vectors of
+// two different image towers must never share a table (they would be ranked against each other
+// as if comparable). The identity is `<id>#<digest>`, the digest taken over the image tower's
+// files: from the package's SHA256SUMS (written at download/install, so opening stays cheap),
+// else by hashing the tower file itself (hand-exported packages, test fixtures).
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { CHECKSUMS_FILE, parseChecksums, sha256File } from '../models/checksums.js';
+import type { ModelPackage } from './manifest.js';
+
+/** Hex characters of the digest kept in the key: 64 bits, plenty to tell revisions apart. */
+const DIGEST_CHARS = 16;
+
+/** The key vectors of `imageFile` (a file of `pkg`) are stored under. */
+export async function modelIdentity(pkg: ModelPackage, imageFile: string): Promise<string> {
+  const rel = path.relative(pkg.dir, imageFile).split(path.sep).join('/');
+  const towerDir = path.posix.dirname(rel);
+  const sums = await readFile(path.join(pkg.dir, CHECKSUMS_FILE), 'utf8').then(parseChecksums, () => null);
+  let digest: string;
+  if (sums?.has(rel)) {
+    // Every file of the tower's folder (external weight data, preprocessing config), or just
+    // the file itself when it lies at the package root beside the other tower.
+    const lines = [...sums]
+      .filter(([f]) => (towerDir === '.' ? f === rel : f.startsWith(`${towerDir}/`)))
+      .map(([f, h]) => `${h}  ${f}`)
+      .sort();
+    digest = createHash('sha256').update(lines.join('\n')).digest('hex');
+  } else {
+    digest = await sha256File(imageFile);
+  }
+  return `${pkg.manifest.id}#${digest.slice(0, DIGEST_CHARS)}`;
+}
+
+/** The manifest id part of a key (keys from before identities were the id alone). */
+export function idOfKey(key: string): string {
+  const i = key.indexOf('#');
+  return i < 0 ? key : key.slice(0, i);
+}
