@@ -2,12 +2,43 @@
 // huggingface.co: HF_ENDPOINT is the variable huggingface_hub and most mirrors document.
 
 import { STATUS_CODES } from 'node:http';
+import { KanjianError } from '../errors.js';
 
 export const DEFAULT_HF_ENDPOINT = 'https://huggingface.co';
 
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/**
+ * A Hugging Face endpoint (typed in the app or set as HF_ENDPOINT): https, or http for this
+ * machine only (a local mirror, the tests' fake hub), so a typo cannot send downloads — and the
+ * weights whose hashes many registry entries cannot pin — in the clear. Returns the origin
+ * (+ path) without a trailing slash, or null when it is not usable.
+ */
+export function normaliseEndpoint(raw: string): string | null {
+  let u: URL;
+  try {
+    u = new URL(raw.trim());
+  } catch {
+    return null;
+  }
+  if (u.username || u.password || u.search || u.hash) return null;
+  const loopback = LOOPBACK.has(u.hostname) || /^127\./.test(u.hostname);
+  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return null;
+  return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
+}
+
+/** HF_ENDPOINT, checked like a mirror typed in the app; huggingface.co when unset. */
 export function hfEndpoint(env: NodeJS.ProcessEnv = process.env): string {
   const raw = env.HF_ENDPOINT?.trim();
-  return (raw || DEFAULT_HF_ENDPOINT).replace(/\/+$/, '');
+  if (!raw) return DEFAULT_HF_ENDPOINT;
+  const ok = normaliseEndpoint(raw);
+  if (!ok) {
+    throw new KanjianError('settings.badEndpoint', `HF_ENDPOINT must be an https:// address (http:// only for loopback), not ${raw}`, {
+      params: { value: raw },
+      client: true,
+    });
+  }
+  return ok;
 }
 
 function encodePath(p: string): string {

@@ -4,6 +4,7 @@
 import * as v from 'valibot';
 import type { AppSettings } from '../api.js';
 import { KanjianError } from '../errors.js';
+import { hfEndpoint, normaliseEndpoint } from '../models/hub.js';
 import { readSettings, updateSettings } from '../models/settings.js';
 
 export const DEFAULT_SETTINGS: AppSettings = {
@@ -12,26 +13,6 @@ export const DEFAULT_SETTINGS: AppSettings = {
   hfEndpoint: null,
   downloadSource: 'huggingface',
 };
-
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-/**
- * A Hugging Face endpoint a user typed: https, or http for this machine only (a local mirror, the
- * tests' fake hub), so a typo cannot send downloads in the clear. Returns the origin (+ path) without
- * a trailing slash, or null when it is not usable.
- */
-export function normaliseEndpoint(raw: string): string | null {
-  let u: URL;
-  try {
-    u = new URL(raw.trim());
-  } catch {
-    return null;
-  }
-  if (u.username || u.password || u.search || u.hash) return null;
-  const loopback = LOOPBACK.has(u.hostname) || /^127\./.test(u.hostname);
-  if (u.protocol !== 'https:' && !(u.protocol === 'http:' && loopback)) return null;
-  return `${u.origin}${u.pathname}`.replace(/\/+$/, '');
-}
 
 const Endpoint = v.pipe(
   v.string(),
@@ -93,6 +74,5 @@ export async function updateAppSettings(dataDir: string, patch: unknown): Promis
  */
 export function effectiveHfEndpoint(settings: Pick<AppSettings, 'hfEndpoint'>, env: NodeJS.ProcessEnv = process.env): string {
   if (settings.hfEndpoint) return settings.hfEndpoint;
-  const fromEnv = env.HF_ENDPOINT?.trim();
-  return (fromEnv || 'https://huggingface.co').replace(/\/+$/, '');
+  return hfEndpoint(env);
 }

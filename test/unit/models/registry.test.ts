@@ -126,6 +126,13 @@ describe('hub addressing', () => {
     expect(hfEndpoint({ HF_ENDPOINT: ' https://mirror.example/ ' })).toBe('https://mirror.example');
   });
 
+  it('refuses an HF_ENDPOINT in the clear, unless it is this machine', () => {
+    expect(() => hfEndpoint({ HF_ENDPOINT: 'http://hf-mirror.com' })).toThrow(expect.objectContaining({ code: 'settings.badEndpoint', client: true }));
+    expect(() => hfEndpoint({ HF_ENDPOINT: 'ftp://mirror.example' })).toThrow(/https/);
+    expect(hfEndpoint({ HF_ENDPOINT: 'http://127.0.0.1:8080/' })).toBe('http://127.0.0.1:8080');
+    expect(hfEndpoint({ HF_ENDPOINT: 'http://localhost:9000' })).toBe('http://localhost:9000');
+  });
+
   it('matches exclude globs against base names', () => {
     expect(matchesGlob('visual/model.armnn', '*.armnn')).toBe(true);
     expect(matchesGlob('visual/model.onnx', '*.armnn')).toBe(false);
