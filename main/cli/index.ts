@@ -7,6 +7,7 @@ import path from 'node:path';
 import { KanjianError } from '../core/errors.js';
 import { Kanjian } from '../core/kanjian.js';
 import { defaultDataDir } from '../core/paths.js';
+import { maintenanceLines } from './commands/maintenance.js';
 import { modelsCommand } from './commands/models.js';
 import { visible } from '../shell-common/terminal.js';
 import { FILTER_OPTIONS, FILTER_USAGE, filtersFromFlags } from './commands/search-filters.js';
@@ -29,6 +30,9 @@ Usage: npm run -s cli -- <command> [options]
   tags [<folder>]      tag photos (and index <folder> first if given); shows each
                        folder's shared tags and each photo's tags, in Chinese and English;
                        --vocabulary <file> tags with that vocabulary for this run
+  maintenance          remove what nothing references any more: thumbnails of photos no
+                       longer in the library, temp files, vectors of removed models;
+                       --dry-run only says what it would remove
 
 Options:
   --data <dir>         library folder (default: ${defaultDataDir()})
@@ -47,7 +51,7 @@ ${FILTER_USAGE}
 const out = (s: string) => process.stdout.write(visible(s) + '\n');
 const err = (s: string) => process.stderr.write(visible(s) + '\n');
 
-const COMMANDS = ['index', 'search', 'watch', 'serve', 'models', 'duplicates', 'tags', 'help'];
+const COMMANDS = ['index', 'search', 'watch', 'serve', 'models', 'duplicates', 'tags', 'maintenance', 'help'];
 
 const OPTIONS = {
       data: { type: 'string' },
@@ -62,6 +66,7 @@ const OPTIONS = {
       trash: { type: 'boolean', default: false },
       yes: { type: 'boolean', default: false },
       vocabulary: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
       ...FILTER_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
@@ -222,6 +227,18 @@ export async function main(argv: string[]): Promise<number> {
       const k = await Kanjian.open({ ...runtime, dataDir, role: `kanjian ${command}`, model: values.model, log, vocabulary });
       try {
         return await tagsCommand(k, { folder: rest[0] ? path.resolve(rest[0]) : undefined, json, out, err });
+      } finally {
+        await k.close();
+      }
+    }
+    case 'maintenance': {
+      needLibrary(dataDir);
+      const k = await Kanjian.open({ ...runtime, dataDir, role: `kanjian ${command}`, model: values.model, log, ocr: false });
+      try {
+        const report = await k.collectGarbage({ dryRun: values['dry-run'] });
+        if (json) out(JSON.stringify(report));
+        else for (const line of maintenanceLines(report)) out(line);
+        return 0;
       } finally {
         await k.close();
       }

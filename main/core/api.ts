@@ -25,6 +25,8 @@ export const MESSAGE_CODES = [
   'trash.fileChanged',
   'trash.failed',
   'trash.outsideLibrary',
+  // maintenance (cli maintenance, the daily collection)
+  'maintenance.busy',
   // search
   'search.needsModel',
   'search.missingVectors',
@@ -412,6 +414,21 @@ export interface TrashPlan {
   /** Only with allowLastCopy: the pictures this plan removes entirely. */
   lastCopies: LastCopy[];
   expiresAt: string;
+}
+
+/** What a garbage collection removed (or, with dryRun, would remove): `cli maintenance --json`. */
+export interface MaintenanceReport {
+  dryRun: boolean;
+  /** Thumbnail and preview files of contents no photo has any more. */
+  thumbnails: number;
+  previews: number;
+  /** Temp files left by interrupted writes. */
+  tempFiles: number;
+  bytesFreed: number;
+  /** Rows removed per side table (only tables with removals are listed). */
+  rows: Record<string, number>;
+  /** Identities of models whose vectors were dropped (not installed, not in use, or old weights). */
+  modelsDropped: string[];
 }
 
 export interface TrashOutcome {

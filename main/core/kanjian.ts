@@ -3,6 +3,7 @@
 // HTTP, Electron) wrap it. Each job lives in its own part under app/; this class wires them
 // and delegates.
 import type {
+  MaintenanceReport,
   AppSettings,
   DownloadState,
   DuplicatesRequest,
@@ -44,6 +45,7 @@ import { Indexer } from './library/indexer.js';
 import { ProgressTracker } from './library/progress.js';
 import { ensurePreview } from './media/preview.js';
 import { thumbnailPathFor } from './media/thumbnail.js';
+import { Maintenance } from './maintenance/index.js';
 import { ModelDownloads } from './models/downloads.js';
 import { installModelFromPath } from './models/install-local.js';
 import { effectiveHfEndpoint, getAppSettings, updateAppSettings } from './settings/app-settings.js';
@@ -90,6 +92,7 @@ export class Kanjian implements KanjianApi {
   private pipeline: Pipeline;
   private folders: LibraryFolders;
   private finder: LibrarySearch;
+  private maintenance: Maintenance;
   private ocr: OcrRunner | null;
   private downloads: ModelDownloads;
   private closed = false;
@@ -157,6 +160,14 @@ export class Kanjian implements KanjianApi {
       log: opts.log,
     });
     this.finder = new LibrarySearch(store, slots, () => this.tags);
+    this.maintenance = new Maintenance({
+      store,
+      paths: this.paths,
+      lease: this.lease,
+      loadedKeys: () => [slots.index?.key, slots.search?.key],
+      busy: () => this.pipeline.busy,
+      log: opts.log,
+    });
   }
 
   static async open(opts: KanjianOptions): Promise<Kanjian> {
@@ -172,7 +183,10 @@ export class Kanjian implements KanjianApi {
     }
     const k = new Kanjian(store, slots, background, opts);
     k.pipeline.queueMissingVectors();
-    if (opts.watch) await k.folders.startWatching();
+    if (opts.watch) {
+      await k.folders.startWatching();
+      k.maintenance.schedule();
+    }
     return k;
   }
 
@@ -419,10 +433,21 @@ export class Kanjian implements KanjianApi {
     return this.store.photos.byId(photoId)?.path ?? null;
   }
 
+  // ---- maintenance ----
+
+  /**
+   * Removes what nothing references any more (thumbnails of gone contents, temp files, side rows,
+   * vectors of models neither installed nor in use). Refused while photos are being indexed.
+   */
+  collectGarbage(opts: { dryRun?: boolean; minAgeMs?: number } = {}): Promise<MaintenanceReport> {
+    return this.maintenance.run(opts);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.pipeline.markClosed();
+    await this.maintenance.stop();
     await this.background.settle();
     await this.folders.stopAll();
     this.downloads.cancelAll();

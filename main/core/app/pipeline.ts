@@ -51,6 +51,11 @@ export class Pipeline {
     return this.closed || this.rekick;
   }
 
+  /** True while a pass runs (indexing, analysis, views). */
+  get busy(): boolean {
+    return this.kicking !== null;
+  }
+
   get isClosed(): boolean {
     return this.closed;
   }
