@@ -104,6 +104,7 @@ export const FolderInfoSchema = v.object({
   failedCount: count,
   pendingCount: count,
   addedAt: str,
+  watchProblem: v.optional(UserMessageSchema),
 });
 
 export const FailedFileSchema = v.object({

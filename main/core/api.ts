@@ -39,6 +39,8 @@ export const MESSAGE_CODES = [
   'folder.system',
   'folder.relative',
   'folder.unreadable',
+  'folder.watchLimit',
+  'folder.watchFailed',
   // photos that could not be read (FailedFile.code, from the media layer's reasons)
   'media.notFound',
   'media.permission',
@@ -188,6 +190,12 @@ export interface FolderInfo {
   failedCount: number;
   pendingCount: number;
   addedAt: string;
+  /**
+   * Why the folder is not watched live (folder.watchLimit: more directories than the OS's watch
+   * budget allows; folder.watchFailed): its changes are found at the next start. Absent when
+   * watched, or when nothing watches (the CLI).
+   */
+  watchProblem?: UserMessage;
 }
 
 export interface FailedFile {

@@ -75,6 +75,8 @@ export interface KanjianOptions {
    * The core never deletes a file itself.
    */
   trashFile?: TrashFile;
+  /** Directories the watchers may take (default: half of the OS's inotify budget on Linux; tests shrink it). */
+  watchBudget?: number | null;
   /** Idle timeout of model downloads (tests shorten it). */
   downloadIdleTimeoutMs?: number;
   /** Tag vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
@@ -136,6 +138,7 @@ export class Kanjian implements KanjianApi {
       dataDir: this.paths.dataDir,
       onChange: () => this.pipeline.kick(),
       isClosed: () => this.closed,
+      watchBudget: opts.watchBudget,
       log: opts.log,
     });
     this.lease = new WriterLease(store.db, opts.role ?? 'kanjian');

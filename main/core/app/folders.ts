@@ -2,7 +2,8 @@
 // one live watcher per root, and the catch-up rescan at start. Changes found are handed to the
 // pipeline through `onChange`; this part never indexes anything itself.
 import { existsSync } from 'node:fs';
-import type { FolderInfo } from '../api.js';
+import type { FolderInfo, UserMessage } from '../api.js';
+import { countWatchedDirs, watchBudget } from '../library/watch-budget.js';
 import { checkNewFolder } from '../library/folder-rules.js';
 import type { ProgressTracker } from '../library/progress.js';
 import { scanFolder, type ScanResult } from '../library/scan.js';
@@ -18,11 +19,17 @@ export interface FoldersOptions {
   /** Something on disk changed (a watcher event, a scan finished): index it. */
   onChange: () => void;
   isClosed: () => boolean;
+  /** Directories that may be watched; default: half the OS's budget (library/watch-budget.ts). */
+  watchBudget?: number | null;
   log?: (message: string) => void;
 }
 
 export class LibraryFolders {
   private watchers = new Map<number, FolderWatcher>();
+  /** Folders not watched live, and why (shown with the folder). */
+  private watchProblems = new Map<number, UserMessage>();
+  /** Directories each watched folder costs against the OS's watch budget. */
+  private watchCost = new Map<number, number>();
 
   constructor(
     private store: Store,
@@ -33,7 +40,10 @@ export class LibraryFolders {
   ) {}
 
   list(): FolderInfo[] {
-    return this.store.folders.info();
+    return this.store.folders.info().map((f) => {
+      const problem = this.watchProblems.get(f.id);
+      return problem ? { ...f, watchProblem: problem } : f;
+    });
   }
 
   /** Sends the folder counts to listeners (only when someone listens: it costs a query). */
@@ -102,11 +112,14 @@ export class LibraryFolders {
   async stopAll(): Promise<void> {
     for (const w of this.watchers.values()) await w.stop();
     this.watchers.clear();
+    this.watchCost.clear();
   }
 
   private async unwatch(id: number): Promise<void> {
     await this.watchers.get(id)?.stop();
     this.watchers.delete(id);
+    this.watchCost.delete(id);
+    this.watchProblems.delete(id);
   }
 
   private async watch(id: number, root: string): Promise<void> {
@@ -119,12 +132,26 @@ export class LibraryFolders {
       onError: (e) => this.opts.log?.(`watcher: ${e.message}`),
       exclude: [this.opts.dataDir],
     });
+    this.watchProblems.delete(id);
+    const budget = this.opts.watchBudget !== undefined ? this.opts.watchBudget : await watchBudget();
+    if (budget !== null) {
+      const used = [...this.watchCost.values()].reduce((a, b) => a + b, 0);
+      const dirs = await countWatchedDirs(root, budget - used);
+      if (used + dirs > budget) {
+        this.watchProblems.set(id, { code: 'folder.watchLimit', params: { path: root, dirs, limit: budget } });
+        this.opts.log?.(`Not watching ${root}: it has more than ${budget - used} folders left in the watch budget (${budget}). Changes there are found at the next start.`);
+        return;
+      }
+      this.watchCost.set(id, dirs);
+    }
     try {
       await w.start();
       this.watchers.set(id, w);
     } catch (e) {
-      // E.g. the OS watch limit (inotify) is reached: the library still opens; changes in this
-      // folder are picked up by the rescan at the next start.
+      // E.g. the OS watch limit (inotify) is reached after all: the library still opens; changes
+      // in this folder are picked up by the rescan at the next start.
+      this.watchCost.delete(id);
+      this.watchProblems.set(id, { code: 'folder.watchFailed', params: { path: root, detail: (e as Error).message } });
       this.opts.log?.(`Cannot watch ${root}: ${(e as Error).message}. Changes there are found at the next start.`);
     }
   }

@@ -355,6 +355,9 @@ const en = {
   'msg.folder.system': (p: Params) => `${p.path} is a system folder; choose a folder with your photos.`,
   'msg.folder.relative': (p: Params) => `"${p.path}" is not a full path; choose the folder from the list or start with / or ~.`,
   'msg.folder.unreadable': (p: Params) => `Kanjian is not allowed to open ${p.path}.`,
+  'msg.folder.watchLimit': (p: Params) =>
+    `Not watched live: ${p.path} has more folders than the system's watch limit leaves for Kanjian (${E.n(p.limit)} in all). New photos there are found when Kanjian starts.`,
+  'msg.folder.watchFailed': (p: Params) => `Not watched live (${p.detail}). New photos there are found when Kanjian starts.`,
   'msg.media.notFound': 'The file is gone: it may have been moved, renamed or deleted.',
   'msg.media.permission': 'Kanjian is not allowed to read this file.',
   'msg.media.empty': 'The file is empty (0 bytes).',
@@ -715,6 +718,9 @@ const zhCN: MessageTable = {
   'msg.folder.system': (p) => `${p.path} 是系统文件夹，请选择存放照片的文件夹。`,
   'msg.folder.relative': (p) => `“${p.path}”不是完整路径，请从列表中选择，或以 / 或 ~ 开头。`,
   'msg.folder.unreadable': (p) => `看见没有权限打开 ${p.path}。`,
+  'msg.folder.watchLimit': (p) =>
+    `未实时监视：${p.path} 中的文件夹太多，超出了系统监视上限留给看见的数量（共 ${Z.n(p.limit)} 个）。这里的新照片会在看见启动时找到。`,
+  'msg.folder.watchFailed': (p) => `未实时监视（${p.detail}）。这里的新照片会在看见启动时找到。`,
   'msg.media.notFound': '文件不见了：可能已被移动、改名或删除。',
   'msg.media.permission': '看见没有权限读取这个文件。',
   'msg.media.empty': '文件是空的（0 字节）。',
