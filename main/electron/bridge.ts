@@ -1,6 +1,7 @@
 // The object the preload exposes as `window.kanjian`: KanjianClient over ipcRenderer. Written
 // against a minimal IPC interface (no Electron import) so it is unit-tested without Electron;
 // preload.ts passes the real ipcRenderer and the bundle makes it one CommonJS file.
+import { decodeIpcError } from './ipc-errors.js';
 import { API_METHODS, type DesktopActions, type KanjianApi, type KanjianClient, type KanjianEvent } from '../core/api.js';
 import { API_CHANNELS, DESKTOP_CHANNELS, EVENT_CHANNEL } from './channels.js';
 
@@ -24,6 +25,13 @@ export interface IpcRendererLike {
  */
 export function cleanIpcError(e: unknown): Error {
   const raw = e instanceof Error ? e.message : String(e);
+  const carried = decodeIpcError(raw);
+  if (carried) {
+    // A coded error from the core: the page renders its code in the user's language.
+    const err = Object.assign(new Error(carried.message), carried.code ? { code: carried.code, params: carried.params ?? {} } : {});
+    err.name = carried.name;
+    return err;
+  }
   const m = /^Error invoking remote method '[^']*': (?:[A-Za-z]*Error: )?([\s\S]*)$/.exec(raw);
   const err = new Error(m ? m[1] : raw);
   // Names the page may act on: a bad argument, or the user said no in a native dialog.

@@ -6,6 +6,7 @@
 //
 // `method` is an API method or one of the shell-only calls below; arguments are validated on
 // both sides (main validates what the renderer sent; the core process trusts nobody either).
+import { errorFields } from './ipc-errors.js';
 import type { ApiMethod, KanjianApi, KanjianEvent } from '../core/api.js';
 import { resolveMedia, type MediaResult, type MediaSource } from '../shell-common/media.js';
 import { callApi, isApiMethod, ValidationError } from '../shell-common/validate.js';
@@ -29,6 +30,9 @@ export type ToCore =
 export interface WireError {
   name: string;
   message: string;
+  /** A KanjianError's code and params: the UI renders them in the user's language. */
+  code?: string;
+  params?: Record<string, string | number>;
 }
 
 export type FromCore =
@@ -47,14 +51,19 @@ export interface PortLike<In, Out> {
   listen(onMessage: (message: In) => void): () => void;
 }
 
-const toWire = (e: unknown): WireError =>
-  e instanceof Error ? { name: e.name, message: e.message } : { name: 'Error', message: String(e) };
+const toWire = (e: unknown): WireError => errorFields(e);
 
 /** An error that crossed the wire, keeping its name (ValidationError stays recognisable). */
 export class CoreError extends Error {
+  readonly code?: string;
+  readonly params?: Record<string, string | number>;
   constructor(w: WireError) {
     super(w.message);
     this.name = w.name;
+    if (w.code) {
+      this.code = w.code;
+      this.params = w.params ?? {};
+    }
   }
 }
 

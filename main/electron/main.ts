@@ -1,6 +1,7 @@
 // The Electron shell: one window, the kanjian:// protocol, typed IPC, desktop actions. The core
 // itself runs in a utility process (core-process.ts); this file only wires Electron to it.
 // Every rule worth testing lives in the Electron-free modules next to it.
+import { encodeIpcError } from './ipc-errors.js';
 import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -194,7 +195,7 @@ function registerIpc(core: CoreClient, window: () => BrowserWindow | null): void
   };
 
   for (const method of API_METHODS) {
-    ipcMain.handle(API_CHANNELS[method], async (event, arg: unknown) => {
+    const handleApi = async (event: Electron.IpcMainInvokeEvent, arg: unknown): Promise<unknown> => {
       assertTrusted(event);
       // Validated here, at the trust boundary, and again in the core process.
       if (method === 'trashPhotos') {
@@ -210,7 +211,9 @@ function registerIpc(core: CoreClient, window: () => BrowserWindow | null): void
         );
       }
       return core.call(method, validateApiArg(method, arg));
-    });
+    };
+    // A failure keeps its code and params across IPC (ipc-errors.ts), so the page can explain it.
+    ipcMain.handle(API_CHANNELS[method], (event, arg: unknown) => handleApi(event, arg).catch((e: unknown) => Promise.reject(encodeIpcError(e))));
   }
 
   const deps: DesktopDeps = {

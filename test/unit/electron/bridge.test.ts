@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { API_METHODS, type KanjianEvent } from '../../../main/core/api.js';
 import { cleanIpcError, createBridgeClient, type IpcRendererLike } from '../../../main/electron/bridge.js';
 import { DESKTOP_CHANNELS, EVENT_CHANNEL } from '../../../main/electron/channels.js';
+import { encodeIpcError } from '../../../main/electron/ipc-errors.js';
+import { KanjianError } from '../../../main/core/errors.js';
 
 function fakeIpc(reply: (channel: string, args: unknown[]) => unknown = () => 'ok') {
   const invoked: [string, unknown[]][] = [];
@@ -87,5 +89,13 @@ describe('preload bridge', () => {
     expect(c.message).toBe('Cancelled: nothing was moved to the trash.');
     expect(c.name).toBe('CancelledError');
     expect(cleanIpcError(new Error("Error invoking remote method 'kanjian:search': Error: boom")).name).toBe('Error');
+  });
+
+  it('keeps the code and params of a coded error across IPC, as the main process encodes it', () => {
+    const thrown = new KanjianError('folder.system', 'A system folder cannot be a library folder: /etc', { params: { path: '/etc' }, client: true });
+    // What ipcRenderer.invoke rejects with when the handler threw encodeIpcError(thrown).
+    const wire = new Error(`Error invoking remote method 'kanjian:addFolder': Error: ${encodeIpcError(thrown).message}`);
+    const e = cleanIpcError(wire) as Error & { code?: string; params?: unknown };
+    expect(e).toMatchObject({ name: 'KanjianError', message: 'A system folder cannot be a library folder: /etc', code: 'folder.system', params: { path: '/etc' } });
   });
 });

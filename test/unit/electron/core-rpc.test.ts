@@ -2,6 +2,7 @@
 // like Electron's parentPort), with a fake core.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
+import { KanjianError } from '../../../main/core/errors.js';
 import type { IndexProgress, KanjianEvent } from '../../../main/core/api.js';
 import {
   CoreClient,
@@ -55,7 +56,7 @@ function fakeCore() {
       return [];
     },
     async addFolder(p) {
-      throw new Error(`Folder not found: ${p}`);
+      throw new KanjianError('folder.notFound', `Folder not found: ${p}`, { params: { path: p }, client: true });
     },
     async removeFolder() {},
     async listFailed() {
@@ -201,6 +202,8 @@ describe('CoreClient ⇄ runCoreSide', () => {
     const s = spawner();
     const client = new CoreClient({ init: { dataDir: '/d' }, spawn: s.spawn });
     await expect(client.call('addFolder', '/nope')).rejects.toThrow('Folder not found: /nope');
+    // …and with their code and params, which the UI renders in the user's language.
+    await expect(client.call('addFolder', '/nope')).rejects.toMatchObject({ code: 'folder.notFound', params: { path: '/nope' } });
     await expect(client.call('getPhoto', 'x')).rejects.toMatchObject({ name: 'ValidationError' });
     await expect(client.call('close' as never, undefined)).rejects.toMatchObject({ name: 'ValidationError' });
     const media = await client.resolveMedia('thumb', '../../etc/passwd');
