@@ -8,6 +8,8 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kanjian } from '../../../main/core/kanjian.js';
+import { Store } from '../../../main/core/store/index.js';
+import { SCHEMA_VERSION } from '../../../main/core/store/migrations.js';
 
 let tmp: string;
 let lib: string;
@@ -198,6 +200,34 @@ describe('facets', () => {
     expect(f.lenses.length).toBeGreaterThan(0);
     for (const l of f.lenses) {
       expect((await k.listPhotos({ filters: { lens: l.lens }, limit: 100 })).total, l.lens).toBe(l.count);
+    }
+  });
+});
+
+describe('the timeline migration', () => {
+  it('dates the photos of a library written before it (run again, it changes nothing)', () => {
+    const file = path.join(tmp, 'old.db');
+    let store = Store.open(file);
+    const folder = store.folders.add('/old');
+    const base = { folder_id: folder.id, size: 1, sha256: null, width: 1, height: 1, format: 'jpeg', camera_make: null, camera_model: null, lat: null, lon: null, orientation: 1, phash: null, has_thumb: 0, status: 'indexed' as const, error: null, indexed_at: 0 };
+    store.photos.upsert({ ...base, path: '/old/a.jpg', mtime_ms: 0, taken_at: '2001-02-03T04:05:06' });
+    store.photos.upsert({ ...base, path: '/old/b.jpg', mtime_ms: new Date(2005, 6, 1, 12).getTime(), taken_at: null });
+    // As a library from before the migration: no column values, no triggers, no index.
+    store.db.exec(`UPDATE photos SET date_key = NULL; DROP TRIGGER photos_date_ai; DROP TRIGGER photos_date_au; DROP INDEX photos_timeline;`);
+    store.db.pragma(`user_version = ${SCHEMA_VERSION - 1}`);
+    store.close();
+    store = Store.open(file);
+    try {
+      expect(store.db.prepare('SELECT path, date_key FROM photos ORDER BY path').raw().all()).toEqual([
+        ['/old/a.jpg', '2001-02-03T04:05:06'],
+        ['/old/b.jpg', '2005-07-01T12:00:00'],
+      ]);
+      expect(store.db.prepare("SELECT name FROM sqlite_master WHERE name IN ('photos_timeline', 'photos_date_ai', 'photos_date_au') ORDER BY name").pluck().all()).toEqual(['photos_date_ai', 'photos_date_au', 'photos_timeline']);
+      // A later change of the file keeps the date in step.
+      store.photos.upsert({ ...base, path: '/old/a.jpg', mtime_ms: 0, taken_at: '2011-02-03T04:05:06' });
+      expect(store.db.prepare("SELECT date_key FROM photos WHERE path = '/old/a.jpg'").pluck().get()).toBe('2011-02-03T04:05:06');
+    } finally {
+      store.close();
     }
   });
 });
