@@ -88,3 +88,24 @@ describe('timeline', () => {
     await waitFor(() => expect(rail.getAttribute('aria-valuetext')).toBe('2023年11月'));
   });
 });
+
+describe('folder tree', () => {
+  it('opens the sub-folders of a library folder with counts; choosing one filters the grid to it', async () => {
+    const folders = [{ id: 1, path: '/photos', photoCount: 30, indexedCount: 30, failedCount: 0, pendingCount: 0, addedAt: '2024-01-01T00:00:00Z' }];
+    const trip = { path: '/photos/trip', name: 'trip', photoCount: 12, ownCount: 2, children: [{ path: '/photos/trip/day 2', name: 'day 2', photoCount: 10, ownCount: 10, children: [] }] };
+    const { client } = await renderApp({ photoCount: 30, folders, subfolders: { 1: [trip] }, locale: 'en' });
+    await fireEvent.click(await screen.findByTestId('folder-tree-toggle'));
+    await waitFor(() => expect(screen.getAllByTestId('tree-folder').map((b) => b.dataset.path)).toEqual(['/photos', '/photos/trip']));
+    expect(screen.getAllByTestId('tree-count').map((c) => c.textContent)).toEqual(['30 photos', '12 photos']);
+    // Deeper folders open with their disclosure button.
+    await fireEvent.click(screen.getByRole('button', { name: 'Show the folders in trip' }));
+    const day2 = await screen.findByRole('button', { name: /day 2/ });
+    await fireEvent.click(day2);
+    await waitFor(() => expect(client.listPhotos).toHaveBeenLastCalledWith(expect.objectContaining({ filters: { folder: '/photos/trip/day 2' } })));
+    expect(day2.getAttribute('aria-pressed')).toBe('true');
+    expect(client.folderPathTags).toHaveBeenCalledWith({ path: '/photos/trip/day 2' });
+    // Choosing it again shows every folder.
+    await fireEvent.click(day2);
+    await waitFor(() => expect(client.listPhotos).toHaveBeenLastCalledWith(expect.not.objectContaining({ filters: expect.anything() })));
+  });
+});
