@@ -11,6 +11,9 @@ import {
   type DuplicatesResponse,
   type FailedFile,
   type FolderInfo,
+  type FolderNode,
+  type LibraryFacets,
+  type TimelineResponse,
   type FolderTag,
   type IndexProgress,
   type KanjianApi,
@@ -238,6 +241,27 @@ export const PhotoTagSchema = v.object({ ...tagEntries, score: num });
 export const FolderTagSchema = v.object({ ...tagEntries, score: num, photos: count });
 export const TagInfoSchema = v.object({ ...tagEntries, photos: count });
 
+export const TimelineResponseSchema = v.object({
+  by: v.picklist(['day', 'month']),
+  buckets: v.array(v.object({ key: str, count, offset: count })),
+  total: count,
+});
+
+// A recursive object schema needs its type spelt out (v.lazy).
+export const FolderNodeSchema: v.GenericSchema<FolderNode> = v.object({
+  path: str,
+  name: str,
+  photoCount: count,
+  ownCount: count,
+  children: v.array(v.lazy(() => FolderNodeSchema)),
+});
+
+export const LibraryFacetsSchema = v.object({
+  cameras: v.array(v.object({ camera: str, count })),
+  lenses: v.array(v.object({ lens: str, count })),
+  years: v.array(v.object({ year: int, count })),
+});
+
 /** The schema of each method's reply (`v.undefined()` for none). */
 export const API_REPLIES = {
   search: SearchResponseSchema,
@@ -267,6 +291,10 @@ export const API_REPLIES = {
   updateSettings: AppSettingsSchema,
   browseFolders: FolderListingSchema,
   installModelFromFolder: ModelInfoSchema,
+  timeline: TimelineResponseSchema,
+  folderTree: v.nullable(FolderNodeSchema),
+  folderPathTags: v.array(FolderTagSchema),
+  facets: LibraryFacetsSchema,
 } as const satisfies Record<ApiMethod, v.GenericSchema>;
 
 // ---- compile-time: each schema's output is exactly the reply type in api.ts ----
@@ -298,4 +326,6 @@ export type ReplyContractChecks = [
   Assert<Same<v.InferOutput<typeof PhotoTagSchema>, PhotoTag>>,
   Assert<Same<v.InferOutput<typeof FolderTagSchema>, FolderTag>>,
   Assert<Same<v.InferOutput<typeof TagInfoSchema>, TagInfo>>,
+  Assert<Same<v.InferOutput<typeof TimelineResponseSchema>, TimelineResponse>>,
+  Assert<Same<v.InferOutput<typeof LibraryFacetsSchema>, LibraryFacets>>,
 ];

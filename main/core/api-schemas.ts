@@ -10,10 +10,12 @@ import * as v from 'valibot';
 import {
   dateBound,
   DUPLICATE_KINDS,
+  LIBRARY_SORTS,
   LIMITS,
   parsePhotoType,
   PHOTO_TYPES,
   type PhotoType,
+  TIMELINE_GRANULARITIES,
 } from './api-values.js';
 
 /** POSIX '/…', Windows 'C:\…' or '\\server\share' (Node's path module is not available here). */
@@ -176,6 +178,8 @@ export const SearchFiltersSchema = v.pipe(
       folder: optText(FolderPathSchema),
       /** Case-insensitive text in the camera make or model ("canon", "iPhone 15"). */
       camera: optText(v.pipe(v.string('must be a short string'), v.maxLength(200, 'must be a short string'))),
+      /** The lens as recorded in EXIF, exactly (as facets() lists it). */
+      lens: optText(v.pipe(v.string('must be a short string'), v.maxLength(200, 'must be a short string'))),
       /** true: only photos with a GPS position; false: only photos without one. */
       hasGps: opt(v.boolean('must be true or false')),
       /** [minLon, minLat, maxLon, maxLat] in degrees; minLon > maxLon crosses the antimeridian. */
@@ -223,7 +227,20 @@ export const ListPhotosRequestSchema = options({
   limit: opt(int(1, LIMITS.pageSize)),
   /** A tag name in English or Chinese; only photos carrying it. */
   tag: opt(TagNameSchema),
+  /** Default 'taken' (capture date, else file date; newest first). */
+  sort: opt(v.picklist(LIBRARY_SORTS, `must be one of ${LIBRARY_SORTS.join(', ')}`)),
+  /** The search filters, for browsing (the timeline) rather than ranking. */
+  filters: opt(SearchFiltersSchema),
 });
+
+export const TimelineRequestSchema = options({
+  by: opt(v.picklist(TIMELINE_GRANULARITIES, `must be one of ${TIMELINE_GRANULARITIES.join(', ')}`)),
+  filters: opt(SearchFiltersSchema),
+});
+
+export const FacetsRequestSchema = options({ filters: opt(SearchFiltersSchema) });
+
+export const FolderPathTagsRequestSchema = request({ path: FolderPathSchema });
 
 export const ListFailedRequestSchema = options({
   folderId: opt(IdSchema),
@@ -331,6 +348,10 @@ export const API_REQUESTS = {
   updateSettings: SettingsPatchSchema,
   browseFolders: BrowseFoldersRequestSchema,
   installModelFromFolder: InstallFromFolderRequestSchema,
+  timeline: TimelineRequestSchema,
+  folderTree: IdSchema,
+  folderPathTags: FolderPathTagsRequestSchema,
+  facets: FacetsRequestSchema,
 } as const satisfies Record<string, v.GenericSchema>;
 
 export type ApiRequests = typeof API_REQUESTS;

@@ -8,6 +8,14 @@ export type PhotoType = (typeof PHOTO_TYPES)[number];
 export const DUPLICATE_KINDS = ['exact', 'near', 'similar'] as const;
 export type DuplicateKind = (typeof DUPLICATE_KINDS)[number];
 
+/** Orders of the library's grid (library/timeline.ts): date taken (newest first), date added, file name. */
+export const LIBRARY_SORTS = ['taken', 'added', 'name'] as const;
+export type LibrarySort = (typeof LIBRARY_SORTS)[number];
+
+/** The timeline's buckets: one per day or per month. */
+export const TIMELINE_GRANULARITIES = ['day', 'month'] as const;
+export type TimelineGranularity = (typeof TIMELINE_GRANULARITIES)[number];
+
 export const LIMITS = {
   queryChars: 1000,
   pathChars: 4096,

@@ -6,6 +6,7 @@
 import type { ApiArg, ApiRequests } from './api-schemas.js';
 
 export { DUPLICATE_KINDS, PHOTO_TYPES, type DuplicateKind, type PhotoType } from './api-values.js';
+export { LIBRARY_SORTS, TIMELINE_GRANULARITIES, type LibrarySort, type TimelineGranularity } from './api-values.js';
 export type { ApiArg, DuplicatesRequest, SearchFilters, SearchRequest } from './api-schemas.js';
 import type { DuplicateKind } from './api-values.js';
 
@@ -516,6 +517,44 @@ export interface FolderListing {
   inLibrary: boolean;
 }
 
+// ---- timeline, folder tree, facets (main/core/library/timeline.ts, folder-tree.ts, facets.ts) ----
+
+export interface TimelineBucket {
+  /** 'YYYY-MM-DD' (by day) or 'YYYY-MM' (by month): the photo's capture date, else its file date. */
+  key: string;
+  count: number;
+  /** Position of the bucket's first photo in listPhotos' 'taken' order under the same filters. */
+  offset: number;
+}
+
+export interface TimelineResponse {
+  by: 'day' | 'month';
+  /** Newest first. */
+  buckets: TimelineBucket[];
+  total: number;
+}
+
+/** A folder inside a library folder, with its sub-folders that hold photos. */
+export interface FolderNode {
+  path: string;
+  name: string;
+  /** Indexed photos here and in every sub-folder. */
+  photoCount: number;
+  /** Indexed photos directly in this folder. */
+  ownCount: number;
+  /** Sorted by name (numbers in names in numeric order). */
+  children: FolderNode[];
+}
+
+/** Lists to filter by, built from the library, most photos first (years newest first). */
+export interface LibraryFacets {
+  /** `camera` is the text to pass as the camera filter. */
+  cameras: { camera: string; count: number }[];
+  /** `lens` is the text to pass as the lens filter. */
+  lenses: { lens: string; count: number }[];
+  years: { year: number; count: number }[];
+}
+
 /** Events pushed to the UI (SSE in the browser, IPC in Electron). */
 export type KanjianEvent =
   | { type: 'progress'; progress: IndexProgress }
@@ -574,6 +613,15 @@ export interface KanjianApi {
   browseFolders(req: ApiArg<'browseFolders'>): Promise<FolderListing>;
   /** Installs a model package copied from elsewhere (a folder or a .zip), verified first. */
   installModelFromFolder(req: ApiArg<'installModelFromFolder'>): Promise<ModelInfo>;
+
+  /** Photos per day or month (newest first) under the filters, each with its first photo's offset. */
+  timeline(req: ApiArg<'timeline'>): Promise<TimelineResponse>;
+  /** The sub-folders of a library folder that hold photos, with counts; null for an unknown id. */
+  folderTree(id: ApiArg<'folderTree'>): Promise<FolderNode | null>;
+  /** Tags shared by the photos at or below any folder inside the library. */
+  folderPathTags(req: ApiArg<'folderPathTags'>): Promise<FolderTag[]>;
+  /** Cameras, lenses and years in the library (under the other filters), with photo counts. */
+  facets(req: ApiArg<'facets'>): Promise<LibraryFacets>;
 }
 
 /** Desktop-only actions (Electron shell); absent in the browser shell. */
@@ -618,6 +666,7 @@ export const API_METHODS = [
   'findDuplicates', 'dismissDuplicates', 'planTrash', 'trashPhotos',
   'photoTags', 'folderTags', 'listTags', 'addCustomTag', 'removeCustomTag',
   'getSettings', 'updateSettings', 'browseFolders', 'installModelFromFolder',
+  'timeline', 'folderTree', 'folderPathTags', 'facets',
 ] as const satisfies readonly (keyof KanjianApi)[];
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -11,11 +11,13 @@ import type {
   FailedFile,
   FolderInfo,
   FolderListing,
+  FolderNode,
   FolderTag,
   IndexProgress,
   IndexSummary,
   KanjianApi,
   KanjianEvent,
+  LibraryFacets,
   LibraryStats,
   ModelInfo,
   ModelStatus,
@@ -25,10 +27,12 @@ import type {
   SearchResponse,
   Tag,
   TagInfo,
+  TimelineResponse,
   TrashOutcome,
   TrashPlan,
   TrashRequest,
 } from './api.js';
+import type { ApiArg } from './api-schemas.js';
 import { BackgroundWork, EventHub } from './app/events.js';
 import { LibraryFolders } from './app/folders.js';
 import type { ModelSlots } from './app/model-slots.js';
@@ -40,6 +44,7 @@ import type { LoadedModel } from './embed/loaded.js';
 import type { Precision } from './embed/providers.js';
 import { KanjianError } from './errors.js';
 import { browseFolders } from './library/browse.js';
+import { folderTree } from './library/folder-tree.js';
 import { realPathInside } from './library/folder-rules.js';
 import { Indexer } from './library/indexer.js';
 import { ProgressTracker } from './library/progress.js';
@@ -239,8 +244,26 @@ export class Kanjian implements KanjianApi {
     return this.finder.search(req);
   }
 
-  async listPhotos(req: { folderId?: number; offset?: number; limit?: number; tag?: string }) {
+  async listPhotos(req: ApiArg<'listPhotos'>) {
     return this.finder.listPhotos(req);
+  }
+
+  // ---- timeline, folder tree, facets (library/timeline.ts, folder-tree.ts, facets.ts) ----
+
+  async timeline(req: ApiArg<'timeline'>): Promise<TimelineResponse> {
+    return this.finder.timeline(req);
+  }
+
+  async facets(req: ApiArg<'facets'>): Promise<LibraryFacets> {
+    return this.finder.facets(req);
+  }
+
+  async folderTree(id: number): Promise<FolderNode | null> {
+    return folderTree(this.store.db, id);
+  }
+
+  async folderPathTags(req: ApiArg<'folderPathTags'>): Promise<FolderTag[]> {
+    return this.tags.tagsUnder(req.path);
   }
 
   async getPhoto(id: number): Promise<PhotoDetail | null> {

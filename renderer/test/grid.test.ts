@@ -20,7 +20,7 @@ describe('virtual grid', () => {
     expect(renderedIndices()[0]).toBe(0);
     // Only the first page was fetched, not the whole library.
     expect(client.listPhotos).toHaveBeenCalledTimes(1);
-    expect(client.listPhotos).toHaveBeenCalledWith({ offset: 0, limit: PAGE_SIZE });
+    expect(client.listPhotos).toHaveBeenCalledWith({ offset: 0, limit: PAGE_SIZE, sort: 'taken' });
   });
 
   it('shows the right photos after scrolling and fetches their page lazily', async () => {
@@ -44,7 +44,7 @@ describe('virtual grid', () => {
     expect(Math.min(...indices)).toBeGreaterThan(targetRow * cols - 4 * cols);
     expect(indices).not.toContain(0);
     const page = Math.floor((targetRow * cols) / PAGE_SIZE);
-    expect(client.listPhotos).toHaveBeenCalledWith({ offset: page * PAGE_SIZE, limit: PAGE_SIZE });
+    expect(client.listPhotos).toHaveBeenCalledWith({ offset: page * PAGE_SIZE, limit: PAGE_SIZE, sort: 'taken' });
     expect(client.listPhotos.mock.calls.length).toBeLessThanOrEqual(4);
   });
 

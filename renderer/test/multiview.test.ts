@@ -62,8 +62,13 @@ describe('why it matched', () => {
 });
 
 describe('search filters', () => {
-  it('narrow a query: type, camera, GPS, dates and folder go into the request', async () => {
-    const { client } = await renderApp({ photoCount: 30, folders: FOLDERS, locale: 'en' });
+  it('narrow a query: type, camera, lens, GPS, dates and folder go into the request', async () => {
+    const facets = {
+      cameras: [{ camera: 'Canon EOS R5', count: 12 }, { camera: 'Apple iPhone 13', count: 3 }],
+      lenses: [{ lens: 'RF50mm F1.8 STM', count: 4 }],
+      years: [{ year: 2024, count: 20 }, { year: 2021, count: 10 }],
+    };
+    const { client } = await renderApp({ photoCount: 30, folders: FOLDERS, locale: 'en', facets });
     await typeQuery('sunset');
     await fireEvent.click(screen.getByTestId('filters-toggle'));
     expect(screen.getByTestId('filters-toggle').getAttribute('aria-expanded')).toBe('true');
@@ -76,15 +81,23 @@ describe('search filters', () => {
     await fireEvent.change(screen.getByTestId('filter-from'), { target: { value: '2024-01-01' } });
     await fireEvent.change(screen.getByTestId('filter-to'), { target: { value: '2024-06-30' } });
     await fireEvent.change(folder, { target: { value: '/scans' } });
-    await fireEvent.input(screen.getByTestId('filter-camera'), { target: { value: 'Canon' } });
+    // Cameras and lenses are lists from the library, with their photo counts.
+    const camera = screen.getByTestId('filter-camera') as HTMLSelectElement;
+    await waitFor(() => expect([...camera.options].map((o) => o.textContent)).toEqual(['Any camera', 'Canon EOS R5 (12)', 'Apple iPhone 13 (3)']));
+    await fireEvent.change(camera, { target: { value: 'Canon EOS R5' } });
+    await fireEvent.change(screen.getByTestId('filter-lens'), { target: { value: 'RF50mm F1.8 STM' } });
     await waitFor(() =>
       expect(client.search).toHaveBeenLastCalledWith({
         query: 'sunset',
         limit: 500,
-        filters: { types: ['png'], hasGps: true, from: '2024-01-01', to: '2024-06-30', folder: '/scans', camera: 'Canon' },
+        filters: { types: ['png'], hasGps: true, from: '2024-01-01', to: '2024-06-30', folder: '/scans', camera: 'Canon EOS R5', lens: 'RF50mm F1.8 STM' },
       }),
     );
-    expect(screen.getByTestId('filters-toggle').textContent).toBe('Filters (6)');
+    expect(screen.getByTestId('filters-toggle').textContent).toBe('Filters (7)');
+    // A year from the list is its whole date range.
+    await fireEvent.change(screen.getByTestId('filter-year'), { target: { value: '2021' } });
+    await waitFor(() => expect(client.search).toHaveBeenLastCalledWith(expect.objectContaining({ filters: expect.objectContaining({ from: '2021-01-01', to: '2021-12-31' }) })));
+    expect(client.facets).toHaveBeenCalled();
   });
 
   it('with an empty query they list the matching photos; clearing them goes back to browsing', async () => {
@@ -92,10 +105,13 @@ describe('search filters', () => {
     expect(screen.getByTestId('result-count').textContent).toMatch(/30 photos/);
     await fireEvent.click(screen.getByTestId('filters-toggle'));
     await fireEvent.change(screen.getByTestId('filter-folder'), { target: { value: '/photos' } });
-    await waitFor(() => expect(client.search).toHaveBeenLastCalledWith({ query: '', limit: 500, filters: { folder: '/photos' } }));
+    // Browsed, not searched: the timeline lists every matching photo (no search cap), in date order.
+    await waitFor(() => expect(client.listPhotos).toHaveBeenLastCalledWith(expect.objectContaining({ sort: 'taken', filters: { folder: '/photos' } })));
+    expect(client.search).not.toHaveBeenCalledWith(expect.objectContaining({ query: '' }));
     // A listing, not ranked results: photos counted, no "results" wording, no why-badges.
-    await waitFor(() => expect(screen.getByTestId('result-count').textContent).toMatch(/^\s*20 photos\s*$/));
-    expect(screen.getByTestId('result-count').dataset.mode).toBe('listing');
+    // (Every fake photo is in /photos: all 30 listed, counted as a listing.)
+    await waitFor(() => expect(screen.getByTestId('result-count').dataset.mode).toBe('listing'));
+    expect(screen.getByTestId('result-count').textContent).toMatch(/^\s*30 photos\s*$/);
     expect(screen.queryAllByTestId('match-views')).toHaveLength(0);
 
     await fireEvent.click(screen.getByTestId('filters-clear'));

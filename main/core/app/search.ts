@@ -1,6 +1,9 @@
 // Search and listings as the API answers them, on the model in the search slot (held while a
 // query runs, so a model switch cannot close it mid-query).
-import type { PhotoSummary, SearchRequest, SearchResponse } from '../api.js';
+import type { LibraryFacets, PhotoSummary, SearchRequest, SearchResponse, TimelineResponse } from '../api.js';
+import type { ApiArg } from '../api-schemas.js';
+import { libraryFacets } from '../library/facets.js';
+import { listSorted, timeline } from '../library/timeline.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { searchPhotos } from '../search/search.js';
 import { toSummary, type Store } from '../store/index.js';
@@ -25,12 +28,30 @@ export class LibrarySearch {
     return searchPhotos(this.store, this.slots.search, req);
   }
 
-  listPhotos(req: { folderId?: number; offset?: number; limit?: number; tag?: string }): { photos: PhotoSummary[]; total: number } {
+  listPhotos(req: ApiArg<'listPhotos'>): { photos: PhotoSummary[]; total: number } {
     const limit = Math.min(req?.limit ?? 200, 1000);
+    if (req?.sort !== undefined || req?.filters !== undefined) {
+      // The timeline's pages: any sort, any filter (the tag one too, as a filter).
+      const filters = req.tag !== undefined ? { ...req.filters, tag: req.tag } : req.filters;
+      return listSorted(this.store.db, { filters, sort: req.sort, folderId: req.folderId, offset: req.offset, limit, tagModelId: this.tagModelId() });
+    }
     if (req?.tag !== undefined) {
       return this.tags().photosWithTag(req.tag, { folderId: req.folderId, offset: req.offset, limit });
     }
     const { rows, total } = this.store.photos.list({ folderId: req?.folderId, offset: req?.offset, limit });
     return { photos: rows.map(toSummary), total };
+  }
+
+  timeline(req: ApiArg<'timeline'>): TimelineResponse {
+    return timeline(this.store.db, { filters: req?.filters, by: req?.by, tagModelId: this.tagModelId() });
+  }
+
+  facets(req: ApiArg<'facets'>): LibraryFacets {
+    return libraryFacets(this.store.db, { filters: req?.filters, tagModelId: this.tagModelId() });
+  }
+
+  /** Tags are per model: the tag filter reads the search model's (as search does). */
+  private tagModelId(): number | null {
+    return this.slots.search?.modelId ?? null;
   }
 }

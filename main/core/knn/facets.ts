@@ -28,7 +28,7 @@ function asciiLower(s: string): string {
 }
 
 type Row = [id: number, indexed: number, path: string, takenAt: string | null, mtimeMs: number, make: string | null,
-  model: string | null, lat: number | null, lon: number | null, format: string | null, eid: number | null];
+  model: string | null, lat: number | null, lon: number | null, format: string | null, eid: number | null, lens: string | null];
 
 export class PhotoFacets {
   private n = 0;
@@ -42,12 +42,15 @@ export class PhotoFacets {
   private lats = new Float64Array(0);
   private lons = new Float64Array(0);
   private formats = new Uint8Array(0);
+  private lenses = new Int32Array(0);
   /** photos.id → position + 1. */
   private posOfPhoto = new Int32Array(0);
   private dirNames: string[] = [];
   private dirIds = new Map<string, number>();
   private cameraNames: string[] = [];
   private cameraIds = new Map<string, number>();
+  private lensNames: string[] = [];
+  private lensIds = new Map<string, number>();
   private readonly rowSql: string;
 
   constructor(
@@ -55,7 +58,7 @@ export class PhotoFacets {
     readonly modelId: number,
   ) {
     this.rowSql = `SELECT p.id, p.status = 'indexed', p.path, p.taken_at, p.mtime_ms, p.camera_make, p.camera_model, p.lat, p.lon,
-                          p.format, e.id
+                          p.format, e.id, p.lens
                      FROM photos p LEFT JOIN embeddings e ON e.model_id = ${Math.trunc(modelId)} AND e.sha256 = p.sha256`;
   }
 
@@ -140,6 +143,10 @@ export class PhotoFacets {
       const ok = Uint8Array.from(this.cameraNames, (c) => (c.includes(needle) ? 1 : 0));
       keep((i) => ok[this.cameras[i]] === 1);
     }
+    if (f.lens != null && f.lens !== '') {
+      const id = this.lensIds.get(f.lens);
+      keep((i) => id !== undefined && this.lenses[i] === id);
+    }
     if (f.hasGps === true) keep((i) => !Number.isNaN(this.lats[i]) && !Number.isNaN(this.lons[i]));
     if (f.hasGps === false) keep((i) => Number.isNaN(this.lats[i]) || Number.isNaN(this.lons[i]));
     if (f.bbox != null) {
@@ -166,7 +173,7 @@ export class PhotoFacets {
   }
 
   private set(r: Row): void {
-    const [id, indexed, p, takenAt, mtimeMs, make, model, lat, lon, format, eid] = r;
+    const [id, indexed, p, takenAt, mtimeMs, make, model, lat, lon, format, eid, lens] = r;
     let at = id < this.posOfPhoto.length ? this.posOfPhoto[id] - 1 : -1;
     if (at < 0) {
       if (this.n === this.cap) this.reserve(Math.max(1024, Math.ceil(this.cap * 1.5)));
@@ -187,6 +194,7 @@ export class PhotoFacets {
     this.lats[at] = lat ?? NaN;
     this.lons[at] = lon ?? NaN;
     this.formats[at] = format ? (PHOTO_TYPES as readonly string[]).indexOf(format) + 1 : 0;
+    this.lenses[at] = intern(lens ?? '', this.lensNames, this.lensIds);
   }
 
   private reserve(cap: number): void {
@@ -205,6 +213,7 @@ export class PhotoFacets {
     this.lats = grow(this.lats);
     this.lons = grow(this.lons);
     this.formats = grow(this.formats);
+    this.lenses = grow(this.lenses);
     this.cap = cap;
   }
 }

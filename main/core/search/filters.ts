@@ -25,7 +25,7 @@ export const PHOTO_DATE_SQL =
 export function hasFilters(f: SearchFilters | undefined): boolean {
   if (!f) return false;
   return (
-    f.from != null || f.to != null || f.folder != null || (f.camera != null && f.camera.trim() !== '') ||
+    f.from != null || f.to != null || f.folder != null || (f.camera != null && f.camera.trim() !== '') || (f.lens != null && f.lens !== '') ||
     f.hasGps != null || f.bbox != null || (f.types != null && f.types.length > 0) || hasTagFilter(f)
   );
 }
@@ -76,6 +76,11 @@ export function filterSql(f: SearchFilters | undefined, ctx: FilterContext = {})
   if (f?.camera != null && f.camera.trim()) {
     where.push(`lower(COALESCE(p.camera_make, '') || ' ' || COALESCE(p.camera_model, '')) LIKE ? ESCAPE '\\'`);
     params.push(`%${f.camera.trim().toLowerCase().replace(/[\\%_]/g, (c) => '\\' + c)}%`);
+  }
+  if (f?.lens != null && f.lens !== '') {
+    // Exact: the lens lists (library/facets.ts) hand over the text as stored.
+    where.push('p.lens = ?');
+    params.push(f.lens);
   }
   if (f?.hasGps === true) where.push('p.lat IS NOT NULL AND p.lon IS NOT NULL');
   if (f?.hasGps === false) where.push('(p.lat IS NULL OR p.lon IS NULL)');

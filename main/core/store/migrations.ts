@@ -5,6 +5,12 @@ import type Database from 'better-sqlite3';
 // The connection type is spelled out here (not imported from db.ts, which imports this file).
 type Db = Database.Database;
 
+/**
+ * A photo's file name in SQL (the path after its last '/' or '\\'), as indexed by photos_by_name;
+ * library/timeline.ts sorts by exactly this text so the index is used.
+ */
+export const NAME_SQL_RAW = "substr(path, length(rtrim(path, replace(replace(path, '/', ''), '\\', ''))) + 1)";
+
 const MIGRATIONS: ((db: Db) => void)[] = [
   // v1: folders, photos, job queue, per-model embeddings (vectors live in vec0 tables
   // created per model, see vectors.ts, because a vec0 column has a fixed dimension).
@@ -283,6 +289,29 @@ const MIGRATIONS: ((db: Db) => void)[] = [
         BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
       CREATE TRIGGER dup_epoch_near_update AFTER UPDATE ON near_hashes
         BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'duplicates'; END;
+    `);
+  },
+  // timeline (main/core/library/timeline.ts): each photo's date as one indexed column, so the
+  // per-month histogram is one GROUP BY over an index and a month's page is an index seek. The
+  // date is the one filters.ts compares (capture time, else the file's modified time in local
+  // time); 'localtime' may not appear in an expression index, hence a column kept by triggers.
+  // Also indexes for the sorts by name and the camera and lens lists (library/facets.ts).
+  // Idempotent (the lead reorders migrations at merge).
+  (db) => {
+    const cols = (db.prepare('PRAGMA table_info(photos)').all() as { name: string }[]).map((c) => c.name);
+    if (!cols.includes('date_key')) db.exec('ALTER TABLE photos ADD COLUMN date_key TEXT');
+    const dateOf = (r: string) =>
+      `COALESCE(${r}.taken_at, strftime('%Y-%m-%dT%H:%M:%S', ${r}.mtime_ms / 1000.0, 'unixepoch', 'localtime'))`;
+    db.exec(`
+      CREATE TRIGGER IF NOT EXISTS photos_date_ai AFTER INSERT ON photos
+        BEGIN UPDATE photos SET date_key = ${dateOf('NEW')} WHERE id = NEW.id; END;
+      CREATE TRIGGER IF NOT EXISTS photos_date_au AFTER UPDATE OF taken_at, mtime_ms ON photos
+        BEGIN UPDATE photos SET date_key = ${dateOf('NEW')} WHERE id = NEW.id; END;
+      UPDATE photos SET date_key = ${dateOf('photos')} WHERE date_key IS NULL;
+      CREATE INDEX IF NOT EXISTS photos_timeline ON photos(status, date_key);
+      CREATE INDEX IF NOT EXISTS photos_by_name ON photos(status, ${NAME_SQL_RAW} COLLATE NOCASE);
+      CREATE INDEX IF NOT EXISTS photos_camera ON photos(status, camera_make, camera_model);
+      CREATE INDEX IF NOT EXISTS photos_lens ON photos(status, lens);
     `);
   },
 ];

@@ -220,6 +220,13 @@ export class Tags {
     return summarize(this.repo.photosWithTags(m.modelId, { folderId })).tags;
   }
 
+  /** Tags shared by the photos at or below `dir` (any folder inside the library: the folder tree). */
+  tagsUnder(dir: string): FolderTag[] {
+    const m = this.model();
+    if (!m) return [];
+    return summarize(this.repo.photosWithTags(m.modelId, { under: path.resolve(dir) })).tags;
+  }
+
   /**
    * Tags of every photo at or below `dir` (or the whole library), with a summary per directory
    * that holds photos (CLI `tags`).

@@ -2,7 +2,7 @@
 // generation that fetched them: refresh() bumps the generation so visible pages reload while
 // the old ones stay on screen until their replacements arrive (no flash of empty cells).
 import { untrack } from 'svelte';
-import type { KanjianApi, PhotoSummary } from '../api/types.ts';
+import type { KanjianApi, LibrarySort, PhotoSummary, SearchFilters } from '../api/types.ts';
 
 export const PAGE_SIZE = 200;
 
@@ -18,6 +18,10 @@ export class PhotoPages {
   error = $state.raw<unknown>(null);
   /** Only photos carrying this tag (its English or Chinese name); null for all photos. */
   tag = $state<string | null>(null);
+  /** The grid's order (the timeline: 'taken'); the core's histogram offsets are in this order. */
+  sort = $state<LibrarySort>('taken');
+  /** Metadata filters applied to the browsed library (the timeline under a filter). */
+  filters = $state.raw<SearchFilters>({});
 
   #version = $state(0);
   #pages = new Map<number, Page>();
@@ -59,7 +63,14 @@ export class PhotoPages {
     this.#inflight.set(p, gen);
     try {
       const tag = this.tag;
-      const res = await this.api.listPhotos({ offset: p * this.pageSize, limit: this.pageSize, ...(tag !== null && { tag }) });
+      const filters = this.filters;
+      const res = await this.api.listPhotos({
+        offset: p * this.pageSize,
+        limit: this.pageSize,
+        sort: this.sort,
+        ...(tag !== null && { tag }),
+        ...(Object.keys(filters).length > 0 && { filters }),
+      });
       if (gen !== this.#gen) return;
       this.#pages.set(p, { gen, photos: res.photos });
       this.total = res.total;
@@ -86,6 +97,18 @@ export class PhotoPages {
   setTag(tag: string | null) {
     if (tag === this.tag) return;
     this.tag = tag;
+    this.#pages.clear();
+    this.total = 0;
+    this.loaded = false;
+    this.#version++;
+    this.refresh();
+  }
+
+  /** A new order or filter: starts over from the first page. */
+  setView(sort: LibrarySort, filters: SearchFilters) {
+    if (sort === this.sort && JSON.stringify(filters) === JSON.stringify(this.filters)) return;
+    this.sort = sort;
+    this.filters = filters;
     this.#pages.clear();
     this.total = 0;
     this.loaded = false;

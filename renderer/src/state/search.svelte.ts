@@ -24,8 +24,13 @@ export class SearchState {
   /** Metadata filters (dates, folder, camera, GPS, type); with an empty query they list photos. */
   filters = $state.raw<SearchFilters>({});
   hasFilters = $derived(Object.keys(this.filters).length > 0);
+  /**
+   * Filters alone are browsed (the timeline lists every matching photo, in date groups) rather
+   * than asked of search (a listing capped at SEARCH_LIMIT). The app sets it; off by default.
+   */
+  browseFilters = $state(false);
   /** True when the grid should show search results instead of browsing. */
-  active = $derived(this.query.trim() !== '' || this.hasFilters);
+  active = $derived(this.query.trim() !== '' || (!this.browseFilters && this.hasFilters));
   /** True while the grid shows an answer (to a query, or to filters alone). */
   showing = $state(false);
   /** The answer is a listing (filters alone, no query): photos, not ranked results. */
@@ -46,7 +51,7 @@ export class SearchState {
   setQuery(q: string) {
     this.query = q;
     this.#clearTimer();
-    if (q.trim() === '' && !this.hasFilters) {
+    if (q.trim() === '' && (this.browseFilters || !this.hasFilters)) {
       this.#seq++; // invalidates any answer still on its way
       this.answered = '';
       this.results = [];
@@ -68,7 +73,7 @@ export class SearchState {
   async run(): Promise<void> {
     this.#clearTimer();
     const q = this.query.trim();
-    if (!q && !this.hasFilters) return;
+    if (!q && (this.browseFilters || !this.hasFilters)) return;
     const seq = ++this.#seq;
     this.loading = true;
     try {

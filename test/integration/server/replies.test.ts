@@ -119,6 +119,18 @@ describe('every reply matches its schema', () => {
     await check('removeCustomTag', tag.id);
   });
 
+  it('timeline, folder tree and facets', async () => {
+    const tl = await check('timeline', { by: 'day' });
+    expect(tl.total).toBeGreaterThan(0);
+    const sorted = await checked('listPhotos', { sort: 'name', filters: {}, limit: 2 });
+    expect(sorted.photos).toHaveLength(2);
+    const folder = (await checked('listFolders'))[0];
+    const tree = await check('folderTree', folder.id);
+    expect(tree?.photoCount).toBeGreaterThan(0);
+    await check('folderPathTags', { path: folder.path });
+    await check('facets', {});
+  });
+
   it('settings, folder browser and install from a folder', async () => {
     expect((await check('getSettings')).theme).toBe('system');
     expect((await check('updateSettings', { theme: 'dark' })).theme).toBe('dark');

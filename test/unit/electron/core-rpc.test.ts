@@ -118,6 +118,18 @@ function fakeCore() {
     async installModelFromFolder() {
       throw new Error('not in this fake');
     },
+    async timeline() {
+      return { by: 'month' as const, buckets: [], total: 0 };
+    },
+    async folderTree() {
+      return null;
+    },
+    async folderPathTags() {
+      return [];
+    },
+    async facets() {
+      return { cameras: [], lenses: [], years: [] };
+    },
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -46,6 +46,7 @@ beforeAll(() => {
         taken_at: i % 4 === 0 ? null : `${year}-0${1 + (i % 9)}-1${i % 10}T0${i % 10}:00:00`,
         camera_make: make, camera_model: model, lat: i % 6 === 0 ? 10 + r() * 40 : null, lon: i % 6 === 0 ? -20 + r() * 60 : null,
         orientation: 1, phash: null, has_thumb: 0, status: i % 50 === 7 ? 'failed' : 'indexed', error: null, indexed_at: 0,
+        lens: i % 7 === 0 ? 'EF 50mm f/1.8' : i % 7 === 1 ? 'ef 50mm f/1.8' : null,
       });
       store.vectors.put(modelId, sha, v);
     }
@@ -88,6 +89,7 @@ describe('filters inside the KNN', () => {
     { folder: '/lib/a' }, { folder: '/lib/b/2010' }, { from: '2010', to: '2012-06' }, { to: '2003-07-01T12:30' },
     { camera: 'canon' }, { camera: 'IPHONE' }, { hasGps: true }, { hasGps: false }, { types: ['PNG' as 'png'] },
     { bbox: [0, 20, 30, 45] }, { bbox: [30, 0, -10, 90] }, { folder: '/lib/a', from: '2020', types: ['jpg' as 'jpeg'] },
+    { lens: 'EF 50mm f/1.8' }, { lens: 'ef 50mm f/1.8', folder: '/lib/b' },
   ];
   for (const f of cases) {
     it(`allows exactly the contents the SQL keeps: ${JSON.stringify(f)}`, () => {

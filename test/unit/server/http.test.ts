@@ -53,6 +53,10 @@ function fakeCore() {
     installModelFromFolder: async () => {
       throw new Error('not in this fake');
     },
+    timeline: rec('timeline', { by: 'month' as const, buckets: [], total: 0 }),
+    folderTree: rec('folderTree', null),
+    folderPathTags: rec('folderPathTags', []),
+    facets: rec('facets', { cameras: [], lenses: [], years: [] }),
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);
