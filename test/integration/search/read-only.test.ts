@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import { Kanjian } from '../../../main/core/kanjian.js';
 import { openModel, type EmbeddingModel } from '../../../main/core/embed/encoder.js';
+import { modelIdentity } from '../../../main/core/embed/identity.js';
 import { searchPhotos } from '../../../main/core/search/search.js';
 import { Store } from '../../../main/core/store/index.js';
 import { loadVocabularyFile } from '../../../main/core/tags/index.js';
@@ -39,7 +40,9 @@ beforeAll(async () => {
   sqliteVec.load(db);
   ro = new Store(db);
   model = await openModel(TOY_MODEL);
-  modelId = ro.vectors.modelId(model.manifest.id)!;
+  // Vectors are stored under the model's identity (id + digest of its image tower).
+  modelId = ro.vectors.modelId(await modelIdentity(model.pkg, model.imageFile))!;
+  expect(modelId).toBeGreaterThan(0);
 }, 120_000);
 
 afterAll(async () => {
