@@ -4,7 +4,7 @@
 // outside the library onto the search box; selects three photos with Ctrl-click and Shift-click
 // and makes an album of them, which the sidebar then shows. Screenshots (zh/en, light/dark) go
 // to docs/screenshots/albums-*.png.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, gridPaths, openAppBrowser } from './browser.js';
 import { addFolderInBrowser } from './add-folder.js';
 import { startServe, type ServeProcess } from './serve-process.js';
+import { describeViolations, seriousViolations } from './axe.js';
 import { makeColourLibrary, writeColourPhoto, type Colour } from '../helpers/photos.js';
 
 const repo = path.resolve(new URL('../..', import.meta.url).pathname);
@@ -169,6 +170,8 @@ describe.skipIf(!haveChromium)('photos like this one, multi-select and albums in
     await page.getByTestId('selection-album').click();
     await page.getByTestId('album-new-name').fill('海边 Trip');
     await screenshots('selection');
+    const v = await seriousViolations(page);
+    expect(v, describeViolations(v)).toEqual([]);
     await page.getByTestId('album-create').click();
     await expect.poll(() => page.getByTestId('selection-notice').textContent()).toContain('海边 Trip');
 
@@ -180,6 +183,28 @@ describe.skipIf(!haveChromium)('photos like this one, multi-select and albums in
     const paths = await shown(await (await answered).json());
     expect([...paths].sort()).toEqual(all.slice(0, 3).sort());
     await screenshots('view');
+  });
+
+  it('moves a selected photo to the (test) OS trash only after the confirms, and the album view no longer shows it', async () => {
+    const trashDir = path.join(home, '.local/share/Trash/files');
+    const trashed = () => (existsSync(trashDir) ? readdirSync(trashDir) : []);
+    const [first] = await gridPaths(page);
+    await cell(first).click({ modifiers: ['Control'] });
+    await page.getByTestId('selection-trash').click();
+    // The plan's count and bytes first; Cancel moves nothing.
+    const dialog = page.getByTestId('confirm-dialog');
+    await expect.poll(async () => dialog.getByTestId('confirm-body').textContent()).toMatch(/^1 张照片/);
+    await dialog.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(existsSync(first)).toBe(true);
+    expect(trashed()).toEqual([]);
+    await page.getByTestId('selection-trash').click();
+    await expect.poll(async () => dialog.getByTestId('confirm-body').textContent()).toMatch(/^1 张照片/);
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => existsSync(first), { timeout: 15_000 }).toBe(false);
+    expect(trashed()).toHaveLength(1);
+    await expect.poll(async () => (await gridPaths(page)).length).toBe(2);
+    expect(await gridPaths(page)).not.toContain(first);
   });
 
   it('ran without console errors, CSP violations or remote requests', () => {
