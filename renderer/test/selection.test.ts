@@ -52,4 +52,35 @@ describe('multi-select', () => {
     await waitFor(() => expect(screen.getByTestId('selection-notice').textContent).toContain('Trip 旅行'));
     await waitFor(() => expect(screen.getAllByTestId('albums-item').map((e) => e.textContent)).toEqual([expect.stringContaining('Trip 旅行')]));
   });
+
+  it('in an album: remove the selection from it, rename it, delete it (after a confirm)', async () => {
+    const { client } = await renderApp({ photoCount: 10 });
+    await waitFor(() => expect(cells()[0].dataset.path).toBe(client.photos[0].path));
+    await fireEvent.click(cells()[0], { ctrlKey: true });
+    await fireEvent.click(cells()[1], { ctrlKey: true });
+    await fireEvent.click(await screen.findByTestId('selection-album'));
+    await fireEvent.input(screen.getByTestId('album-new-name'), { target: { value: 'Old name' } });
+    await fireEvent.click(screen.getByTestId('album-create'));
+    const album = { id: 1 };
+    await waitFor(() => expect(screen.getAllByTestId('albums-item')).toHaveLength(1));
+    await fireEvent.click(screen.getAllByTestId('albums-item')[0]);
+    await waitFor(() => expect(screen.getByTestId('album-name').textContent).toBe('Old name'));
+    expect(client.search).toHaveBeenLastCalledWith(expect.objectContaining({ filters: { album: album.id } }));
+
+    await waitFor(() => expect(cells().length).toBeGreaterThan(0));
+    await fireEvent.click(cells()[0], { ctrlKey: true });
+    await fireEvent.click(await screen.findByTestId('selection-remove-album'));
+    await waitFor(() => expect(client.removeFromAlbum).toHaveBeenCalledWith({ albumId: album.id, photoIds: [Number(cells()[0].dataset.photoId)] }));
+
+    await fireEvent.click(screen.getByTestId('album-rename'));
+    await fireEvent.input(screen.getByTestId('album-rename-input'), { target: { value: 'New name' } });
+    await fireEvent.click(screen.getByTestId('album-rename-save'));
+    await waitFor(() => expect(screen.getByTestId('album-name').textContent).toBe('New name'));
+
+    await fireEvent.click(screen.getByTestId('album-delete'));
+    expect(client.deleteAlbum).not.toHaveBeenCalled();
+    await fireEvent.click(await screen.findByTestId('confirm-ok'));
+    await waitFor(() => expect(client.deleteAlbum).toHaveBeenCalledWith(album.id));
+    await waitFor(() => expect(screen.queryByTestId('album-head')).toBeNull());
+  });
 });

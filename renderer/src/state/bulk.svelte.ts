@@ -5,11 +5,11 @@
 import type { Album, CopyOutcome, KanjianApi, TrashPlan } from '../api/types.ts';
 import type { Selection } from './selection.svelte.ts';
 
-type Api = Pick<KanjianApi, 'listAlbums' | 'createAlbum' | 'addToAlbum' | 'setFavourite' | 'copyPhotos' | 'planTrash' | 'trashPhotos'>;
+type Api = Pick<KanjianApi, 'listAlbums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'setFavourite' | 'copyPhotos' | 'planTrash' | 'trashPhotos'>;
 
 /** A line for the bar: a catalogue key and its params. */
 export interface BulkNotice {
-  key: 'selection.added' | 'selection.favourited' | 'selection.copied' | 'selection.trashed';
+  key: 'selection.added' | 'selection.removed' | 'selection.favourited' | 'selection.copied' | 'selection.trashed';
   params: Record<string, string | number>;
 }
 
@@ -45,7 +45,7 @@ export class BulkActions {
     private api: Api,
     private albums: AlbumsState,
     private selection: Selection,
-    /** The library changed (trash): refresh what the grid shows. */
+    /** The library or an album changed (trash, removal): refresh what the grid shows. */
     private onTrashed: (ids: number[]) => void,
   ) {}
 
@@ -72,6 +72,18 @@ export class BulkActions {
       const album = await this.api.addToAlbum({ albumId, photoIds: ids });
       this.notice = { key: 'selection.added', params: { n: ids.length, name: album.name } };
       await this.albums.load();
+    });
+  }
+
+  /** Takes the selection out of the album shown; the grid then asks again. */
+  removeFromAlbum(albumId: number): Promise<void> {
+    return this.#run(async () => {
+      const ids = this.#ids();
+      const album = await this.api.removeFromAlbum({ albumId, photoIds: ids });
+      this.selection.clear();
+      this.notice = { key: 'selection.removed', params: { n: ids.length, name: album.name } };
+      await this.albums.load();
+      this.onTrashed([]);
     });
   }
 
