@@ -2,6 +2,8 @@
 //   index <folder>   search "<query>"   watch <folder>   serve   models …   duplicates   tags
 import './stdout-guard.js'; // first: before any library can bind console.log to stdout
 import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { LIMITS } from '../core/api-values.js';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import path from 'node:path';
 import { KanjianError } from '../core/errors.js';
@@ -67,9 +69,26 @@ const OPTIONS = {
       yes: { type: 'boolean', default: false },
       vocabulary: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
+      image: { type: 'string' },
       ...FILTER_OPTIONS,
       help: { type: 'boolean', short: 'h', default: false },
 } satisfies ParseArgsConfig['options'];
+
+/** The file given to --image, read whole (bounded like the HTTP upload); only ever read. */
+async function readQueryImage(file: string): Promise<Uint8Array> {
+  const abs = path.resolve(file);
+  let size: number;
+  try {
+    const info = await stat(abs);
+    if (!info.isFile()) throw new UsageError(`--image: ${file} is not a file.`);
+    size = info.size;
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`--image: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`);
+  }
+  if (size > LIMITS.queryImageBytes) throw new UsageError(`--image: ${file} is larger than ${LIMITS.queryImageBytes / 1024 / 1024} MB.`);
+  return new Uint8Array(await readFile(abs));
+}
 
 /** The library must exist for commands that only read it: a mistyped --data must not create one. */
 function needLibrary(dataDir: string): void {
@@ -137,16 +156,31 @@ export async function main(argv: string[]): Promise<number> {
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
-      // An empty query is fine with filters: it lists the photos they match.
-      const query = filters ? rest.join(' ').trim() : needArg(rest.join(' ').trim() || undefined, 'search "<query>" [filters]');
+      // An empty query is fine with filters (it lists the photos they match) or with --image.
+      const query = filters || values.album !== undefined || values.image !== undefined
+        ? rest.join(' ').trim()
+        : needArg(rest.join(' ').trim() || undefined, 'search "<query>" [filters]');
       needLibrary(dataDir);
+      const imageBytes = values.image !== undefined ? await readQueryImage(values.image) : null;
       const k = await Kanjian.open({ ...runtime, dataDir, role: `kanjian ${command}`, model: values.model, log });
       try {
+        let album: number | undefined;
+        if (values.album !== undefined) {
+          const a = k.albums.byName(values.album);
+          if (!a) {
+            const names = (await k.listAlbums()).map((x) => x.name);
+            throw new UsageError(`No album named "${values.album}".${didYouMean(values.album, names)}${names.length ? '' : ' There are no albums yet.'}`);
+          }
+          album = a.id;
+        }
+        const image = imageBytes ? (await k.addQueryImage(imageBytes)).imageId : undefined;
+        const allFilters = filters || album !== undefined ? { ...filters, ...(album !== undefined && { album }) } : undefined;
         const res = await k.search({
           query,
           limit,
           minScore,
-          ...(filters && { filters }),
+          ...(allFilters && { filters: allFilters }),
+          ...(image && { image }),
         });
         if (json) {
           out(
@@ -165,6 +199,9 @@ export async function main(argv: string[]): Promise<number> {
             }),
           );
         } else {
+          if (res.notice?.code === 'similar.needsModel') {
+            err('Finding similar photos needs a model (kanjian models download <id>); only near copies of the same picture are shown.');
+          }
           if (res.notice?.code === 'search.needsModel') {
             err('Searching by meaning needs a model (kanjian models download <id>); text in photos, names and filters answered.');
           }

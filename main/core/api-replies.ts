@@ -44,7 +44,7 @@ export const UserMessageSchema = v.object({
 });
 
 
-const MATCH_VIEWS = ['image', 'tags', 'ocr', 'metadata'] as const;
+const MATCH_VIEWS = ['similar', 'image', 'tags', 'ocr', 'metadata'] as const;
 
 const photoSummaryEntries = {
   id,
@@ -262,6 +262,14 @@ export const LibraryFacetsSchema = v.object({
   years: v.array(v.object({ year: int, count })),
 });
 
+export const AlbumSchema = v.object({ id, name: str, createdAt: str, photoCount: count, coverPhotoId: v.nullable(id) });
+export const QueryImageInfoSchema = v.object({ imageId: str, width: count, height: count, embedded: v.boolean() });
+export const CopyOutcomeSchema = v.object({
+  destination: str,
+  copied: v.array(v.object({ id, from: str, to: str })),
+  failed: v.array(v.object({ id, path: str, code: v.picklist(MESSAGE_CODES), params: v.optional(params), error: str })),
+});
+
 /** The schema of each method's reply (`v.undefined()` for none). */
 export const API_REPLIES = {
   search: SearchResponseSchema,
@@ -295,6 +303,16 @@ export const API_REPLIES = {
   folderTree: v.nullable(FolderNodeSchema),
   folderPathTags: v.array(FolderTagSchema),
   facets: LibraryFacetsSchema,
+  addQueryImage: QueryImageInfoSchema,
+  listAlbums: v.array(AlbumSchema),
+  createAlbum: AlbumSchema,
+  renameAlbum: AlbumSchema,
+  deleteAlbum: v.undefined(),
+  addToAlbum: AlbumSchema,
+  removeFromAlbum: AlbumSchema,
+  setFavourite: v.object({ favourites: v.array(id) }),
+  photoCollections: v.object({ albums: v.array(id), favourite: v.boolean() }),
+  copyPhotos: CopyOutcomeSchema,
 } as const satisfies Record<ApiMethod, v.GenericSchema>;
 
 // ---- compile-time: each schema's output is exactly the reply type in api.ts ----

@@ -201,6 +201,10 @@ export const SearchFiltersSchema = v.pipe(
       ),
       /** A tag name in English or Chinese ("beach", "海滩"), case-insensitive: photos carrying it. */
       tag: optText(TagNameSchema),
+      /** An album's id: photos in it. */
+      album: opt(IdSchema),
+      /** true: only favourites. */
+      favourite: opt(v.boolean('must be true or false')),
     },
     (issue) => `unknown filter "${String(issue.input ?? '').slice(0, 40)}"`,
   ),
@@ -219,6 +223,10 @@ export const SearchRequestSchema = request({
   minScore: opt(finite()),
   /** Narrow any query (or an empty one) by metadata. All given filters must hold. */
   filters: opt(SearchFiltersSchema),
+  /** Photos like this library photo (its image vector is the query; with `query`, both fused). */
+  similarTo: opt(IdSchema),
+  /** Photos like a held query image (addQueryImage's `imageId`). */
+  image: opt(v.pipe(v.string('must be an image id'), v.regex(/^[0-9a-f]{32}$/, 'must be an image id from addQueryImage'))),
 });
 
 export const ListPhotosRequestSchema = options({
@@ -314,6 +322,17 @@ export const BrowseFoldersRequestSchema = options({ path: optText(UserPathSchema
 
 export const InstallFromFolderRequestSchema = request({ path: UserPathSchema });
 
+/** Raw image bytes (HTTP: the request body; Electron: a Uint8Array over IPC). */
+export const QueryImageSchema = v.pipe(
+  v.instance(Uint8Array, 'must be the image bytes'),
+  v.check((b) => b.length > 0, 'must not be empty'),
+  v.check((b) => b.length <= LIMITS.queryImageBytes, `must be at most ${LIMITS.queryImageBytes} bytes`),
+);
+
+const AlbumNameSchema = v.pipe(TagNameSchema, v.maxLength(120, 'must be at most 120 characters'));
+
+export const AlbumPhotosRequestSchema = request({ albumId: IdSchema, photoIds: IdListSchema });
+
 /**
  * Every API method and the schema of its one argument (NoArg for none). API_METHODS, the
  * argument types of KanjianApi and the shells' validation all come from this table.
@@ -352,6 +371,17 @@ export const API_REQUESTS = {
   folderTree: IdSchema,
   folderPathTags: FolderPathTagsRequestSchema,
   facets: FacetsRequestSchema,
+  addQueryImage: QueryImageSchema,
+  listAlbums: NoArgSchema,
+  createAlbum: request({ name: AlbumNameSchema }),
+  renameAlbum: request({ id: IdSchema, name: AlbumNameSchema }),
+  deleteAlbum: IdSchema,
+  addToAlbum: AlbumPhotosRequestSchema,
+  removeFromAlbum: AlbumPhotosRequestSchema,
+  setFavourite: request({ photoIds: IdListSchema, favourite: v.boolean('must be true or false') }),
+  photoCollections: IdSchema,
+  /** `destination`: an absolute folder outside the library (the core checks and resolves it). */
+  copyPhotos: request({ photoIds: IdListSchema, destination: FolderPathSchema }),
 } as const satisfies Record<string, v.GenericSchema>;
 
 export type ApiRequests = typeof API_REQUESTS;

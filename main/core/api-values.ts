@@ -22,6 +22,8 @@ export const LIMITS = {
   pageSize: 1000,
   /** Photos in one desktop action (trash, …). */
   batchIds: 10_000,
+  /** A dropped or pasted query image (search by image); a phone photo is 3–12 MB. */
+  queryImageBytes: 32 * 1024 * 1024,
 } as const;
 
 const TYPE_ALIASES: Record<string, PhotoType> = { jpg: 'jpeg', jpe: 'jpeg', tif: 'tiff', heif: 'heic' };

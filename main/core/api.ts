@@ -81,6 +81,20 @@ export const MESSAGE_CODES = [
   'trash.cancelled',
   'trash.nothingOnDisk',
   'trash.tooMany',
+  // photos like this one (main/core/search/by-image.ts)
+  'similar.needsModel',
+  'search.imageExpired',
+  'search.imageTooLarge',
+  'photo.notFound',
+  // albums and favourites (main/core/albums)
+  'album.notFound',
+  'album.nameTaken',
+  'album.badName',
+  // copy to a folder (main/core/copy)
+  'copy.insideLibrary',
+  'copy.notInLibrary',
+  'copy.diskFull',
+  'copy.failed',
 ] as const;
 export type MessageCode = (typeof MESSAGE_CODES)[number];
 
@@ -100,8 +114,11 @@ export interface ApiErrorBody {
   params?: Record<string, string | number>;
 }
 
-/** Where a result matched: its pixels, its tags, the text in it (OCR), its names and metadata. */
-export type MatchView = 'image' | 'tags' | 'ocr' | 'metadata';
+/**
+ * Where a result matched: its pixels, its tags, the text in it (OCR), its names and metadata;
+ * 'similar': near the picture the search was given (`similarTo`, `image`).
+ */
+export type MatchView = 'similar' | 'image' | 'tags' | 'ocr' | 'metadata';
 
 export interface PhotoSummary {
   id: number;
@@ -476,6 +493,35 @@ export interface TagInfo extends Tag {
   photos: number;
 }
 
+// ---- photos like this one, albums, favourites, copy to a folder ----
+
+/** A dropped or pasted image held (in memory only) as a search query; pass `imageId` to search. */
+export interface QueryImageInfo {
+  imageId: string;
+  width: number;
+  height: number;
+  /** False without a model: only near copies of the same picture can be found. */
+  embedded: boolean;
+}
+
+export interface Album {
+  id: number;
+  name: string;
+  createdAt: string;
+  /** Photos in the library whose content is in the album (copies count each). */
+  photoCount: number;
+  /** The photo added last, for a cover thumbnail; null when empty. */
+  coverPhotoId: number | null;
+}
+
+export interface CopyOutcome {
+  /** The destination folder as resolved (real path). */
+  destination: string;
+  copied: { id: number; from: string; to: string }[];
+  /** Not copied, each with its reason (`error` in English); the source is never touched. */
+  failed: { id: number; path: string; code: MessageCode; params?: Record<string, string | number>; error: string }[];
+}
+
 // ---- settings and folders ----
 
 export type DownloadSource = 'huggingface' | 'modelscope';
@@ -622,6 +668,25 @@ export interface KanjianApi {
   folderPathTags(req: ApiArg<'folderPathTags'>): Promise<FolderTag[]>;
   /** Cameras, lenses and years in the library (under the other filters), with photo counts. */
   facets(req: ApiArg<'facets'>): Promise<LibraryFacets>;
+  /**
+   * Holds a dropped or pasted image as a query (decoded and embedded like indexing does, never
+   * written anywhere); then `search({ query, image: imageId })`. Over HTTP the body is the raw
+   * image (Content-Type image/* or application/octet-stream), not JSON.
+   */
+  addQueryImage(bytes: ApiArg<'addQueryImage'>): Promise<QueryImageInfo>;
+  listAlbums(): Promise<Album[]>;
+  createAlbum(req: ApiArg<'createAlbum'>): Promise<Album>;
+  renameAlbum(req: ApiArg<'renameAlbum'>): Promise<Album>;
+  /** Forgets the album; its photos stay in the library and on disk. */
+  deleteAlbum(id: ApiArg<'deleteAlbum'>): Promise<void>;
+  addToAlbum(req: ApiArg<'addToAlbum'>): Promise<Album>;
+  removeFromAlbum(req: ApiArg<'removeFromAlbum'>): Promise<Album>;
+  /** Stars or unstars photos (by content); answers the ids among them that are favourites now. */
+  setFavourite(req: ApiArg<'setFavourite'>): Promise<{ favourites: number[] }>;
+  /** A photo's albums and star (for the viewer). */
+  photoCollections(id: ApiArg<'photoCollections'>): Promise<{ albums: number[]; favourite: boolean }>;
+  /** Copies photos into a folder outside the library (never moves; a taken name gets a new one). */
+  copyPhotos(req: ApiArg<'copyPhotos'>): Promise<CopyOutcome>;
 }
 
 /** Desktop-only actions (Electron shell); absent in the browser shell. */
@@ -667,6 +732,8 @@ export const API_METHODS = [
   'photoTags', 'folderTags', 'listTags', 'addCustomTag', 'removeCustomTag',
   'getSettings', 'updateSettings', 'browseFolders', 'installModelFromFolder',
   'timeline', 'folderTree', 'folderPathTags', 'facets',
+  'addQueryImage', 'listAlbums', 'createAlbum', 'renameAlbum', 'deleteAlbum', 'addToAlbum', 'removeFromAlbum',
+  'setFavourite', 'photoCollections', 'copyPhotos',
 ] as const satisfies readonly (keyof KanjianApi)[];
 export type ApiMethod = (typeof API_METHODS)[number];
 

@@ -4,7 +4,9 @@
 // and delegates.
 import type {
   MaintenanceReport,
+  Album,
   AppSettings,
+  CopyOutcome,
   DownloadState,
   DuplicatesRequest,
   DuplicatesResponse,
@@ -23,6 +25,7 @@ import type {
   ModelStatus,
   PhotoDetail,
   PhotoTag,
+  QueryImageInfo,
   SearchRequest,
   SearchResponse,
   Tag,
@@ -33,7 +36,9 @@ import type {
   TrashRequest,
 } from './api.js';
 import type { ApiArg } from './api-schemas.js';
+import { Albums } from './albums/index.js';
 import { BackgroundWork, EventHub } from './app/events.js';
+import { copyPhotos } from './copy/index.js';
 import { LibraryFolders } from './app/folders.js';
 import type { ModelSlots } from './app/model-slots.js';
 import { chooseModel, loadInstalledModel, modelStatus, openModelSlots, requireInstalled, settleSwitch } from './app/models.js';
@@ -107,6 +112,8 @@ export class Kanjian implements KanjianApi {
   readonly duplicates: Duplicates;
   /** Auto-tags of photos and folders (main/core/tags). */
   readonly tags: Tags;
+  /** The user's albums and favourites, by content (main/core/albums). */
+  readonly albums: Albums;
 
   /** One writer per library (store/lease.ts); released on close. */
   private lease: WriterLease;
@@ -176,6 +183,7 @@ export class Kanjian implements KanjianApi {
       busy: () => this.pipeline.busy,
       log: opts.log,
     });
+    this.albums = new Albums(store);
   }
 
   static async open(opts: KanjianOptions): Promise<Kanjian> {
@@ -421,6 +429,48 @@ export class Kanjian implements KanjianApi {
 
   private retag(): void {
     void this.slots.using(() => this.tags.tagPending()).catch((e) => this.opts.log?.(`tags: ${(e as Error).message}`));
+  }
+
+  // ---- photos like this one, albums, favourites, copy to a folder ----
+
+  addQueryImage(bytes: Uint8Array): Promise<QueryImageInfo> {
+    return this.finder.addQueryImage(bytes);
+  }
+
+  async listAlbums(): Promise<Album[]> {
+    return this.albums.list();
+  }
+
+  async createAlbum(req: { name: string }): Promise<Album> {
+    return this.albums.create(req.name);
+  }
+
+  async renameAlbum(req: { id: number; name: string }): Promise<Album> {
+    return this.albums.rename(req.id, req.name);
+  }
+
+  async deleteAlbum(id: number): Promise<void> {
+    this.albums.remove(id);
+  }
+
+  async addToAlbum(req: { albumId: number; photoIds: number[] }): Promise<Album> {
+    return this.albums.addPhotos(req.albumId, req.photoIds);
+  }
+
+  async removeFromAlbum(req: { albumId: number; photoIds: number[] }): Promise<Album> {
+    return this.albums.removePhotos(req.albumId, req.photoIds);
+  }
+
+  async setFavourite(req: { photoIds: number[]; favourite: boolean }): Promise<{ favourites: number[] }> {
+    return { favourites: this.albums.setFavourite(req.photoIds, req.favourite) };
+  }
+
+  async photoCollections(id: number): Promise<{ albums: number[]; favourite: boolean }> {
+    return { albums: this.albums.albumsOf(id), favourite: this.albums.favouriteIds([id]).length > 0 };
+  }
+
+  copyPhotos(req: { photoIds: number[]; destination: string }): Promise<CopyOutcome> {
+    return copyPhotos(req.photoIds, req.destination, { store: this.store, roots: this.libraryRoots(), dataDir: this.paths.dataDir });
   }
 
   // ---- for shells ----

@@ -62,3 +62,47 @@ export function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY):
     });
   });
 }
+
+/** True for the content types a raw image upload may carry (image/*, application/octet-stream). */
+export function isImageContentType(value: string | undefined): boolean {
+  const t = value?.split(';')[0].trim().toLowerCase() ?? '';
+  return t === 'application/octet-stream' || /^image\/[a-z0-9.+-]+$/.test(t);
+}
+
+/**
+ * A raw binary body (a dropped image for search by image), capped like the JSON body: refused
+ * from Content-Length before anything is buffered, else counted while it streams in.
+ */
+export function readBinaryBody(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+  const declared = req.headers['content-length'];
+  if (declared !== undefined && Number(declared) > maxBytes) {
+    req.resume();
+    return Promise.reject(new BodyError(`request body larger than ${maxBytes} bytes`, 413));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        failed = true;
+        chunks.length = 0;
+        reject(new BodyError(`request body larger than ${maxBytes} bytes`, 413));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('error', (e) => {
+      if (!failed) reject(e);
+      failed = true;
+    });
+    req.on('end', () => {
+      if (failed) return;
+      const buf = Buffer.concat(chunks, size);
+      // A plain Uint8Array view (the schema checks the type; Buffer is a subclass, but be exact).
+      resolve(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength));
+    });
+  });
+}

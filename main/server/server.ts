@@ -18,7 +18,8 @@ import { HTTP_CSP, securityHeaders } from '../shell-common/security.js';
 import { resolveStaticFile } from '../shell-common/static-files.js';
 import { callApi, isApiMethod, ValidationError } from '../shell-common/validate.js';
 import { hostAllowed, newToken, originAllowed, requestToken, tokenMatches } from './auth.js';
-import { BodyError, DEFAULT_MAX_BODY, isJsonContentType, readJsonBody } from './body.js';
+import { BodyError, DEFAULT_MAX_BODY, isImageContentType, isJsonContentType, readBinaryBody, readJsonBody } from './body.js';
+import { LIMITS } from '../core/api-values.js';
 import { openEventStream, type EventFeed } from './sse.js';
 
 export const HOST = '127.0.0.1';
@@ -163,12 +164,16 @@ export async function startServer(opts: ServerOptions): Promise<RunningServer> {
     }
     if (!isApiMethod(name)) return sendError(res, 404, 'no such API method');
     if (req.method !== 'POST') return sendError(res, 405, `use POST for /api/${name}`, { Allow: 'POST' });
+    // Search by image: the body is the image itself (bounded), not JSON. An image/* or
+    // octet-stream POST from another site still needs the token, which only our page holds.
+    const binary = name === 'addQueryImage';
     // Requiring JSON also means a cross-site form or no-cors fetch cannot reach here without a
     // CORS preflight, which we never approve.
-    if (!isJsonContentType(req.headers['content-type'])) return sendError(res, 415, 'Content-Type must be application/json');
+    if (binary && !isImageContentType(req.headers['content-type'])) return sendError(res, 415, 'Content-Type must be image/* or application/octet-stream');
+    if (!binary && !isJsonContentType(req.headers['content-type'])) return sendError(res, 415, 'Content-Type must be application/json');
     let arg: unknown;
     try {
-      arg = await readJsonBody(req, maxBody);
+      arg = binary ? await readBinaryBody(req, LIMITS.queryImageBytes) : await readJsonBody(req, maxBody);
     } catch (e) {
       if (e instanceof BodyError) return sendError(res, e.status, e.message, e.status === 413 ? { Connection: 'close' } : {});
       throw e;

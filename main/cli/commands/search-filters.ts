@@ -12,6 +12,8 @@ export const FILTER_OPTIONS = {
   'has-gps': { type: 'boolean' },
   bbox: { type: 'string' },
   type: { type: 'string', multiple: true },
+  album: { type: 'string' },
+  favourite: { type: 'boolean' },
 } as const;
 
 export const FILTER_USAGE = `Search filters (combine with any query, or use alone to list photos):
@@ -21,7 +23,10 @@ export const FILTER_USAGE = `Search filters (combine with any query, or use alon
   --camera <text>      camera make or model contains this (case-insensitive)
   --has-gps            only photos with a GPS position
   --bbox <minLon,minLat,maxLon,maxLat>   only photos taken inside this box (degrees)
-  --type <t>           jpeg, png, webp, avif, gif, tiff or heic (repeat or comma-separate)`;
+  --type <t>           jpeg, png, webp, avif, gif, tiff or heic (repeat or comma-separate)
+  --album <name>       only photos in this album
+  --favourite          only favourites
+  --image <file>       photos like this image (with a query too: like it, and matching the words)`;
 
 export interface FilterFlags {
   from?: string;
@@ -31,6 +36,7 @@ export interface FilterFlags {
   'has-gps'?: boolean;
   bbox?: string;
   type?: string[];
+  favourite?: boolean;
 }
 
 /** Throws RangeError naming the flag when a value cannot be used. */
@@ -55,6 +61,7 @@ export function filtersFromFlags(v: FilterFlags): SearchFilters | undefined {
       return p as PhotoType;
     });
   }
+  if (v.favourite) f.favourite = true;
   if (f.from !== undefined && f.to !== undefined && dateBound(f.from, 'from') >= dateBound(f.to, 'to')) {
     throw new RangeError(`--from ${f.from} is after --to ${f.to}: the range holds no date`);
   }

@@ -5,12 +5,16 @@ import type { ApiArg } from '../api-schemas.js';
 import { libraryFacets } from '../library/facets.js';
 import { listSorted, timeline } from '../library/timeline.js';
 import type { LoadedModel } from '../embed/loaded.js';
+import { QueryImages, type LikeSource } from '../search/by-image.js';
 import { searchPhotos } from '../search/search.js';
 import { toSummary, type Store } from '../store/index.js';
 import type { Tags } from '../tags/index.js';
 import type { ModelSlots } from './model-slots.js';
 
 export class LibrarySearch {
+  /** Dropped or pasted query images, in memory only. */
+  readonly queryImages = new QueryImages();
+
   constructor(
     private store: Store,
     private slots: ModelSlots<LoadedModel>,
@@ -25,7 +29,14 @@ export class LibrarySearch {
     if (typeof req?.query !== 'string') throw new TypeError('search: query must be a string');
     // Without a model the text, name and filter views answer alone and the response says meaning
     // search needs one (search.needsModel). Every filter, the tag too, is applied inside the views' SQL.
-    return searchPhotos(this.store, this.slots.search, req);
+    const like: LikeSource | null =
+      req.similarTo != null ? { photoId: req.similarTo } : req.image != null ? { image: this.queryImages.get(req.image) } : null;
+    return searchPhotos(this.store, this.slots.search, req, like);
+  }
+
+  /** Decodes and embeds a query image with the search model (held while it runs). */
+  addQueryImage(bytes: Uint8Array) {
+    return this.slots.using(() => this.queryImages.add(bytes, this.slots.search));
   }
 
   listPhotos(req: ApiArg<'listPhotos'>): { photos: PhotoSummary[]; total: number } {

@@ -121,6 +121,20 @@ export class PhotoFacets {
     const keep = (test: (i: number) => boolean) => {
       for (let i = 0; i < n; i++) if (pass[i] && !test(i)) pass[i] = 0;
     };
+    // Albums and favourites are sets of contents: the vectors of those contents are allowed.
+    if (f.album != null || f.favourite === true) {
+      const eids = new Set(
+        this.db
+          .prepare(
+            `SELECT e.id FROM embeddings e WHERE e.model_id = ?
+                AND (? IS NULL OR EXISTS (SELECT 1 FROM album_photos ap WHERE ap.album_id = ? AND ap.sha256 = e.sha256))
+                AND (? = 0 OR EXISTS (SELECT 1 FROM favourites fv WHERE fv.sha256 = e.sha256))`,
+          )
+          .pluck()
+          .all(this.modelId, f.album ?? null, f.album ?? null, f.favourite === true ? 1 : 0) as number[],
+      );
+      keep((i) => eids.has(this.eids[i]));
+    }
     if (f.from != null) {
       const from = wallSeconds(dateBound(f.from, 'from'));
       keep((i) => this.dates[i] >= from);

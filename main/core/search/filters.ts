@@ -26,7 +26,8 @@ export function hasFilters(f: SearchFilters | undefined): boolean {
   if (!f) return false;
   return (
     f.from != null || f.to != null || f.folder != null || (f.camera != null && f.camera.trim() !== '') || (f.lens != null && f.lens !== '') ||
-    f.hasGps != null || f.bbox != null || (f.types != null && f.types.length > 0) || hasTagFilter(f)
+    f.hasGps != null || f.bbox != null || (f.types != null && f.types.length > 0) || hasTagFilter(f) ||
+    f.album != null || f.favourite === true
   );
 }
 
@@ -58,6 +59,12 @@ export function filterSql(f: SearchFilters | undefined, ctx: FilterContext = {})
       params.push(ctx.tagModelId, n, n, n);
     }
   }
+  // Albums and favourites hold contents (main/core/albums): a renamed or moved photo stays in.
+  if (f?.album != null) {
+    where.push('EXISTS (SELECT 1 FROM album_photos ap WHERE ap.album_id = ? AND ap.sha256 = p.sha256)');
+    params.push(f.album);
+  }
+  if (f?.favourite === true) where.push('EXISTS (SELECT 1 FROM favourites fv WHERE fv.sha256 = p.sha256)');
   if (f?.from != null) {
     where.push(`${PHOTO_DATE_SQL} >= ?`);
     params.push(dateBound(f.from, 'from'));

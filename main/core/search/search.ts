@@ -14,6 +14,7 @@ import { OcrView } from './views/ocr.js';
 import { TagView } from './views/tags.js';
 import type { SearchView, ViewHit } from './views/types.js';
 import { round4 } from '../round.js';
+import { similarHits, type LikeSource } from './by-image.js';
 
 export const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
@@ -54,19 +55,23 @@ function cachedEmbedding(model: EmbeddingModel, text: string): Promise<Float32Ar
   return made;
 }
 
-export async function searchPhotos(store: Store, model: LoadedModel | null, req: SearchRequest): Promise<SearchResponse> {
+/** `like`: the picture of a "photos like this one" search (by-image.ts), resolved by the caller. */
+export async function searchPhotos(store: Store, model: LoadedModel | null, req: SearchRequest, like: LikeSource | null = null): Promise<SearchResponse> {
   const started = performance.now();
   const query = req.query.trim();
   const limit = Math.min(Math.max(1, Math.trunc(req.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
   const filter = filterSql(req.filters, { tagModelId: model?.modelId ?? null });
+  let likeNotice: SearchResponse['notice'];
   const done = (results: SearchResult[]): SearchResponse => ({
     results,
-    mode: query ? 'search' : 'listing',
+    mode: query || like ? 'search' : 'listing',
     ...(model && { model: model.model.manifest.id }),
     ...searchNotes(store, model, query),
+    // Without a model a picture query answers with near copies only, and says so.
+    ...(likeNotice && { notice: likeNotice }),
     tookMs: Math.round((performance.now() - started) * 10) / 10,
   });
-  if (!query) {
+  if (!query && !like) {
     const views: MatchView[] = hasTagFilter(req.filters) ? ['tags'] : ['metadata'];
     return done(filter.active ? listFiltered(store, filter, limit, views) : []);
   }
@@ -75,10 +80,17 @@ export async function searchPhotos(store: Store, model: LoadedModel | null, req:
   // text is still there to be fused.
   const depth = Math.min(Math.max(limit * 2, 100), 2000);
   const vq = { text: query, terms: queryTerms(query), filter, depth, minScore: req.minScore, embedding: queryEmbedding(model, query) };
-  const views = searchViews(store, model);
-  const lists = await Promise.all(views.map((v) => v.search(vq)));
+  const views = query ? searchViews(store, model) : [];
+  const [lists, similar] = await Promise.all([
+    Promise.all(views.map((v) => v.search(vq))),
+    like ? similarHits(store, model, like, filter, depth) : null,
+  ]);
   const byView: Partial<Record<MatchView, ViewHit[]>> = {};
   views.forEach((v, i) => (byView[v.name] = lists[i]));
+  if (similar) {
+    byView.similar = similar.hits;
+    likeNotice = similar.notice;
+  }
 
   const fused = fuse(byView).slice(0, limit);
   const rows = photoRows(store, fused.map((f) => f.photoId));

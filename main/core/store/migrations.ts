@@ -314,6 +314,29 @@ const MIGRATIONS: ((db: Db) => void)[] = [
       CREATE INDEX IF NOT EXISTS photos_lens ON photos(status, lens);
     `);
   },
+  // Albums and favourites (main/core/albums), keyed by content hash like vectors and photo_tags:
+  // a renamed or moved photo stays in its albums; a photo whose last file went comes back in them
+  // if the file does. Idempotent (IF NOT EXISTS), since other branches append migrations too.
+  (db) => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS albums (
+        id          INTEGER PRIMARY KEY,
+        name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        created_at  TEXT NOT NULL
+      );
+      CREATE TABLE IF NOT EXISTS album_photos (
+        album_id  INTEGER NOT NULL REFERENCES albums(id) ON DELETE CASCADE,
+        sha256    TEXT NOT NULL,
+        added_at  TEXT NOT NULL,
+        PRIMARY KEY (album_id, sha256)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS album_photos_sha ON album_photos(sha256);
+      CREATE TABLE IF NOT EXISTS favourites (
+        sha256    TEXT PRIMARY KEY,
+        added_at  TEXT NOT NULL
+      ) WITHOUT ROWID;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

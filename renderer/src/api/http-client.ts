@@ -128,14 +128,19 @@ export function createHttpClient(opts: HttpClientOptions): KanjianClient & Conne
       searchInFlight = new AbortController();
       signal = searchInFlight.signal;
     }
-    const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
+    // addQueryImage sends the image itself as the body (the server reads it as bytes, bounded).
+    const binary = method === 'addQueryImage' && (arg instanceof Uint8Array || arg instanceof Blob);
+    const headers: Record<string, string> = {
+      'Content-Type': binary ? (arg instanceof Blob && arg.type.startsWith('image/') ? arg.type : 'application/octet-stream') : 'application/json',
+      Accept: 'application/json',
+    };
     if (token) headers.Authorization = `Bearer ${token}`;
     let res: Response;
     try {
       res = await doFetch(urlFor(`api/${method}`, false), {
         method: 'POST',
         headers,
-        body: JSON.stringify(arg === undefined ? {} : arg),
+        body: binary ? (arg as BodyInit) : JSON.stringify(arg === undefined ? {} : arg),
         signal,
         credentials: 'omit',
         cache: 'no-store',

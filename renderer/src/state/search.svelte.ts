@@ -2,6 +2,9 @@
 // latest one may write results, so a slow old answer never replaces a newer one.
 import type { KanjianApi, SearchFilters, SearchResult, UserMessage } from '../api/types.ts';
 
+/** The picture a search is like ("photos like this one"): a library photo, or a dropped image. */
+export type LikeQuery = { kind: 'photo'; photoId: number; name: string } | { kind: 'image'; imageId: string; name: string };
+
 export const SEARCH_DEBOUNCE_MS = 250;
 export const SEARCH_LIMIT = 500;
 
@@ -29,8 +32,12 @@ export class SearchState {
    * than asked of search (a listing capped at SEARCH_LIMIT). The app sets it; off by default.
    */
   browseFilters = $state(false);
+  /** Photos like this picture (with the words, if any, fused); null for a plain search. */
+  like = $state.raw<LikeQuery | null>(null);
+  /** True while a dropped image is being read and embedded. */
+  readingImage = $state(false);
   /** True when the grid should show search results instead of browsing. */
-  active = $derived(this.query.trim() !== '' || (!this.browseFilters && this.hasFilters));
+  active = $derived(this.query.trim() !== '' || (!this.browseFilters && this.hasFilters) || this.like !== null);
   /** True while the grid shows an answer (to a query, or to filters alone). */
   showing = $state(false);
   /** The answer is a listing (filters alone, no query): photos, not ranked results. */
@@ -39,10 +46,10 @@ export class SearchState {
   #seq = 0;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
-  readonly api: Pick<KanjianApi, 'search'>;
+  readonly api: Pick<KanjianApi, 'search'> & Partial<Pick<KanjianApi, 'addQueryImage'>>;
   readonly debounceMs: number;
 
-  constructor(api: Pick<KanjianApi, 'search'>, debounceMs = SEARCH_DEBOUNCE_MS) {
+  constructor(api: Pick<KanjianApi, 'search'> & Partial<Pick<KanjianApi, 'addQueryImage'>>, debounceMs = SEARCH_DEBOUNCE_MS) {
     this.api = api;
     this.debounceMs = debounceMs;
   }
@@ -51,7 +58,7 @@ export class SearchState {
   setQuery(q: string) {
     this.query = q;
     this.#clearTimer();
-    if (q.trim() === '' && (this.browseFilters || !this.hasFilters)) {
+    if (q.trim() === '' && (this.browseFilters || !this.hasFilters) && !this.like) {
       this.#seq++; // invalidates any answer still on its way
       this.answered = '';
       this.results = [];
@@ -73,13 +80,20 @@ export class SearchState {
   async run(): Promise<void> {
     this.#clearTimer();
     const q = this.query.trim();
-    if (!q && (this.browseFilters || !this.hasFilters)) return;
+    if (!q && (this.browseFilters || !this.hasFilters) && !this.like) return;
     const seq = ++this.#seq;
     this.loading = true;
     try {
       const tag = this.tag;
       const filters: SearchFilters = { ...this.filters, ...(tag !== null && { tag }) };
-      const res = await this.api.search({ query: q, limit: SEARCH_LIMIT, ...(Object.keys(filters).length > 0 && { filters }) });
+      const like = this.like;
+      const res = await this.api.search({
+        query: q,
+        limit: SEARCH_LIMIT,
+        ...(Object.keys(filters).length > 0 && { filters }),
+        ...(like?.kind === 'photo' && { similarTo: like.photoId }),
+        ...(like?.kind === 'image' && { image: like.imageId }),
+      });
       if (seq !== this.#seq) return;
       this.results = res.results;
       this.notice = res.notice ?? null;
@@ -91,6 +105,8 @@ export class SearchState {
       this.showing = true;
     } catch (err) {
       if (seq !== this.#seq) return; // a newer query took over (the HTTP client aborts stale ones)
+      // The server no longer holds the dropped image (restart, expiry): drop it from the query.
+      if ((err as { code?: unknown })?.code === 'search.imageExpired') this.like = null;
       this.error = err;
       this.results = [];
       this.notice = null;
@@ -110,6 +126,38 @@ export class SearchState {
     this.filters = clean;
     if (this.active) void this.run();
     else this.setQuery(this.query);
+  }
+
+  /** "Similar photos" from the viewer: this photo's picture is the query (words kept, if any). */
+  likePhoto(photo: { id: number; name: string }) {
+    this.like = { kind: 'photo', photoId: photo.id, name: photo.name };
+    void this.run();
+  }
+
+  /** A dropped or pasted image: read by the core (never added to the library), then searched. */
+  async likeImage(file: Blob & { name?: string }): Promise<void> {
+    if (!this.api.addQueryImage) return;
+    this.readingImage = true;
+    const seq = ++this.#seq;
+    try {
+      const info = await this.api.addQueryImage(new Uint8Array(await file.arrayBuffer()));
+      if (seq !== this.#seq) return;
+      this.like = { kind: 'image', imageId: info.imageId, name: file.name || '' };
+      await this.run();
+    } catch (err) {
+      if (seq !== this.#seq) return;
+      this.error = err;
+      this.results = [];
+      this.showing = true;
+    } finally {
+      this.readingImage = false;
+    }
+  }
+
+  clearLike() {
+    this.like = null;
+    this.setQuery(this.query);
+    if (this.active) void this.run();
   }
 
   setTag(tag: string | null) {

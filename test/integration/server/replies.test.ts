@@ -1,7 +1,7 @@
 // What the HTTP shell really answers, parsed with the reply schemas (main/core/api-replies.ts):
 // every API method is called on a real library (toy colour model, colour vocabulary, generated
 // photos) and its JSON reply must match its schema exactly.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,6 +144,41 @@ describe('every reply matches its schema', () => {
     } finally {
       delete process.env.KANJIAN_ALLOW_FIXTURES;
     }
+  });
+
+  it('photos like this one, albums, favourites, copy to a folder', async () => {
+    const ids = (await checked('listPhotos', { limit: 2 })).photos.map((p) => p.id);
+    expect((await check('search', { query: '', similarTo: ids[0] })).results.length).toBeGreaterThan(0);
+    // addQueryImage takes the raw image as its body (not JSON).
+    called.add('addQueryImage');
+    const image = await new Promise<unknown>((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1', port: server.port, path: '/api/addQueryImage', method: 'POST',
+          headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}`, 'Content-Type': 'image/png' },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
+        },
+      );
+      req.on('error', reject);
+      req.end(readFileSync(path.join(photosDir, '2024', 'forest.png')));
+    });
+    const parsed = v.safeParse(API_REPLIES.addQueryImage, image);
+    expect(parsed.issues?.map((i) => i.message)).toBeUndefined();
+    const album = await check('createAlbum', { name: 'Reds' });
+    await check('renameAlbum', { id: album.id, name: 'Reds 红' });
+    expect((await check('addToAlbum', { albumId: album.id, photoIds: ids })).photoCount).toBe(2);
+    await check('removeFromAlbum', { albumId: album.id, photoIds: [ids[1]] });
+    expect((await check('listAlbums')).map((a) => a.name)).toEqual(['Reds 红']);
+    await check('setFavourite', { photoIds: ids, favourite: true });
+    expect((await check('photoCollections', ids[0])).favourite).toBe(true);
+    await check('deleteAlbum', album.id);
+    const out = path.join(tmp, 'copies');
+    mkdirSync(out);
+    expect((await check('copyPhotos', { photoIds: ids, destination: out })).copied).toHaveLength(2);
   });
 
   it('covers every method but the ones named as not called here', () => {

@@ -130,6 +130,34 @@ function fakeCore() {
     async facets() {
       return { cameras: [], lenses: [], years: [] };
     },
+    async addQueryImage() {
+      return { imageId: '0'.repeat(32), width: 1, height: 1, embedded: false };
+    },
+    async listAlbums() {
+      return [];
+    },
+    async createAlbum() {
+      return { id: 1, name: 'a', createdAt: '', photoCount: 0, coverPhotoId: null };
+    },
+    async renameAlbum() {
+      return { id: 1, name: 'a', createdAt: '', photoCount: 0, coverPhotoId: null };
+    },
+    async deleteAlbum() {},
+    async addToAlbum() {
+      return { id: 1, name: 'a', createdAt: '', photoCount: 0, coverPhotoId: null };
+    },
+    async removeFromAlbum() {
+      return { id: 1, name: 'a', createdAt: '', photoCount: 0, coverPhotoId: null };
+    },
+    async setFavourite() {
+      return { favourites: [] };
+    },
+    async photoCollections() {
+      return { albums: [], favourite: false };
+    },
+    async copyPhotos() {
+      return { destination: '/', copied: [], failed: [] };
+    },
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -57,6 +57,16 @@ function fakeCore() {
     folderTree: rec('folderTree', null),
     folderPathTags: rec('folderPathTags', []),
     facets: rec('facets', { cameras: [], lenses: [], years: [] }),
+    addQueryImage: rec('addQueryImage', { imageId: '0'.repeat(32), width: 1, height: 1, embedded: false }),
+    listAlbums: rec('listAlbums', []),
+    createAlbum: rec('createAlbum', { id: 1, name: 'a', createdAt: '', photoCount: 0, coverPhotoId: null }),
+    renameAlbum: rec('renameAlbum', { id: 1, name: 'a', createdAt: '', photoCount: 0, coverPhotoId: null }),
+    deleteAlbum: rec('deleteAlbum', undefined),
+    addToAlbum: rec('addToAlbum', { id: 1, name: 'a', createdAt: '', photoCount: 0, coverPhotoId: null }),
+    removeFromAlbum: rec('removeFromAlbum', { id: 1, name: 'a', createdAt: '', photoCount: 0, coverPhotoId: null }),
+    setFavourite: rec('setFavourite', { favourites: [] }),
+    photoCollections: rec('photoCollections', { albums: [], favourite: false }),
+    copyPhotos: rec('copyPhotos', { destination: '/', copied: [], failed: [] }),
     onEvent(l) {
       listeners.add(l);
       return () => listeners.delete(l);

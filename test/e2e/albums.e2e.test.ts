@@ -1,0 +1,213 @@
+// Photos like this one, multi-select and albums in a real browser over the real `serve` (toy
+// colour model: its vectors follow a photo's colour, so "like this red photo" must put the other
+// red photo first). A user opens a red photo and asks for similar ones; drops a red image from
+// outside the library onto the search box; selects three photos with Ctrl-click and Shift-click
+// and makes an album of them, which the sidebar then shows. Screenshots (zh/en, light/dark) go
+// to docs/screenshots/albums-*.png.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, gridPaths, openAppBrowser } from './browser.js';
+import { addFolderInBrowser } from './add-folder.js';
+import { startServe, type ServeProcess } from './serve-process.js';
+import { describeViolations, seriousViolations } from './axe.js';
+import { makeColourLibrary, writeColourPhoto, type Colour } from '../helpers/photos.js';
+
+const repo = path.resolve(new URL('../..', import.meta.url).pathname);
+const MODEL = path.join(repo, 'test/fixtures/models/toy-colors');
+const SCREENSHOTS = path.join(repo, 'docs/screenshots');
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`[e2e] skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium fonts-noto-cjk)`);
+
+let tmp: string;
+let home: string;
+let photosDir: string;
+let photos: Record<Colour, string[]>;
+let dropped: string;
+let serve: ServeProcess;
+let context: BrowserContext;
+let page: Page;
+const problems: string[] = [];
+
+const colourOf = (p: string | null | undefined) => (Object.entries(photos).find(([, list]) => list.includes(p ?? ''))?.[0] ?? 'none');
+
+describe.skipIf(!haveChromium)('photos like this one, multi-select and albums in Chromium', () => {
+  beforeAll(async () => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-albums-'));
+    home = path.join(tmp, 'home');
+    photosDir = path.join(home, 'Pictures', '相册 Albums');
+    photos = await makeColourLibrary(photosDir);
+    dropped = await writeColourPhoto(path.join(tmp, 'elsewhere', 'dropped red.jpg'), 'red', { seed: 77, width: 96, height: 64 });
+    const rendererDir = path.join(tmp, 'renderer-dist');
+    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
+    serve = await startServe({ dataDir: path.join(tmp, 'data'), model: MODEL, rendererDir, env: { HOME: home, XDG_DATA_HOME: path.join(home, '.local/share') } });
+    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
+  });
+
+  afterAll(async () => {
+    await context?.close();
+    const code = await serve?.stop();
+    if (serve) expect(code, serve.stderr()).not.toBeNull();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  /** `open`/`close`: a modal (the viewer) makes the switches inert, so it is closed to switch. */
+  async function screenshots(name: string, modal?: { open: () => Promise<void>; close: () => Promise<void> }) {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    await modal?.close();
+    for (const lang of ['zh-CN', 'en'] as const) {
+      await page.getByTestId('language-switch').selectOption(lang);
+      for (const theme of ['light', 'dark'] as const) {
+        await page.getByTestId('theme-switch').selectOption(theme);
+        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+        await modal?.open();
+        await page.screenshot({ path: path.join(SCREENSHOTS, `albums-${name}-${lang === 'en' ? 'en' : 'zh'}-${theme}.png`) });
+        await modal?.close();
+      }
+    }
+    await page.getByTestId('language-switch').selectOption('zh-CN');
+    await page.getByTestId('theme-switch').selectOption('light');
+    await modal?.open();
+  }
+
+  const cell = (file: string) => page.locator(`[data-testid="grid-cell"][data-path="${file}"]`);
+  const searchAnswer = (pred: (body: Record<string, unknown>) => boolean) =>
+    page.waitForResponse((r) => {
+      if (!r.url().includes('/api/search') || r.request().method() !== 'POST') return false;
+      try {
+        return pred(r.request().postDataJSON() as Record<string, unknown>);
+      } catch {
+        return false;
+      }
+    });
+  /** The grid's paths once it shows exactly this answer (in order), whatever the answer is. */
+  async function shown(answer: { results: { photo: { path: string } }[] }): Promise<string[]> {
+    const want = answer.results.map((r) => r.photo.path);
+    await expect.poll(async () => (await gridPaths(page)).slice(0, want.length)).toEqual(want);
+    return gridPaths(page);
+  }
+
+  it('indexes the library', async () => {
+    await page.goto(serve.url);
+    await addFolderInBrowser(page, photosDir);
+    const bar = page.getByTestId('progress-bar');
+    await expect.poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 }).toEqual(['idle', '12']);
+  });
+
+  it('"Similar photos" from the viewer: the other red photo first, the photo itself not shown', async () => {
+    const similar = page.getByTestId('viewer-similar');
+    const viewer = {
+      open: async () => {
+        await cell(photos.red[0]).click();
+        await similar.waitFor();
+        await page.getByTestId('viewer-favourite').waitFor();
+      },
+      close: async () => {
+        await page.keyboard.press('Escape');
+        await similar.waitFor({ state: 'detached' });
+      },
+    };
+    await viewer.open();
+    await screenshots('viewer', viewer);
+    const answered = searchAnswer((b) => typeof b.similarTo === 'number');
+    await similar.click();
+    const res = await answered;
+    expect(res.status()).toBe(200);
+    const paths = await shown(await res.json());
+    expect(paths[0]).toBe(photos.red[1]);
+    expect(paths).not.toContain(photos.red[0]);
+    await page.getByTestId('search-like').waitFor();
+    expect(await page.getByTestId('search-like').getAttribute('data-kind')).toBe('photo');
+    await page.getByTestId('search-like-clear').click();
+    await page.getByTestId('search-like').waitFor({ state: 'detached' });
+  });
+
+  it('an image dropped on the search box finds the red photos, and is not added to the library', async () => {
+    const bytes = readFileSync(dropped).toString('base64');
+    const uploaded = page.waitForResponse((r) => r.url().includes('/api/addQueryImage'));
+    const answered = searchAnswer((b) => typeof b.image === 'string');
+    const dataTransfer = await page.evaluateHandle((b64) => {
+      const bin = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const dt = new DataTransfer();
+      dt.items.add(new File([bin], 'dropped red.jpg', { type: 'image/jpeg' }));
+      return dt;
+    }, bytes);
+    await page.getByTestId('search-box').dispatchEvent('drop', { dataTransfer });
+    expect((await uploaded).status()).toBe(200);
+    const res = await answered;
+    const paths = await shown(await res.json());
+    expect(paths.slice(0, 2).map(colourOf)).toEqual(['red', 'red']);
+    expect(await page.getByTestId('search-like').getAttribute('data-kind')).toBe('image');
+    // The library still holds its 12 photos and nothing from outside it.
+    const stats = await page.evaluate(async () => {
+      const token = sessionStorage.getItem('kanjian.token');
+      const r = await fetch('/api/getStats', { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: '{}' });
+      return r.json();
+    });
+    expect(stats.photos).toBe(12);
+    await page.getByTestId('search-like-clear').click();
+    await page.getByTestId('search-like').waitFor({ state: 'detached' });
+  });
+
+  it('Ctrl-click, Shift-click and Space select photos; the bar makes an album of them', async () => {
+    await expect.poll(async () => (await gridPaths(page)).length).toBe(12);
+    const all = await gridPaths(page);
+    await cell(all[0]).click({ modifiers: ['Control'] });
+    await page.getByTestId('selection-bar').waitFor();
+    await cell(all[2]).click({ modifiers: ['Shift'] });
+    await expect.poll(() => page.getByTestId('selection-count').textContent()).toContain('3');
+    // Space on a fourth toggles it in, and again out.
+    await cell(all[4]).focus();
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('selection-count').textContent()).toContain('4');
+    await page.keyboard.press('Space');
+    await expect.poll(() => page.getByTestId('selection-count').textContent()).toContain('3');
+    expect(await page.locator('[data-testid="grid-cell"][aria-selected="true"]').count()).toBe(3);
+
+    await page.getByTestId('selection-album').click();
+    await page.getByTestId('album-new-name').fill('海边 Trip');
+    await screenshots('selection');
+    const v = await seriousViolations(page);
+    expect(v, describeViolations(v)).toEqual([]);
+    await page.getByTestId('album-create').click();
+    await expect.poll(() => page.getByTestId('selection-notice').textContent()).toContain('海边 Trip');
+
+    // The sidebar lists it; picking it shows exactly those three photos.
+    const item = page.getByTestId('albums-item').filter({ hasText: '海边 Trip' });
+    await item.waitFor();
+    const answered = searchAnswer((b) => typeof (b.filters as { album?: unknown } | undefined)?.album === 'number');
+    await item.click();
+    const paths = await shown(await (await answered).json());
+    expect([...paths].sort()).toEqual(all.slice(0, 3).sort());
+    await screenshots('view');
+  });
+
+  it('moves a selected photo to the (test) OS trash only after the confirms, and the album view no longer shows it', async () => {
+    const trashDir = path.join(home, '.local/share/Trash/files');
+    const trashed = () => (existsSync(trashDir) ? readdirSync(trashDir) : []);
+    const [first] = await gridPaths(page);
+    await cell(first).click({ modifiers: ['Control'] });
+    await page.getByTestId('selection-trash').click();
+    // The plan's count and bytes first; Cancel moves nothing.
+    const dialog = page.getByTestId('confirm-dialog');
+    await expect.poll(async () => dialog.getByTestId('confirm-body').textContent()).toMatch(/^1 张照片/);
+    await dialog.getByTestId('confirm-cancel').click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(existsSync(first)).toBe(true);
+    expect(trashed()).toEqual([]);
+    await page.getByTestId('selection-trash').click();
+    await expect.poll(async () => dialog.getByTestId('confirm-body').textContent()).toMatch(/^1 张照片/);
+    await page.getByTestId('confirm-ok').click();
+    await expect.poll(() => existsSync(first), { timeout: 15_000 }).toBe(false);
+    expect(trashed()).toHaveLength(1);
+    await expect.poll(async () => (await gridPaths(page)).length).toBe(2);
+    expect(await gridPaths(page)).not.toContain(first);
+  });
+
+  it('ran without console errors, CSP violations or remote requests', () => {
+    expect(problems).toEqual([]);
+  });
+});
