@@ -11,7 +11,7 @@ type Db = Database.Database;
  */
 export const NAME_SQL_RAW = "substr(path, length(rtrim(path, replace(replace(path, '/', ''), '\\', ''))) + 1)";
 
-const MIGRATIONS: ((db: Db) => void)[] = [
+export const MIGRATIONS: ((db: Db) => void)[] = [
   // v1: folders, photos, job queue, per-model embeddings (vectors live in vec0 tables
   // created per model, see vectors.ts, because a vec0 column has a fixed dimension).
   (db) => {
