@@ -197,6 +197,16 @@ export const SearchFiltersSchema = v.pipe(
       ),
       /** A tag name in English or Chinese ("beach", "海滩"), case-insensitive: photos carrying it. */
       tag: optText(TagNameSchema),
+      /** Photos taken in this country (ISO 3166-1 alpha-2) and, optionally, city (GeoNames id). */
+      place: opt(
+        v.strictObject(
+          {
+            country: v.pipe(v.string('must be a country code'), v.regex(/^[A-Z]{2}$/, 'must be a country code like "CN"')),
+            cityId: opt(v.pipe(v.number('must be a city id'), v.integer('must be a city id'), v.minValue(1, 'must be a city id'))),
+          },
+          (issue) => `unknown place key "${String(issue.input ?? '').slice(0, 40)}"`,
+        ),
+      ),
     },
     (issue) => `unknown filter "${String(issue.input ?? '').slice(0, 40)}"`,
   ),
@@ -331,6 +341,7 @@ export const API_REQUESTS = {
   updateSettings: SettingsPatchSchema,
   browseFolders: BrowseFoldersRequestSchema,
   installModelFromFolder: InstallFromFolderRequestSchema,
+  listPlaces: NoArgSchema,
 } as const satisfies Record<string, v.GenericSchema>;
 
 export type ApiRequests = typeof API_REQUESTS;
