@@ -12,6 +12,7 @@ export const FILTER_OPTIONS = {
   'has-gps': { type: 'boolean' },
   bbox: { type: 'string' },
   type: { type: 'string', multiple: true },
+  place: { type: 'string' },
 } as const;
 
 export const FILTER_USAGE = `Search filters (combine with any query, or use alone to list photos):
@@ -21,7 +22,9 @@ export const FILTER_USAGE = `Search filters (combine with any query, or use alon
   --camera <text>      camera make or model contains this (case-insensitive)
   --has-gps            only photos with a GPS position
   --bbox <minLon,minLat,maxLon,maxLat>   only photos taken inside this box (degrees)
-  --type <t>           jpeg, png, webp, avif, gif, tiff or heic (repeat or comma-separate)`;
+  --type <t>           jpeg, png, webp, avif, gif, tiff or heic (repeat or comma-separate)
+  --place <CC[:id]>    taken in this country (ISO code, e.g. CN) or city (GeoNames id, e.g. CN:1816670;
+                       place names work as plain query words: kanjian search 北京)`;
 
 export interface FilterFlags {
   from?: string;
@@ -31,6 +34,7 @@ export interface FilterFlags {
   'has-gps'?: boolean;
   bbox?: string;
   type?: string[];
+  place?: string;
 }
 
 /** Throws RangeError naming the flag when a value cannot be used. */
@@ -54,6 +58,11 @@ export function filtersFromFlags(v: FilterFlags): SearchFilters | undefined {
       if (!p) throw new RangeError(`--type: unknown photo type "${t}" (jpeg, png, webp, avif, gif, tiff, heic)`);
       return p as PhotoType;
     });
+  }
+  if (v.place !== undefined) {
+    const m = /^([a-z]{2})(?::(\d+))?$/i.exec(v.place.trim());
+    if (!m) throw new RangeError('--place takes a country code or country:city id (e.g. CN or CN:1816670)');
+    f.place = { country: m[1].toUpperCase(), ...(m[2] && { cityId: Number(m[2]) }) };
   }
   if (f.from !== undefined && f.to !== undefined && dateBound(f.from, 'from') >= dateBound(f.to, 'to')) {
     throw new RangeError(`--from ${f.from} is after --to ${f.to}: the range holds no date`);
