@@ -47,26 +47,41 @@ export interface City {
   names: Names;
 }
 
+/** Columns of the place table (one entry per place), built once by parsePlaceData. */
+export interface PlaceColumns {
+  ids: Int32Array;
+  lats: Float64Array;
+  lons: Float64Array;
+  populations: Float64Array;
+  countries: string[];
+  admin1: string[];
+  en: string[];
+  /** '' where the data has no Chinese name. */
+  zh: string[];
+}
+
 export class PlaceData {
   private index: KDBush;
   private bigIndex: KDBush;
   private big: number[] = [];
   private byId = new Map<number, number>();
+  readonly size: number;
 
   constructor(
-    readonly cities: City[],
+    private c: PlaceColumns,
     private countries: Map<string, Names>,
     private regions: Map<string, Names>,
   ) {
-    this.index = new KDBush(Math.max(1, cities.length));
-    cities.forEach((c, i) => {
-      this.index.add(c.lon, c.lat);
-      this.byId.set(c.id, i);
-      if (c.population >= BIG_CITY) this.big.push(i);
-    });
+    const n = (this.size = c.ids.length);
+    this.index = new KDBush(Math.max(1, n));
+    for (let i = 0; i < n; i++) {
+      this.index.add(c.lons[i], c.lats[i]);
+      this.byId.set(c.ids[i], i);
+      if (c.populations[i] >= BIG_CITY) this.big.push(i);
+    }
     this.index.finish();
     this.bigIndex = new KDBush(Math.max(1, this.big.length));
-    for (const i of this.big) this.bigIndex.add(cities[i].lon, cities[i].lat);
+    for (const i of this.big) this.bigIndex.add(c.lons[i], c.lats[i]);
     this.bigIndex.finish();
   }
 
@@ -75,6 +90,7 @@ export class PlaceData {
     if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) return null;
     // (0, 0) is what broken GPS writes ("Null Island"); no photo is really taken there.
     if (lat === 0 && lon === 0) return null;
+    const { c } = this;
     // GeoNames gives each place one point, its centre: the Eiffel Tower is nearer the centre of
     // Neuilly than that of Paris. A place's extent grows with its population, so the nearest few
     // are ranked by distance minus an estimated radius (≈ 6 km for Paris, 1 km for 60k people).
@@ -82,27 +98,37 @@ export class PlaceData {
     let bestScore = Infinity;
     let bestKm = 0;
     for (const i of around(this.index, lon, lat, CANDIDATES, maxKm)) {
-      const c = this.cities[i];
-      const km = distance(lon, lat, c.lon, c.lat);
-      const score = km - radiusKm(c.population);
+      const km = distance(lon, lat, c.lons[i], c.lats[i]);
+      const score = km - radiusKm(c.populations[i]);
       if (score < bestScore) [best, bestScore, bestKm] = [i, score, km];
     }
     if (best < 0) return null;
-    const c = this.cities[best];
-    const place: Place = { cityId: c.id, country: c.country, admin1: c.admin1, km: bestKm };
-    if (c.population < BIG_CITY) {
+    const place: Place = { cityId: c.ids[best], country: c.countries[best], admin1: c.admin1[best], km: bestKm };
+    if (c.populations[best] < BIG_CITY) {
       const [b] = around(this.bigIndex, lon, lat, 1, NEAR_KM);
-      if (b !== undefined) {
-        const near = this.cities[this.big[b]];
-        if (near.country === c.country) place.nearId = near.id;
-      }
+      if (b !== undefined && c.countries[this.big[b]] === place.country) place.nearId = c.ids[this.big[b]];
     }
     return place;
   }
 
   city(id: number): City | undefined {
     const i = this.byId.get(id);
-    return i === undefined ? undefined : this.cities[i];
+    if (i === undefined) return undefined;
+    const { c } = this;
+    return {
+      id,
+      lat: c.lats[i],
+      lon: c.lons[i],
+      country: c.countries[i],
+      admin1: c.admin1[i],
+      population: c.populations[i],
+      names: c.zh[i] ? { en: c.en[i], zh: c.zh[i] } : { en: c.en[i] },
+    };
+  }
+
+  /** The countries that have at least one place. */
+  countryCodes(): Set<string> {
+    return new Set(this.c.countries);
   }
 
   country(code: string): Names {
@@ -144,26 +170,42 @@ async function load(): Promise<PlaceData> {
   return parsePlaceData(gunzipSync(Buffer.from(raw.gzipBase64, 'base64')).toString('utf8'));
 }
 
-/** Rows as written by scripts/build-places.ts. */
+/** Rows as written by scripts/build-places.ts (countries and regions first, then places). */
 export function parsePlaceData(text: string): PlaceData {
   const countries = new Map<string, Names>();
   const regions = new Map<string, Names>();
-  const cities: City[] = [];
   const names = (en: string, zh: string): Names => (zh ? { en, zh } : { en });
-  for (const line of text.split('\n')) {
-    const f = line.split('\t');
-    if (f[0] === 'P') {
-      cities.push({
-        id: Number(f[1]),
-        lat: Number(f[2]) / 1e4,
-        lon: Number(f[3]) / 1e4,
-        country: f[4],
-        admin1: f[5],
-        population: Number(f[6]),
-        names: names(f[7], f[8]),
-      });
-    } else if (f[0] === 'C') countries.set(f[1], names(f[2], f[3]));
+  const lines = text.split('\n');
+  let first = 0;
+  for (; first < lines.length && !lines[first].startsWith('P\t'); first++) {
+    const f = lines[first].split('\t');
+    if (f[0] === 'C') countries.set(f[1], names(f[2], f[3]));
     else if (f[0] === 'R') regions.set(f[1], names(f[2], f[3]));
   }
-  return new PlaceData(cities, countries, regions);
+  const n = lines.length - first;
+  const c: PlaceColumns = {
+    ids: new Int32Array(n),
+    lats: new Float64Array(n),
+    lons: new Float64Array(n),
+    populations: new Float64Array(n),
+    countries: new Array<string>(n),
+    admin1: new Array<string>(n),
+    en: new Array<string>(n),
+    zh: new Array<string>(n),
+  };
+  // Country and region codes repeat: one string each, not one per place.
+  const intern = new Map<string, string>();
+  const once = (v: string) => intern.get(v) ?? (intern.set(v, v), v);
+  for (let i = 0; i < n; i++) {
+    const f = lines[first + i].split('\t');
+    c.ids[i] = +f[1];
+    c.lats[i] = +f[2] / 1e4;
+    c.lons[i] = +f[3] / 1e4;
+    c.countries[i] = once(f[4]);
+    c.admin1[i] = once(f[5]);
+    c.populations[i] = +f[6];
+    c.en[i] = f[7];
+    c.zh[i] = f[8] ?? '';
+  }
+  return new PlaceData(c, countries, regions);
 }
