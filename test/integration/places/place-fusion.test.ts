@@ -58,6 +58,14 @@ describe('place + meaning', () => {
     expect(views(files.beijingRed)).not.toContain('place');
   });
 
+  it('a place filter narrows the image view inside its search: red, in China', async () => {
+    const all = await k.search({ query: 'red' });
+    expect(all.results.map((r) => r.photo.path)).toEqual(expect.arrayContaining([files.romeRed, files.beijingRed]));
+    const cn = await k.search({ query: 'red', filters: { place: { country: 'CN' } } });
+    expect(cn.results.map((r) => r.photo.path)).toEqual([files.beijingRed]);
+    expect(cn.results[0].views).toContain('image');
+  });
+
   it('the same in English: Italy red', async () => {
     const res = await k.search({ query: 'Italy red' });
     expect(res.results[0].photo.path).toBe(files.romeRed);
