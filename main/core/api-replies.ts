@@ -44,7 +44,32 @@ export const UserMessageSchema = v.object({
 });
 
 
-const MATCH_VIEWS = ['similar', 'image', 'tags', 'ocr', 'metadata'] as const;
+const MATCH_VIEWS = ['similar', 'image', 'tags', 'ocr', 'metadata', 'place'] as const;
+
+const PlaceNameSchema = v.object({ en: str, zh: v.optional(str) });
+const PhotoPlaceSchema = v.object({ cityId: id, city: PlaceNameSchema, region: v.optional(PlaceNameSchema), country: str, countryName: PlaceNameSchema });
+const PlacesOverviewSchema = v.object({
+  countries: v.array(
+    v.object({
+      code: str,
+      name: PlaceNameSchema,
+      count: count,
+      coverPhotoId: v.nullable(id),
+      cities: v.array(
+        v.object({
+          id,
+          name: PlaceNameSchema,
+          region: v.optional(PlaceNameSchema),
+          lat: num,
+          lon: num,
+          count: count,
+          coverPhotoId: v.nullable(id),
+        }),
+      ),
+    }),
+  ),
+  photos: count,
+});
 
 const photoSummaryEntries = {
   id,
@@ -78,6 +103,7 @@ export const PhotoDetailSchema = v.object({
   exposureTime: v.nullable(num),
   iso: v.nullable(num),
   focalLength: v.nullable(num),
+  place: v.optional(PhotoPlaceSchema),
 });
 
 export const SearchResponseSchema = v.object({
@@ -86,10 +112,11 @@ export const SearchResponseSchema = v.object({
       photo: PhotoSummarySchema,
       score: num,
       views: v.array(v.picklist(MATCH_VIEWS)),
-      viewScores: v.optional(v.partial(v.object({ image: num, tags: num, ocr: num, metadata: num }))),
+      viewScores: v.optional(v.partial(v.object({ image: num, tags: num, ocr: num, metadata: num, place: num }))),
       ocr: v.optional(v.object({ text: str, matches: v.array(str) })),
       metadata: v.optional(v.object({ matches: v.array(str) })),
       tags: v.optional(v.object({ tags: v.array(str) })),
+      place: v.optional(v.object({ matches: v.array(str) })),
     }),
   ),
   notice: v.optional(UserMessageSchema),
@@ -313,6 +340,7 @@ export const API_REPLIES = {
   setFavourite: v.object({ favourites: v.array(id) }),
   photoCollections: v.object({ albums: v.array(id), favourite: v.boolean() }),
   copyPhotos: CopyOutcomeSchema,
+  listPlaces: PlacesOverviewSchema,
 } as const satisfies Record<ApiMethod, v.GenericSchema>;
 
 // ---- compile-time: each schema's output is exactly the reply type in api.ts ----

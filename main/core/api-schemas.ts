@@ -205,6 +205,16 @@ export const SearchFiltersSchema = v.pipe(
       album: opt(IdSchema),
       /** true: only favourites. */
       favourite: opt(v.boolean('must be true or false')),
+      /** Photos taken in this country (ISO 3166-1 alpha-2) and, optionally, city (GeoNames id). */
+      place: opt(
+        v.strictObject(
+          {
+            country: v.pipe(v.string('must be a country code'), v.regex(/^[A-Z]{2}$/, 'must be a country code like "CN"')),
+            cityId: opt(v.pipe(v.number('must be a city id'), v.integer('must be a city id'), v.minValue(1, 'must be a city id'))),
+          },
+          (issue) => `unknown place key "${String(issue.input ?? '').slice(0, 40)}"`,
+        ),
+      ),
     },
     (issue) => `unknown filter "${String(issue.input ?? '').slice(0, 40)}"`,
   ),
@@ -382,6 +392,7 @@ export const API_REQUESTS = {
   photoCollections: IdSchema,
   /** `destination`: an absolute folder outside the library (the core checks and resolves it). */
   copyPhotos: request({ photoIds: IdListSchema, destination: FolderPathSchema }),
+  listPlaces: NoArgSchema,
 } as const satisfies Record<string, v.GenericSchema>;
 
 export type ApiRequests = typeof API_REQUESTS;

@@ -115,10 +115,55 @@ export interface ApiErrorBody {
 }
 
 /**
- * Where a result matched: its pixels, its tags, the text in it (OCR), its names and metadata;
- * 'similar': near the picture the search was given (`similarTo`, `image`).
+ * Where a result matched: its pixels, its tags, the text in it (OCR), its names and metadata,
+ * where it was taken; 'similar': near the picture the search was given (`similarTo`, `image`).
  */
-export type MatchView = 'similar' | 'image' | 'tags' | 'ocr' | 'metadata';
+export type MatchView = 'similar' | 'image' | 'tags' | 'ocr' | 'metadata' | 'place';
+
+/** A place name in English and, where the GeoNames data has one, Chinese. */
+export interface PlaceName {
+  en: string;
+  zh?: string;
+}
+
+/** Where a photo was taken (offline reverse geocoding of its GPS position, main/core/places). */
+export interface PhotoPlace {
+  /** GeoNames id of the nearest city or town. */
+  cityId: number;
+  city: PlaceName;
+  /** Province, state or region (GeoNames admin1), when known. */
+  region?: PlaceName;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+  countryName: PlaceName;
+}
+
+export interface PlaceCity {
+  id: number;
+  name: PlaceName;
+  region?: PlaceName;
+  lat: number;
+  lon: number;
+  count: number;
+  /** The newest photo there with a thumbnail. */
+  coverPhotoId: number | null;
+}
+
+export interface PlaceCountry {
+  code: string;
+  name: PlaceName;
+  count: number;
+  coverPhotoId: number | null;
+  /** Most photos first. */
+  cities: PlaceCity[];
+}
+
+/** The library's places: countries (most photos first) → cities. */
+export interface PlacesOverview {
+  countries: PlaceCountry[];
+  /** Photos with a place. */
+  photos: number;
+}
 
 export interface PhotoSummary {
   id: number;
@@ -159,6 +204,8 @@ export interface PhotoDetail extends PhotoSummary {
   iso: number | null;
   /** Millimetres, as recorded (not 35 mm equivalent). */
   focalLength: number | null;
+  /** Where it was taken, when it has GPS near a known place. */
+  place?: PhotoPlace;
 }
 
 export type PhotoStatus = 'pending' | 'indexed' | 'failed';
@@ -183,6 +230,8 @@ export interface SearchResult {
   metadata?: { matches: string[] };
   /** When the photo's tags matched: its tags, best first. */
   tags?: { tags: string[] };
+  /** When the place it was taken in matched: the query words found in its names. */
+  place?: { matches: string[] };
 }
 
 export interface SearchResponse {
@@ -687,6 +736,8 @@ export interface KanjianApi {
   photoCollections(id: ApiArg<'photoCollections'>): Promise<{ albums: number[]; favourite: boolean }>;
   /** Copies photos into a folder outside the library (never moves; a taken name gets a new one). */
   copyPhotos(req: ApiArg<'copyPhotos'>): Promise<CopyOutcome>;
+  /** Countries → cities where the library's photos were taken, with counts and covers. */
+  listPlaces(): Promise<PlacesOverview>;
 }
 
 /** Desktop-only actions (Electron shell); absent in the browser shell. */
@@ -734,6 +785,7 @@ export const API_METHODS = [
   'timeline', 'folderTree', 'folderPathTags', 'facets',
   'addQueryImage', 'listAlbums', 'createAlbum', 'renameAlbum', 'deleteAlbum', 'addToAlbum', 'removeFromAlbum',
   'setFavourite', 'photoCollections', 'copyPhotos',
+  'listPlaces',
 ] as const satisfies readonly (keyof KanjianApi)[];
 export type ApiMethod = (typeof API_METHODS)[number];
 

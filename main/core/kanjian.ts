@@ -26,6 +26,7 @@ import type {
   PhotoDetail,
   PhotoTag,
   QueryImageInfo,
+  PlacesOverview,
   SearchRequest,
   SearchResponse,
   Tag,
@@ -61,6 +62,7 @@ import { installModelFromPath } from './models/install-local.js';
 import { effectiveHfEndpoint, getAppSettings, updateAppSettings } from './settings/app-settings.js';
 import { OcrRunner, WorkerOcrEngine, ocrEnabled } from './ocr/index.js';
 import { libraryPaths, type LibraryPaths } from './paths.js';
+import { Places } from './places/index.js';
 import { Store, toDetail } from './store/index.js';
 import { WriterLease } from './store/lease.js';
 import { Tags, type Vocabulary } from './tags/index.js';
@@ -199,6 +201,8 @@ export class Kanjian implements KanjianApi {
     }
     const k = new Kanjian(store, slots, background, opts);
     k.pipeline.queueMissingVectors();
+    // Photos indexed before places existed get theirs now (a no-op once done).
+    await k.pipeline.backfillPlaces();
     if (opts.watch) {
       await k.folders.startWatching();
       k.maintenance.schedule();
@@ -276,7 +280,13 @@ export class Kanjian implements KanjianApi {
 
   async getPhoto(id: number): Promise<PhotoDetail | null> {
     const row = this.store.photos.byId(id);
-    return row ? toDetail(row) : null;
+    if (!row) return null;
+    const place = await new Places(this.store.db).photoPlace(id);
+    return { ...toDetail(row), ...(place && { place }) };
+  }
+
+  async listPlaces(): Promise<PlacesOverview> {
+    return new Places(this.store.db).overview();
   }
 
   async listFolders(): Promise<FolderInfo[]> {

@@ -14,6 +14,7 @@ export const FILTER_OPTIONS = {
   type: { type: 'string', multiple: true },
   album: { type: 'string' },
   favourite: { type: 'boolean' },
+  place: { type: 'string' },
 } as const;
 
 export const FILTER_USAGE = `Search filters (combine with any query, or use alone to list photos):
@@ -26,6 +27,8 @@ export const FILTER_USAGE = `Search filters (combine with any query, or use alon
   --type <t>           jpeg, png, webp, avif, gif, tiff or heic (repeat or comma-separate)
   --album <name>       only photos in this album
   --favourite          only favourites
+  --place <CC[:id]>    taken in this country (ISO code, e.g. CN) or city (GeoNames id, e.g. CN:1816670;
+                       place names work as plain query words: kanjian search 北京)
   --image <file>       photos like this image (with a query too: like it, and matching the words)`;
 
 export interface FilterFlags {
@@ -37,6 +40,7 @@ export interface FilterFlags {
   bbox?: string;
   type?: string[];
   favourite?: boolean;
+  place?: string;
 }
 
 /** Throws RangeError naming the flag when a value cannot be used. */
@@ -62,6 +66,11 @@ export function filtersFromFlags(v: FilterFlags): SearchFilters | undefined {
     });
   }
   if (v.favourite) f.favourite = true;
+  if (v.place !== undefined) {
+    const m = /^([a-z]{2})(?::(\d+))?$/i.exec(v.place.trim());
+    if (!m) throw new RangeError('--place takes a country code or country:city id (e.g. CN or CN:1816670)');
+    f.place = { country: m[1].toUpperCase(), ...(m[2] && { cityId: Number(m[2]) }) };
+  }
   if (f.from !== undefined && f.to !== undefined && dateBound(f.from, 'from') >= dateBound(f.to, 'to')) {
     throw new RangeError(`--from ${f.from} is after --to ${f.to}: the range holds no date`);
   }

@@ -8,6 +8,7 @@ import type { LoadedModel } from '../embed/loaded.js';
 import type { DrainResult, Indexer } from '../library/indexer.js';
 import type { ProgressTracker } from '../library/progress.js';
 import type { OcrRunner } from '../ocr/index.js';
+import { Places } from '../places/index.js';
 import { NameIndex } from '../search/names.js';
 import { TagSequenceIndex } from '../search/tag-sequences.js';
 import type { Store } from '../store/index.js';
@@ -79,6 +80,7 @@ export class Pipeline {
             this.p.log?.(`drain: indexed ${r.indexed}, removed ${r.removed}, failed ${r.failed.length}`);
           }
           this.syncNames();
+          await this.syncPlaces();
           // Counts and progress are final for the photos now; tags and views come after.
           this.emitProgress();
           this.p.emitFolders();
@@ -115,6 +117,7 @@ export class Pipeline {
     try {
       const drained = await this.p.slots.using(() => this.p.indexer.drain());
       this.syncNames();
+      await this.syncPlaces();
       // Tags, duplicates and the search views build on the index; benches time them apart.
       if (opts.analyse !== false) {
         await this.analyse();
@@ -192,6 +195,29 @@ export class Pipeline {
       new NameIndex(this.p.store.db).sync();
     } catch (e) {
       this.p.log?.(`names: ${(e as Error).message}`);
+    }
+  }
+
+  /**
+   * Places (place view, Places page) of the photos just indexed or whose GPS changed, and, the
+   * first time, of every photo indexed before places existed. Right after indexing, like names:
+   * it needs no model, so the place view answers from the first hour.
+   */
+  private async syncPlaces(): Promise<void> {
+    try {
+      await new Places(this.p.store.db).sync();
+    } catch (e) {
+      this.p.log?.(`places: ${(e as Error).message}`);
+    }
+  }
+
+  /** At open: the places backfill of a library indexed before places existed, if no other process writes. */
+  async backfillPlaces(): Promise<void> {
+    if (this.closed || this.p.lease.tryAcquire()) return;
+    try {
+      await this.syncPlaces();
+    } finally {
+      this.p.lease.release();
     }
   }
 

@@ -169,6 +169,16 @@ export class PhotoFacets {
       if (minLon <= maxLon) keep((i) => this.lons[i] >= minLon && this.lons[i] <= maxLon);
       else keep((i) => this.lons[i] >= minLon || this.lons[i] <= maxLon);
     }
+    if (f.place != null) {
+      // Few photos per place next to the library: the set comes from photo_places (indexed).
+      const { country, cityId } = f.place;
+      const ids = new Set(
+        (cityId != null
+          ? this.db.prepare('SELECT photo_id FROM photo_places WHERE country = ? AND city_id = ?').pluck().all(country, cityId)
+          : this.db.prepare('SELECT photo_id FROM photo_places WHERE country = ?').pluck().all(country)) as number[],
+      );
+      keep((i) => ids.has(this.photoIds[i]));
+    }
     if (f.types?.length) {
       const ok = new Uint8Array(PHOTO_TYPES.length + 1);
       for (const t of f.types) {

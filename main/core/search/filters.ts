@@ -27,7 +27,7 @@ export function hasFilters(f: SearchFilters | undefined): boolean {
   return (
     f.from != null || f.to != null || f.folder != null || (f.camera != null && f.camera.trim() !== '') || (f.lens != null && f.lens !== '') ||
     f.hasGps != null || f.bbox != null || (f.types != null && f.types.length > 0) || hasTagFilter(f) ||
-    f.album != null || f.favourite === true
+    f.album != null || f.favourite === true || f.place != null
   );
 }
 
@@ -106,6 +106,13 @@ export function filterSql(f: SearchFilters | undefined, ctx: FilterContext = {})
       where.push('(p.lon >= ? OR p.lon <= ?)');
       params.push(minLon, maxLon);
     }
+  }
+  if (f?.place != null) {
+    // The place the photo was taken in (main/core/places), by country and optionally city.
+    where.push(
+      `EXISTS (SELECT 1 FROM photo_places pp WHERE pp.photo_id = p.id AND pp.country = ?${f.place.cityId != null ? ' AND pp.city_id = ?' : ''})`,
+    );
+    params.push(f.place.country, ...(f.place.cityId != null ? [f.place.cityId] : []));
   }
   if (f?.types?.length) {
     const types = [...new Set(f.types.map((t) => {

@@ -20,7 +20,7 @@ import type { ViewHit } from './views/types.js';
 export const RRF_K = 60;
 
 /** Display and tie-break order of views. */
-export const VIEW_ORDER: readonly MatchView[] = ['similar', 'image', 'tags', 'ocr', 'metadata'];
+export const VIEW_ORDER: readonly MatchView[] = ['similar', 'image', 'tags', 'ocr', 'place', 'metadata'];
 
 export interface FusedHit {
   photoId: number;

@@ -16,7 +16,7 @@ export interface LexicalCandidate {
 }
 
 /** `table` is an FTS5 table with the `words`/`chars` columns of text.ts (a fixed name, never user input). */
-export function lexicalCandidates(db: Db, table: 'ocr_fts' | 'name_fts', terms: QueryTerm[]): LexicalCandidate[] {
+export function lexicalCandidates(db: Db, table: 'ocr_fts' | 'name_fts' | 'place_fts', terms: QueryTerm[]): LexicalCandidate[] {
   if (!terms.length) return [];
   // The highest rowid stands for the row count (rowids are dense ids): COUNT(*) on FTS5 reads
   // every row (~9 ms a search at 20k photos, bench:scale), and IDF needs only the magnitude.

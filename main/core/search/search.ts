@@ -11,6 +11,7 @@ import { queryTerms } from './text.js';
 import { ImageView } from './views/image.js';
 import { MetadataView } from './views/metadata.js';
 import { OcrView } from './views/ocr.js';
+import { PlaceView } from './views/place.js';
 import { TagView } from './views/tags.js';
 import type { SearchView, ViewHit } from './views/types.js';
 import { round4 } from '../round.js';
@@ -23,7 +24,7 @@ const MAX_LIMIT = 1000;
 export function searchViews(store: Store, model: LoadedModel | null): SearchView[] {
   const views: SearchView[] = [];
   if (model) views.push(new ImageView(store, model), new TagView(store, model));
-  views.push(new OcrView(store), new MetadataView(store));
+  views.push(new OcrView(store), new PlaceView(store), new MetadataView(store));
   return views;
 }
 
@@ -106,6 +107,7 @@ export async function searchPhotos(store: Store, model: LoadedModel | null, req:
       if (hit.evidence?.ocr) r.ocr = hit.evidence.ocr;
       if (hit.evidence?.metadata) r.metadata = hit.evidence.metadata;
       if (hit.evidence?.tags) r.tags = hit.evidence.tags;
+      if (hit.evidence?.place) r.place = hit.evidence.place;
     }
     results.push(r);
   }

@@ -337,6 +337,48 @@ export const MIGRATIONS: ((db: Db) => void)[] = [
       ) WITHOUT ROWID;
     `);
   },
+  // Places (main/core/places): where each photo with GPS was taken, from the offline geocoder.
+  // Like names, the lookup needs JavaScript, so triggers only mark photos in place_dirty and the
+  // pipeline fills photo_places + place_fts right after indexing. Marking every photo that has
+  // a position here is the backfill of libraries indexed before places existed. Idempotent
+  // (IF NOT EXISTS, OR IGNORE): other branches append migrations too and may be reordered.
+  (db) => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS photo_places (
+        photo_id  INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+        city_id   INTEGER NOT NULL,
+        near_id   INTEGER,
+        country   TEXT NOT NULL,
+        admin1    TEXT NOT NULL,
+        lat       REAL NOT NULL,
+        lon       REAL NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS photo_places_country ON photo_places(country, city_id);
+      CREATE INDEX IF NOT EXISTS photo_places_city ON photo_places(city_id);
+      -- rowid = photos.id; names of the photo's city, the big city near it, region and country, en + zh.
+      CREATE VIRTUAL TABLE IF NOT EXISTS place_fts USING fts5(words, chars, tokenize = 'unicode61 remove_diacritics 2');
+      CREATE TABLE IF NOT EXISTS place_dirty (photo_id INTEGER PRIMARY KEY);
+      CREATE TRIGGER IF NOT EXISTS photos_places_ai AFTER INSERT ON photos
+        WHEN NEW.lat IS NOT NULL AND NEW.lon IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM place_dirty WHERE photo_id = NEW.id) BEGIN
+        INSERT INTO place_dirty (photo_id) VALUES (NEW.id);
+      END;
+      CREATE TRIGGER IF NOT EXISTS photos_places_au AFTER UPDATE OF lat, lon ON photos
+        WHEN (OLD.lat IS NOT NEW.lat OR OLD.lon IS NOT NEW.lon)
+         AND NOT EXISTS (SELECT 1 FROM place_dirty WHERE photo_id = NEW.id) BEGIN
+        INSERT INTO place_dirty (photo_id) VALUES (NEW.id);
+      END;
+      CREATE TRIGGER IF NOT EXISTS photos_places_ad AFTER DELETE ON photos BEGIN
+        DELETE FROM place_fts WHERE rowid = OLD.id;
+        DELETE FROM place_dirty WHERE photo_id = OLD.id;
+        DELETE FROM photo_places WHERE photo_id = OLD.id;
+      END;
+      INSERT OR IGNORE INTO place_dirty (photo_id)
+        SELECT p.id FROM photos p
+         WHERE p.lat IS NOT NULL AND p.lon IS NOT NULL
+           AND NOT EXISTS (SELECT 1 FROM photo_places pp WHERE pp.photo_id = p.id);
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

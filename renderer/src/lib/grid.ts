@@ -3,7 +3,7 @@ import type { PhotoSummary, SearchResult } from '../api/types.ts';
 /** One cell of the photo grid: a photo and, for search results, why it matched (never a raw score). */
 export interface GridItem {
   photo: PhotoSummary;
-  match?: Pick<SearchResult, 'views' | 'viewScores' | 'ocr' | 'metadata' | 'tags'>;
+  match?: Pick<SearchResult, 'views' | 'viewScores' | 'ocr' | 'metadata' | 'tags' | 'place'>;
 }
 
 /** Columns and cell size for a grid of square cells at least `minCell` wide, filling `width`. */

@@ -71,7 +71,7 @@ describe('CLI search --json with views', () => {
     expect(hits[0].views).not.toContain('metadata');
     const italy = await search(['italy']);
     expect(names(italy)).toEqual(['DSCN0010.jpg', 'DSCN0012.jpg']);
-    for (const h of italy) expect(h).toMatchObject({ views: ['metadata'], metadata: { matches: ['italy'] } });
+    for (const h of italy) expect(h).toMatchObject({ views: ['place', 'metadata'], metadata: { matches: ['italy'] } });
   });
   it('the camera name is metadata too', async () => {
     expect(names(await search(['coolpix']))).toEqual(['DSCN0010.jpg', 'DSCN0012.jpg']);
@@ -97,6 +97,15 @@ describe('filters on real camera files (empty query lists what they match)', () 
     expect(names(await search(['--has-gps']))).toEqual(['DSCN0010.jpg', 'DSCN0012.jpg', 'HMD_Nokia_8.3_5G.jpg', 'Kodak_CX7530.jpg']);
     expect(names(await search(['--bbox', '11.8,43.4,12,43.5']))).toEqual(['DSCN0010.jpg', 'DSCN0012.jpg']);
     expect(names(await search(['--bbox', '20,55,30,65']))).toEqual(['HMD_Nokia_8.3_5G.jpg']);
+  });
+  it('--place and place names: real camera GPS geocoded offline (Italy, Finland)', async () => {
+    expect(names(await search(['--place', 'IT']))).toEqual(['DSCN0010.jpg', 'DSCN0012.jpg']);
+    expect(names(await search(['意大利']))).toEqual(['DSCN0010.jpg', 'DSCN0012.jpg']);
+    expect(names(await search(['赫尔辛基']))).toEqual(['HMD_Nokia_8.3_5G.jpg']);
+    expect(names(await search(['Helsinki', '--place', 'IT']))).toEqual([]);
+    const r = await runCli(['search', '--place', 'Italy', '--data', data, '--json']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('--place');
   });
   it('--type, with aliases and repeats', async () => {
     expect(names(await search(['--type', 'png']))).toEqual(['canon-small.png', 'shot-2.png']);

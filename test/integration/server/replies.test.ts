@@ -135,6 +135,8 @@ describe('every reply matches its schema', () => {
     expect((await check('getSettings')).theme).toBe('system');
     expect((await check('updateSettings', { theme: 'dark' })).theme).toBe('dark');
     expect((await check('browseFolders', { path: tmp })).path).toBe(tmp);
+    // The colour photos carry no GPS: no places (places with photos: test/integration/places).
+    expect(await check('listPlaces')).toEqual({ countries: [], photos: 0 });
     // The toy fixture is already the model in use here; a copy of it installs (fixtures allowed for tests).
     process.env.KANJIAN_ALLOW_FIXTURES = '1';
     try {

@@ -87,6 +87,9 @@ function fakeCore() {
     async dismissDuplicates() {
       return { pairs: 0 };
     },
+    async listPlaces() {
+      return { countries: [], photos: 0 };
+    },
     async planTrash() {
       return { confirmToken: '00', count: 0, bytes: 0, photos: [], missing: [], lastCopies: [], expiresAt: '' };
     },

@@ -50,6 +50,10 @@ beforeAll(() => {
       });
       store.vectors.put(modelId, sha, v);
     }
+    // Places of the photos with GPS, as Places.sync writes them (the geocoder is tested on its own).
+    store.db.exec(`INSERT INTO photo_places (photo_id, city_id, country, admin1, lat, lon)
+      SELECT id, CASE WHEN (id - 1) % 12 = 0 THEN 2988507 WHEN (id - 1) % 24 = 6 THEN 1816670 ELSE 1796556 END,
+             CASE WHEN (id - 1) % 12 = 0 THEN 'FR' ELSE 'CN' END, '', lat, lon FROM photos WHERE lat IS NOT NULL`);
   });
 });
 afterAll(() => store.close());
@@ -90,6 +94,7 @@ describe('filters inside the KNN', () => {
     { camera: 'canon' }, { camera: 'IPHONE' }, { hasGps: true }, { hasGps: false }, { types: ['PNG' as 'png'] },
     { bbox: [0, 20, 30, 45] }, { bbox: [30, 0, -10, 90] }, { folder: '/lib/a', from: '2020', types: ['jpg' as 'jpeg'] },
     { lens: 'EF 50mm f/1.8' }, { lens: 'ef 50mm f/1.8', folder: '/lib/b' },
+    { place: { country: 'CN' } }, { place: { country: 'CN', cityId: 1816670 } }, { place: { country: 'FR' }, from: '2010' },
   ];
   for (const f of cases) {
     it(`allows exactly the contents the SQL keeps: ${JSON.stringify(f)}`, () => {

@@ -50,6 +50,7 @@ function fakeCore() {
     getSettings: rec('getSettings', { language: null, theme: 'system' as const, hfEndpoint: null, downloadSource: 'huggingface' as const }),
     updateSettings: rec('updateSettings', { language: null, theme: 'system' as const, hfEndpoint: null, downloadSource: 'huggingface' as const }),
     browseFolders: rec('browseFolders', { path: '/', parent: null, entries: [], places: [], inLibrary: false }),
+    listPlaces: rec('listPlaces', { countries: [], photos: 0 }),
     installModelFromFolder: async () => {
       throw new Error('not in this fake');
     },

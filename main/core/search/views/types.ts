@@ -35,7 +35,12 @@ export interface ViewHit {
    */
   weight: number;
   /** "Why it matched", shown with the result. */
-  evidence?: { ocr?: { text: string; matches: string[] }; metadata?: { matches: string[] }; tags?: { tags: string[] } };
+  evidence?: {
+    ocr?: { text: string; matches: string[] };
+    metadata?: { matches: string[] };
+    tags?: { tags: string[] };
+    place?: { matches: string[] };
+  };
 }
 
 export interface SearchView {
