@@ -59,7 +59,7 @@ describe('the Places page', () => {
     await fireEvent.click(sanya);
     await waitFor(() => expect(screen.queryByTestId('places-view')).toBeNull());
     await waitFor(() =>
-      expect(client.search).toHaveBeenLastCalledWith(expect.objectContaining({ filters: { place: { country: 'CN', cityId: 1796556 } } })),
+      expect(client.listPhotos).toHaveBeenLastCalledWith(expect.objectContaining({ filters: { place: { country: 'CN', cityId: 1796556 } } })),
     );
   });
 
@@ -78,6 +78,6 @@ describe('the Places page', () => {
     const select = (await screen.findByTestId('filter-place')) as HTMLSelectElement;
     expect([...select.options].map((o) => o.textContent?.trim())).toEqual(['Anywhere', 'China (3)', 'Beijing (2)', 'Sanya (1)', 'France (1)', 'Paris (1)']);
     await fireEvent.change(select, { target: { value: 'FR' } });
-    await waitFor(() => expect(client.search).toHaveBeenLastCalledWith(expect.objectContaining({ filters: { place: { country: 'FR' } } })));
+    await waitFor(() => expect(client.listPhotos).toHaveBeenLastCalledWith(expect.objectContaining({ filters: { place: { country: 'FR' } } })));
   });
 });
