@@ -26,6 +26,8 @@ describe('grid rows', () => {
     ];
     const g = buildRows(7, 3, 100, sections);
     expect(g.rows.map((r) => (r.kind === 'heading' ? r.text : `${r.start}-${r.end}`))).toEqual(['M1', 'D1', '0-3', '3-5', 'D2', '5-7']);
+    // Each heading stands over its photos: the month over both days, a day over its own.
+    expect(g.rows.filter((r) => r.kind === 'heading').map((r) => [r.start, r.end])).toEqual([[0, 7], [0, 5], [5, 7]]);
     expect(g.height).toBe(44 + 30 + 100 + 100 + 30 + 100);
     // Down from the third column of a short row lands on that row's last photo.
     expect(moveRows(g, 2, 1)).toBe(4);
@@ -107,5 +109,17 @@ describe('folder tree', () => {
     // Choosing it again shows every folder.
     await fireEvent.click(day2);
     await waitFor(() => expect(client.listPhotos).toHaveBeenLastCalledWith(expect.not.objectContaining({ filters: expect.anything() })));
+  });
+
+  it('a heading selects every photo of its day or month, loaded or not', async () => {
+    const client = datedClient();
+    await renderApp({ client, locale: 'en' });
+    const month = await screen.findByRole('button', { name: 'Select all photos of March 2024' });
+    await fireEvent.click(month);
+    await waitFor(() => expect(screen.getByTestId('selection-count').textContent).toContain('40'));
+    // The photos were asked for in the grid's own order, not taken from what happened to be loaded.
+    expect(client.listPhotos).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 0, limit: 40, sort: 'taken' }));
+    const day = screen.getAllByTestId('grid-heading-select')[1];
+    expect(day.getAttribute('aria-label')).toMatch(/^Select all photos of .*March 28$/);
   });
 });

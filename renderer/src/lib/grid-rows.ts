@@ -13,7 +13,8 @@ export interface GridSection {
 }
 
 export type GridRow =
-  | { kind: 'heading'; top: number; height: number; level: 2 | 3; text: string; key: string }
+  /** `start`/`end`: the photos the heading stands over (its day, or its whole month). */
+  | { kind: 'heading'; top: number; height: number; level: 2 | 3; text: string; key: string; start: number; end: number }
   | { kind: 'cells'; top: number; height: number; start: number; end: number };
 
 export interface GridRows {
@@ -31,9 +32,13 @@ export function buildRows(count: number, cols: number, rowH: number, sections?: 
   const cellRows: number[] = [];
   let top = 0;
   const runs = sections?.length ? sections : [{ start: 0, count, headings: [] }];
-  for (const s of runs) {
+  for (const [k, s] of runs.entries()) {
     for (const h of s.headings) {
-      rows.push({ kind: 'heading', top, height: HEADING_HEIGHT[h.level], level: h.level, text: h.text, key: h.key });
+      // A month stands over its sections up to the next month heading; a day over its own.
+      let last = k;
+      if (h.level === 2) while (last + 1 < runs.length && !runs[last + 1].headings.some((x) => x.level === 2)) last++;
+      const end = Math.min(count, runs[last].start + runs[last].count);
+      rows.push({ kind: 'heading', top, height: HEADING_HEIGHT[h.level], level: h.level, text: h.text, key: h.key, start: s.start, end });
       top += HEADING_HEIGHT[h.level];
     }
     const end = Math.min(count, s.start + s.count);
