@@ -69,10 +69,10 @@ async function main(): Promise<void> {
     const ridges = s.map((x) => x.maxCellRidges).sort((a, b) => a - b);
     return [g, s.length, kept, s.length - kept, `${ridges[0]}–${ridges.at(-1)} (median ${percentile(ridges, 50)}): ${ridges.join(' ')}`];
   });
-  const headers = ['photos', 'n', 'kept for OCR', 'skipped (no text)', 'busiest cell, stroke pixels'];
+  const headers = ['photos', 'n', 'kept for OCR', 'skipped (no text)', 'busiest cell, stroke pixels (counted up to 24)'];
   const gateMs = round(percentile([...times].sort((a, b) => a - b), 50), 2);
   console.log(textTable(headers, rows));
-  console.log(`gate cost per photo (median, greyscale pixels + gate): ${gateMs} ms`);
+  console.log(`gate cost per photo (median, greyscale of the decoded pixels + the gate): ${gateMs} ms`);
   const missed = seen.filter((x) => x.group.startsWith('with text') && !x.mayHoldText);
   for (const m of missed) console.log(`  MISSED text photo: ${path.basename(m.file)} (${m.maxCellRidges})`);
   const md = [

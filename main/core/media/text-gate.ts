@@ -28,7 +28,7 @@ const MIN_RIDGES = 24;
 export interface TextGate {
   /** False when the photo certainly holds no text (the gate skips it). */
   mayHoldText: boolean;
-  /** Stroke pixels in the busiest cell (for calibration and the bench). */
+  /** Stroke pixels in the busiest cell, counted up to MIN_RIDGES (the scan stops there). */
   maxCellRidges: number;
 }
 
@@ -63,7 +63,7 @@ function halve(grey: Uint8Array, width: number, height: number): { grey: Uint8Ar
   return { grey: out, width: w, height: h };
 }
 
-/** Stroke pixels in the busiest CELL×CELL cell. */
+/** Stroke pixels in the busiest CELL×CELL cell, or MIN_RIDGES as soon as one cell has that many. */
 function busiestCell(grey: Uint8Array, width: number, height: number): number {
   const cols = Math.ceil(width / CELL);
   const cells = new Uint16Array(cols * Math.ceil(height / CELL));
@@ -76,7 +76,8 @@ function busiestCell(grey: Uint8Array, width: number, height: number): number {
       const c = grey[i];
       if (isRidge(c, grey[i - 1], grey[i + 1]) || isRidge(c, grey[i - 2], grey[i + 2]) ||
           isRidge(c, grey[i - width], grey[i + width]) || isRidge(c, grey[i - 2 * width], grey[i + 2 * width])) {
-        cells[cellRow + ((x / CELL) | 0)]++;
+        // One busy cell is enough: textured photos stop within their first rows.
+        if (++cells[cellRow + ((x / CELL) | 0)] >= MIN_RIDGES) return MIN_RIDGES;
       }
     }
   }
