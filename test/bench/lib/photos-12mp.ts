@@ -4,16 +4,21 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 
-/** Photo-like 4000×3000 JPEGs: smooth gradients plus sensor-like noise, ~3–5 MB each. */
+/**
+ * Photo-like 4000×3000 JPEGs, 4–5 MB each at quality 90 (a camera's size): smooth gradients, a
+ * disc and sensor-like noise (one noise field made once and shared: the photos still differ in
+ * every pixel). No text in them.
+ */
 export async function makePhotos(dir: string, n: number): Promise<string[]> {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
+  const w = 4000;
+  const h = 3000;
+  let noise: Buffer | null = null;
   for (let i = 0; i < n; i++) {
     const file = path.join(dir, `IMG_${String(i).padStart(4, '0')}.jpg`);
     files.push(file);
     if (existsSync(file)) continue;
-    const w = 4000;
-    const h = 3000;
     const base = await sharp({
       create: { width: w, height: h, channels: 3, background: { r: (i * 53) % 256, g: (i * 97) % 256, b: (i * 31) % 256 } },
     })
@@ -27,13 +32,13 @@ export async function makePhotos(dir: string, n: number): Promise<string[]> {
           ),
         },
       ])
-      .png()
+      .raw()
       .toBuffer();
-    const noisy = await sharp({ create: { width: w, height: h, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 0, sigma: 12 } } })
-      .png()
+    noise ??= await sharp({ create: { width: w, height: h, channels: 3, background: '#808080', noise: { type: 'gaussian', mean: 0, sigma: 12 } } })
+      .raw()
       .toBuffer();
-    await sharp(base)
-      .composite([{ input: noisy, blend: 'soft-light' }])
+    await sharp(base, { raw: { width: w, height: h, channels: 3 } })
+      .composite([{ input: noise, raw: { width: w, height: h, channels: 3 }, blend: 'soft-light' }])
       .jpeg({ quality: 90 })
       .withExif({ IFD0: { Make: 'Bench', Model: 'Synthetic 12MP', DateTime: '2026:01:01 12:00:00' } })
       .toFile(file);
