@@ -139,6 +139,11 @@ export async function main(argv: string[]): Promise<number> {
         if (json) out(JSON.stringify(summary));
         else {
           out(`indexed ${summary.indexed}, unchanged ${summary.unchanged}, removed ${summary.removed}, failed ${summary.failed.length}`);
+          const ph = summary.phases;
+          if (ph) {
+            out(`  indexing: ${ph.indexing.photos} photos in ${ph.indexing.seconds.toFixed(1)} s (searchable by image from then on)`);
+            if (ph.ocr) out(`  reading text: ${ph.ocr.read} read, ${ph.ocr.noText} without text (skipped by the no-text gate), ${ph.ocr.failed} failed, in ${ph.ocr.seconds.toFixed(1)} s`);
+          }
           for (const f of summary.failed) out(`  failed: ${f.path}: ${f.error}`);
           for (const s of summary.skipped) out(`  skipped (${s.reason}): ${s.path}`);
           const m = await k.getModel();

@@ -379,6 +379,15 @@ export interface IndexSummary {
   removed: number;
   failed: FailedFile[];
   skipped: SkippedFile[];
+  /**
+   * The run phase by phase: after `indexing` every photo is searchable by its pixels; `ocr`
+   * reads the text in them afterwards (null when OCR is off). `noText`: photos the no-text gate
+   * cleared while indexing, never read; `read`: photos OCR read; `pending`: left queued.
+   */
+  phases?: {
+    indexing: { photos: number; seconds: number };
+    ocr: { read: number; noText: number; failed: number; pending: number; seconds: number } | null;
+  };
 }
 
 export interface LibraryStats {

@@ -61,6 +61,7 @@ import { ModelDownloads } from './models/downloads.js';
 import { installModelFromPath } from './models/install-local.js';
 import { effectiveHfEndpoint, getAppSettings, updateAppSettings } from './settings/app-settings.js';
 import { OcrRunner, WorkerOcrEngine, ocrEnabled } from './ocr/index.js';
+import { indexPhases } from './app/run-report.js';
 import { libraryPaths, type LibraryPaths } from './paths.js';
 import { Places } from './places/index.js';
 import { Store, toDetail } from './store/index.js';
@@ -137,7 +138,7 @@ export class Kanjian implements KanjianApi {
     this.progress = new ProgressTracker(() => this.store.jobs.count('index'), { ocr: () => this.store.jobs.count('ocr') });
     this.indexer = new Indexer(
       store,
-      { thumbDir: this.paths.thumbnails, model: slots.index, concurrency: opts.concurrency },
+      { thumbDir: this.paths.thumbnails, model: slots.index, concurrency: opts.concurrency, textGate: ocrEnabled(opts.ocr) },
       this.progress,
     );
     // Everything after indexing steps aside for newly arrived files (the pipeline says when).
@@ -240,13 +241,15 @@ export class Kanjian implements KanjianApi {
     const row = await this.folders.addRow(folder, { allowExisting: true });
     this.progress.start('scanning');
     const scan = await this.folders.scan(row);
-    const drained = await this.pipeline.runOnce({ analyse: opts.analyse, graceMs: this.opts.watch ? ORPHAN_GRACE_MS : 0 });
+    const run = await this.pipeline.runOnce({ analyse: opts.analyse, graceMs: this.opts.watch ? ORPHAN_GRACE_MS : 0 });
+    const { drained } = run;
     return {
       indexed: drained.indexed,
       unchanged: scan.unchanged,
       removed: scan.removed + drained.removed,
       failed: [...scan.unreadable, ...drained.failed],
       skipped: [...scan.skipped, ...drained.skipped],
+      phases: indexPhases(run),
     };
   }
 

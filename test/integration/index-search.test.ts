@@ -33,8 +33,10 @@ describe('index then search (CLI, toy colour model)', () => {
   it('indexes every photo in nested folders, with Chinese names, and reports JSON', async () => {
     const r = await runCli(['index', lib, '--data', data, '--model', TOY_MODEL, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const summary = JSON.parse(r.stdout);
+    // The original shape, unchanged; `phases` was added beside it (checked in ocr/phases.test.ts).
+    const { phases, ...summary } = JSON.parse(r.stdout);
     expect(summary).toEqual({ indexed: 12, unchanged: 0, removed: 0, failed: [], skipped: [] });
+    expect(phases.indexing).toMatchObject({ photos: 12 });
     // thumbnails were written for each distinct content
     const thumbs = readdirSync(path.join(data, 'thumbnails'), { recursive: true }).filter((f) =>
       String(f).endsWith('.webp'),
@@ -44,7 +46,9 @@ describe('index then search (CLI, toy colour model)', () => {
 
   it('a second run finds everything unchanged and embeds nothing again', async () => {
     const r = await runCli(['index', lib, '--data', data, '--model', TOY_MODEL, '--json']);
-    expect(JSON.parse(r.stdout)).toEqual({ indexed: 0, unchanged: 12, removed: 0, failed: [], skipped: [] });
+    const { phases, ...summary } = JSON.parse(r.stdout);
+    expect(summary).toEqual({ indexed: 0, unchanged: 12, removed: 0, failed: [], skipped: [] });
+    expect(phases.indexing).toMatchObject({ photos: 0 });
   });
 
   for (const [query, colour] of [

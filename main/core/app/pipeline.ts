@@ -7,7 +7,7 @@ import type { Duplicates } from '../duplicates/index.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import type { DrainResult, Indexer } from '../library/indexer.js';
 import type { ProgressTracker } from '../library/progress.js';
-import type { OcrRunner } from '../ocr/index.js';
+import type { OcrDrainResult, OcrRunner } from '../ocr/index.js';
 import { Places } from '../places/index.js';
 import { NameIndex } from '../search/names.js';
 import { TagSequenceIndex } from '../search/tag-sequences.js';
@@ -37,6 +37,15 @@ export interface PipelineParts {
   /** Only its holder runs jobs, analyses and purges: another process may be on this library. */
   lease: WriterLease;
   log?: (message: string) => void;
+}
+
+/** What a foreground pass did, phase by phase (CLI `index` reports both). */
+export interface RunOnceResult {
+  drained: DrainResult;
+  /** Wall time of the indexing phase: after it every photo is searchable by its pixels. */
+  indexSeconds: number;
+  /** The reading-text phase that followed, or null when OCR is off or was not run. */
+  ocr: { result: OcrDrainResult; seconds: number; pending: number } | null;
 }
 
 export class Pipeline {
@@ -111,20 +120,23 @@ export class Pipeline {
   }
 
   /** One pass in the foreground (CLI `index`): drain, then (unless skipped) analyse and views. */
-  async runOnce(opts: { analyse?: boolean; graceMs: number }): Promise<DrainResult> {
+  async runOnce(opts: { analyse?: boolean; graceMs: number }): Promise<RunOnceResult> {
     // Another process (the app) may be indexing this library: its queue is ours too, so wait.
     if (!(await this.acquireLease())) throw new Error('Kanjian is closing');
     try {
+      const t0 = performance.now();
       const drained = await this.p.slots.using(() => this.p.indexer.drain());
       this.syncNames();
+      const indexSeconds = (performance.now() - t0) / 1000;
       await this.syncPlaces();
+      let ocr: RunOnceResult['ocr'] = null;
       // Tags, duplicates and the search views build on the index; benches time them apart.
       if (opts.analyse !== false) {
         await this.analyse();
-        await this.buildSearchViews();
+        ocr = await this.buildSearchViews();
       }
       this.p.store.vectors.purgeOrphans(opts.graceMs);
-      return drained;
+      return { drained, indexSeconds, ocr };
     } finally {
       this.p.lease.release();
     }
@@ -225,8 +237,8 @@ export class Pipeline {
    * After tagging: embeds new tag sequences for the tag view, then reads the text in indexed
    * photos until the OCR queue is empty or new files arrive (main/core/search, main/core/ocr).
    */
-  private async buildSearchViews(): Promise<void> {
-    if (this.closed) return;
+  private async buildSearchViews(): Promise<RunOnceResult['ocr']> {
+    if (this.closed) return null;
     try {
       await this.p.slots.using(async () => {
         const m = this.p.slots.search;
@@ -236,11 +248,15 @@ export class Pipeline {
       this.p.log?.(`search views: ${(e as Error).message}`);
     }
     const ocr = this.p.ocr();
-    if (!ocr || this.closed) return;
+    if (!ocr || this.closed) return null;
+    const t0 = performance.now();
     this.p.progress.start('ocr');
+    // Every photo is searchable by its pixels now; listeners see the text phase begin.
+    this.emitProgress();
     const r = await ocr.drain();
     this.p.progress.idle();
     for (const f of r.failed) this.p.log?.(`ocr: ${f.path}: ${f.error}`);
+    return { result: r, seconds: (performance.now() - t0) / 1000, pending: this.p.store.jobs.count('ocr') };
   }
 
   /** From now on nothing new starts and running steps yield (first step of closing). */

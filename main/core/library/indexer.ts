@@ -3,6 +3,8 @@
 // Several jobs are in flight so decoding the next photos overlaps inference of the
 // current one; inference itself is serialised because one session saturates the CPU.
 import { putNearHashes } from '../store/near-hashes.js';
+import { OCR_GATE_ENGINE } from '../media/text-gate.js';
+import { OcrRepo } from '../ocr/repo.js';
 import { stat } from 'node:fs/promises';
 import { analyzePhoto } from '../media/analyze.js';
 import { decodedBytes, processDecodeBudget, type ByteBudget } from '../media/budget.js';
@@ -25,6 +27,11 @@ export interface IndexerOptions {
   maxAttempts?: number;
   /** Decoded bytes in flight at once (default: the process's shared budget). */
   decodeBudget?: ByteBudget;
+  /**
+   * Run the no-text gate (media/text-gate.ts) on the decoded pixels: a photo it clears gets an
+   * empty text row in its own transaction, so OCR never reads it. On when OCR is.
+   */
+  textGate?: boolean;
 }
 
 export interface DrainResult {
@@ -34,12 +41,15 @@ export interface DrainResult {
   removed: number;
   /** Queued files not read because they are links or lie outside the library by real path. */
   skipped: SkippedFile[];
+  /** Photos the no-text gate cleared (never queued for OCR). */
+  noText: number;
 }
 
 export class Indexer {
   private running: Promise<DrainResult> | null = null;
   private stopRequested = false;
   private embedChain: Promise<unknown> = Promise.resolve();
+  private ocrRepo: OcrRepo;
   private get decodeBudget(): ByteBudget {
     return this.opts.decodeBudget ?? processDecodeBudget;
   }
@@ -48,7 +58,9 @@ export class Indexer {
     private store: Store,
     private opts: IndexerOptions,
     private progress?: ProgressTracker,
-  ) {}
+  ) {
+    this.ocrRepo = new OcrRepo(store.db);
+  }
 
   /** Model for jobs started from now on (a model switch stops the indexer first). */
   setModel(model: IndexerOptions['model']): void {
@@ -77,7 +89,7 @@ export class Indexer {
   }
 
   private async run(): Promise<DrainResult> {
-    const result: DrainResult = { indexed: 0, reused: 0, failed: [], removed: 0, skipped: [] };
+    const result: DrainResult = { indexed: 0, reused: 0, failed: [], removed: 0, skipped: [], noText: 0 };
     const inFlight = new Set<number>();
     // Jobs that hit an unexpected error are left queued for a later run, not retried in a loop.
     const deferred = new Set<number>();
@@ -116,7 +128,7 @@ export class Indexer {
     }
     this.store.jobs.bumpAttempts(job.id);
     try {
-      const outcome = await this.indexOne(job);
+      const outcome = await this.indexOne(job, result);
       if (outcome === 'superseded') return;
       if (outcome === 'unchanged') {
         this.progress?.completed(true);
@@ -163,7 +175,7 @@ export class Indexer {
    * (never read); known content → reuse its vector; else decode + embed. 'superseded': the file
    * was deleted or changed while the job ran, so its result is dropped and the job runs again.
    */
-  private async indexOne(job: JobRow): Promise<'indexed' | 'reused' | 'removed' | 'symlink' | 'superseded' | 'unchanged'> {
+  private async indexOne(job: JobRow, result: DrainResult): Promise<'indexed' | 'reused' | 'removed' | 'symlink' | 'superseded' | 'unchanged'> {
     const { store } = this;
     const gone = await this.notInLibrary(job);
     if (gone) {
@@ -187,6 +199,7 @@ export class Indexer {
         thumbDir: this.opts.thumbDir,
         pixelLimit: this.opts.pixelLimit,
         modelInputSize: m?.model.manifest.image.size,
+        textGate: this.opts.textGate,
       });
       if (m && !store.vectors.has(m.modelId, photo.sha256)) tensor = await m.model.imageTensor(photo.image);
     } finally {
@@ -223,10 +236,16 @@ export class Indexer {
     // A delete seen after the file was read wins over what was read from it (no ghost rows).
     if (await this.notInLibrary(job)) return this.superseded(job);
     // Photo row, vector and job removal commit together: a kill leaves all or none.
-    return store.tx(() => {
+    let cleared = false;
+    const outcome = store.tx(() => {
       // A delete, rename or change seen meanwhile (possibly by another process's watcher)
       // re-queued the job: this result is stale and the next run decides.
       if (!store.jobs.isCurrent(job)) return 'superseded';
+      // Before the row: its trigger queues OCR for a content without a text row.
+      if (photo.textGate && !photo.textGate.mayHoldText && !this.ocrRepo.has(photo.sha256)) {
+        this.ocrRepo.put(photo.sha256, [], OCR_GATE_ENGINE);
+        cleared = true;
+      }
       store.photos.upsert(row);
       putNearHashes(store.db, photo.sha256, photo.near);
       if (m && vector) store.vectors.put(m.modelId, photo.sha256, vector);
@@ -234,6 +253,12 @@ export class Indexer {
       store.jobs.finish(job);
       return reused ? 'reused' : 'indexed';
     });
+    if (cleared) {
+      // Its text is settled (none): the reading-text phase counts it as done.
+      result.noText++;
+      this.progress?.tick('ocr');
+    }
+    return outcome;
   }
 
   /** 'removed' when the file is gone, 'symlink' when it may not be followed, else null. */

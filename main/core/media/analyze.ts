@@ -8,6 +8,7 @@ import { readExif, type ExifInfo } from './exif.js';
 import type { PhotoFormat } from './formats.js';
 import { perceptualHash, sha256 } from './hash.js';
 import { nearHashesOf, type NearHashes } from './near-hash.js';
+import { textGate, type TextGate } from './text-gate.js';
 import { DEFAULT_THUMBNAIL_SIZE, thumbnailPathFor, writeThumbnail } from './thumbnail.js';
 
 export interface AnalyzeOptions {
@@ -17,6 +18,8 @@ export interface AnalyzeOptions {
   thumbnailSize?: number;
   /** The model's input size (shorter side), so the one decode keeps enough pixels for it. */
   modelInputSize?: number;
+  /** Also run the no-text gate on the decoded pixels (text-gate.ts; OCR is on). */
+  textGate?: boolean;
 }
 
 /** pHash reads 32×32; validation needs nothing more than the decode itself. */
@@ -38,6 +41,8 @@ export interface AnalyzedPhoto {
   /** Crop-, border- and rotation-tolerant hashes for near copies. */
   near: NearHashes;
   thumbnailPath: string;
+  /** The no-text gate's verdict, when asked for. */
+  textGate?: TextGate;
   /** Upright, alpha kept, for the embedder's preprocessing: `.clone()` it before adding steps. */
   image: Sharp;
 }
@@ -57,10 +62,11 @@ export async function analyzePhoto(filePath: string, opts: AnalyzeOptions): Prom
         decodeSize: Math.max(MIN_DECODE_SIZE, opts.thumbnailSize ?? DEFAULT_THUMBNAIL_SIZE, opts.modelInputSize ?? 0),
       })]);
     const thumbnailPath = thumbnailPathFor(opts.thumbDir, digest);
-    const [phash, near] = await Promise.all([
+    const [phash, near, , gate] = await Promise.all([
       perceptualHash(opened.image),
       nearHashesOf(opened.image),
       ensureThumbnail(opened.image, thumbnailPath, opts.thumbnailSize),
+      opts.textGate ? textGateOf(opened.image) : undefined,
     ]);
     return {
       path: filePath,
@@ -75,11 +81,21 @@ export async function analyzePhoto(filePath: string, opts: AnalyzeOptions): Prom
       phash,
       near,
       thumbnailPath,
+      ...(gate && { textGate: gate }),
       image: opened.image,
     };
   } catch (err) {
     throw withPath(err, filePath);
   }
+}
+
+/** The gate on the decoded pixels as they are (no resize: small text must keep its strokes). */
+export async function textGateOf(image: Sharp): Promise<TextGate> {
+  const { data, info } = await image.clone().flatten({ background: '#ffffff' }).greyscale().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+  if (info.channels === 1) return textGate(data, info.width, info.height);
+  const grey = new Uint8Array(info.width * info.height);
+  for (let i = 0; i < grey.length; i++) grey[i] = data[i * info.channels];
+  return textGate(grey, info.width, info.height);
 }
 
 async function ensureThumbnail(image: Sharp, thumbnailPath: string, size: number | undefined): Promise<void> {

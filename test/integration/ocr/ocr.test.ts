@@ -12,7 +12,7 @@ import { OcrRunner } from '../../../main/core/ocr/runner.js';
 import { Store } from '../../../main/core/store/index.js';
 import { MediaError } from '../../../main/core/media/errors.js';
 import { writeColourPhoto } from '../../helpers/photos.js';
-import { TOY_MODEL } from '../../helpers/cli.js';
+import { EXIF_SAMPLES, TOY_MODEL } from '../../helpers/cli.js';
 import { textLayer, writeTextPhoto } from './text-photos.js';
 
 let tmp: string;
@@ -67,6 +67,22 @@ describe('the OCR engine (PaddleOCR PP-OCRv4 in a worker thread)', () => {
   });
   it('finds no text in a photo without any', async () => {
     expect((await engine.read(F.plain)).lines).toEqual([]);
+  });
+  it('photos big enough for the detector-only first look: text found and read in full; none in a photo without it', async () => {
+    // 1600×1200 (> 1.25 × 640): the detector runs alone at 640 px first.
+    const big = await writeTextPhoto(path.join(tmp, 'gen/big-sign.jpg'), {
+      width: 1600,
+      height: 1200,
+      background: { photo: path.join(EXIF_SAMPLES, 'jpg/Canon_40D.jpg') },
+      blocks: [{ lines: ['停车场 PARKING'], x: 300, y: 500, fontSize: 90, plate: '#1d5fa8', colour: '#fff', weight: 'bold' }],
+    });
+    const r = await engine.read(big);
+    expect(text(r.lines).replace(/\s/g, '').toUpperCase()).toContain('PARKING');
+    expect(r.width).toBe(1600);
+    // Boxes are in the photo's own pixels (the full read at 1280 px, scaled back).
+    expect(Math.max(...r.lines.flatMap((l) => l.box!.map(([x]) => x)))).toBeGreaterThan(640);
+    const plainBig = await writeColourPhoto(path.join(tmp, 'gen/plain-big.jpg'), 'blue', { width: 1600, height: 1200 });
+    expect((await engine.read(plainBig)).lines).toEqual([]);
   });
   it('a file that is not a photo is a MediaError, and the engine keeps working', async () => {
     const bad = path.join(tmp, 'gen/not-a-photo.jpg');
