@@ -8,7 +8,10 @@
 //   - `windows`: the same hash of sub-windows of the trimmed picture (each side cut by 0, 5 or
 //     10 %, per axis independently), so a crop of the original matches one of the original's
 //     windows with its own `full` hash;
-//   - `luma`: mean brightness, to name "brighter"/"darker" in the compare view.
+//   - `luma`: mean brightness, to name "brighter"/"darker" in the compare view;
+//   - `detail`: a DETAIL_SIDE² greyscale grid of the trimmed picture, so a candidate pair can be
+//     verified by aligning the two pictures (main/core/duplicates/verify.ts): 64 sign bits
+//     cannot tell a crop from a burst frame a few percent off and turned a little.
 // Bits are coefficient signs (not "above the median" as in pHash.org): turning the pixels a
 // quarter turn maps each DCT coefficient to its transpose with a sign flip, so the hash of a
 // rotated copy is a fixed bit permutation plus XOR mask of the original's — computed at query
@@ -19,6 +22,8 @@ const GRID = 32;
 const LOW = 8;
 /** Side of the greyscale image the hashes are computed on (long side). */
 export const HASH_INPUT_SIDE = 256;
+/** Side of the stored greyscale grid of the trimmed picture (stretched to a square). */
+export const DETAIL_SIDE = 48;
 
 // cos((2x+1)uπ/2N) for u = 1..8: the hash never looks at other frequencies.
 const COS: Float64Array[] = Array.from({ length: LOW + 1 }, (_, u) => {
@@ -47,6 +52,8 @@ export interface NearHashes {
   windows: string[];
   /** Mean brightness 0..255 of the trimmed picture. */
   luma: number;
+  /** DETAIL_SIDE × DETAIL_SIDE grey levels of the trimmed picture, row by row (absent on old rows). */
+  detail?: Uint8Array;
 }
 
 interface Rect {
@@ -67,9 +74,11 @@ export function nearHashes(grey: Uint8Array, width: number, height: number): Nea
     const x1 = r.x + (1 - wnd.r) * r.w;
     const y0 = r.y + wnd.t * r.h;
     const y1 = r.y + (1 - wnd.b) * r.h;
-    return dctSignHash(sampleGrid(grey, width, x0, y0, x1 - x0, y1 - y0));
+    return dctSignHash(sampleGrid(grey, width, x0, y0, x1 - x0, y1 - y0, GRID));
   };
-  return { full: hashOf({ l: 0, r: 0, t: 0, b: 0 }), windows: WINDOWS.map(hashOf), luma: Math.round(luma * 10) / 10 };
+  const fine = sampleGrid(grey, width, r.x, r.y, r.w, r.h, DETAIL_SIDE);
+  const detail = Uint8Array.from(fine, (v) => Math.round(v));
+  return { full: hashOf({ l: 0, r: 0, t: 0, b: 0 }), windows: WINDOWS.map(hashOf), luma: Math.round(luma * 10) / 10, detail };
 }
 
 /** The hashes of a decoded (upright) image, from one small greyscale render of it. */
@@ -129,20 +138,20 @@ function median(v: number[]): number {
   return s[s.length >> 1];
 }
 
-/** GRID×GRID box-filtered samples of the region (fractional bounds), bilinear at the edges. */
-function sampleGrid(grey: Uint8Array, width: number, x0: number, y0: number, w: number, h: number): Float64Array {
-  const out = new Float64Array(GRID * GRID);
+/** side×side box-filtered samples of the region (fractional bounds), bilinear at the edges. */
+function sampleGrid(grey: Uint8Array, width: number, x0: number, y0: number, w: number, h: number, side: number): Float64Array {
+  const out = new Float64Array(side * side);
   const height = grey.length / width;
   // Integral image over the region's bounding rows would be faster; a 256-px input keeps the
   // plain sum cheap (≤ 64 pixels per cell).
-  for (let gy = 0; gy < GRID; gy++) {
-    const ya = y0 + (gy * h) / GRID;
-    const yb = y0 + ((gy + 1) * h) / GRID;
+  for (let gy = 0; gy < side; gy++) {
+    const ya = y0 + (gy * h) / side;
+    const yb = y0 + ((gy + 1) * h) / side;
     const iy0 = Math.max(0, Math.floor(ya));
     const iy1 = Math.min(height, Math.max(iy0 + 1, Math.ceil(yb)));
-    for (let gx = 0; gx < GRID; gx++) {
-      const xa = x0 + (gx * w) / GRID;
-      const xb = x0 + ((gx + 1) * w) / GRID;
+    for (let gx = 0; gx < side; gx++) {
+      const xa = x0 + (gx * w) / side;
+      const xb = x0 + ((gx + 1) * w) / side;
       const ix0 = Math.max(0, Math.floor(xa));
       const ix1 = Math.min(width, Math.max(ix0 + 1, Math.ceil(xb)));
       let s = 0;
@@ -157,7 +166,7 @@ function sampleGrid(grey: Uint8Array, width: number, x0: number, y0: number, w: 
           n += wx * wy;
         }
       }
-      out[gy * GRID + gx] = n > 0 ? s / n : grey[Math.min(height - 1, iy0) * width + Math.min(width - 1, ix0)];
+      out[gy * side + gx] = n > 0 ? s / n : grey[Math.min(height - 1, iy0) * width + Math.min(width - 1, ix0)];
     }
   }
   return out;
