@@ -3,7 +3,7 @@
 // until the backfill reaches them) passes as the hashes found it.
 import { WINDOWS } from '../media/near-hash.js';
 import type { NearEdge } from './near.js';
-import { NEAR_MAX_TURN_DEGREES } from './thresholds.js';
+import { NEAR_FIT_MAX_RESIDUAL, NEAR_MAX_TURN_DEGREES } from './thresholds.js';
 import { alignment } from './verify.js';
 
 // Grouping runs on every cache rebuild and a check costs a few milliseconds: verdicts are
@@ -21,8 +21,10 @@ export function verifyNearEdge(e: NearEdge, shaA: string, shaB: string, detailOf
   if (!a || !b) return true;
   const window = e.window ? { container: e.window.container, ...WINDOWS[e.window.index] } : undefined;
   // A copy or crop is never turned by anything but quarter turns; a burst frame or a
-  // handheld re-shot is.
-  const ok = alignment(a, b, { turns: e.turns, window }).degrees <= NEAR_MAX_TURN_DEGREES;
+  // handheld re-shot is. A fit that did not settle (large residual) measures no turn worth
+  // trusting: then the hashes decide, as before the check existed.
+  const fit = alignment(a, b, { turns: e.turns, window });
+  const ok = fit.degrees <= NEAR_MAX_TURN_DEGREES || fit.residual >= NEAR_FIT_MAX_RESIDUAL;
   if (VERDICTS.size >= MAX_VERDICTS) VERDICTS.clear();
   VERDICTS.set(key, ok);
   return ok;
