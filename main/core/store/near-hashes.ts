@@ -34,12 +34,16 @@ export function nearDetails(db: Db, shas: Iterable<string>): Map<string, Uint8Ar
   return out;
 }
 
-/** Hashes of every indexed content that has current ones. */
+/**
+ * Hashes of every indexed content that has current ones. `+p.status` keeps SQLite on the
+ * sha256 index: given the choice it probed photos by status (an index added for the facets),
+ * a scan of every photo per row — 4.5 s instead of 50 ms for 8,000 photos.
+ */
 export function allNearHashes(db: Db): Map<string, StoredNearHashes> {
   const rows = db
     .prepare(
       `SELECT n.sha256, n.full, n.windows, n.luma FROM near_hashes n
-        WHERE n.version = ? AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = n.sha256 AND p.status = 'indexed')`,
+        WHERE n.version = ? AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = n.sha256 AND +p.status = 'indexed')`,
     )
     .all(NEAR_HASH_VERSION) as { sha256: string; full: string; windows: Buffer; luma: number | null }[];
   const out = new Map<string, StoredNearHashes>();
