@@ -16,7 +16,8 @@ import { anchorGroups, type Edge } from './group.js';
 import { differencesFrom } from './differences.js';
 import { chooseKeeper, rankCandidates, type KeepCandidate } from './keep.js';
 import { nearEdges, type NearEdge } from './near.js';
-import { allNearHashes } from '../store/near-hashes.js';
+import { allNearHashes, nearDetails } from '../store/near-hashes.js';
+import { verifyNearEdge } from './verify-edges.js';
 import { similarPairs, type ManifestModel } from './similar.js';
 import { LEGACY_NEAR_MAX_DISTANCE, MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, NEAR_WINDOW_MAX_DISTANCE, similarThreshold } from './thresholds.js';
 import { round4 } from '../round.js';
@@ -175,13 +176,25 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     });
     for (const [i, c] of contents.entries()) c.luma = stored.get(c.sha)?.luma ?? null;
     const edges: Edge[] = [];
-    for (const e of nearEdges(items, { full: maxDistance, window: NEAR_WINDOW_MAX_DISTANCE, legacy: LEGACY_NEAR_MAX_DISTANCE })) {
+    const candidates = nearEdges(items, { full: maxDistance, window: NEAR_WINDOW_MAX_DISTANCE, legacy: LEGACY_NEAR_MAX_DISTANCE });
+    for (const e of candidates) {
       nearSet.add(pairId(e.a, e.b));
       nearInfo.set(pairId(e.a, e.b), e);
       if (dismissed.has(pairKey(contents[e.a].sha, contents[e.b].sha))) continue;
       edges.push({ a: e.a, b: e.b, cost: e.distance });
     }
-    const near = anchorGroups(contents.length, edges, { maxSize: MAX_GROUP_SIZE });
+    // Hash candidates are checked by aligning the two pictures (verify.ts), only for the pairs a
+    // group is about to take; the grids are read only for contents in a candidate pair. A pair
+    // that fails is not near (a burst frame may still be a similar shot).
+    const details = nearDetails(store.db, new Set(candidates.flatMap((e) => [contents[e.a].sha, contents[e.b].sha])));
+    const accept = (i: number, j: number) => {
+      const e = nearInfo.get(pairId(i, j));
+      if (!e) return true;
+      const ok = verifyNearEdge(e, contents[e.a].sha, contents[e.b].sha, (k) => details.get(contents[k].sha));
+      if (!ok) nearSet.delete(pairId(i, j));
+      return ok;
+    };
+    const near = anchorGroups(contents.length, edges, { maxSize: MAX_GROUP_SIZE, accept });
     nearMembers = new Set<number>();
     for (const g of near) {
       // Only the near group's keeper stays eligible for similar groups.

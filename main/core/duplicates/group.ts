@@ -23,6 +23,11 @@ export interface GroupOptions {
   maxSize: number;
   /** True when i and j must not share a group (e.g. already grouped together as a nearer kind). */
   conflict?: (i: number, j: number) => boolean;
+  /**
+   * A last check of anchor–member pairs, asked only for the pairs a group is about to take (so
+   * an expensive check runs on a few pairs, not every edge). False: j does not join this anchor.
+   */
+  accept?: (anchor: number, j: number) => boolean;
 }
 
 /**
@@ -57,6 +62,7 @@ export function anchorGroups(n: number, edges: readonly Edge[], opts: GroupOptio
       if (members.length >= maxSize) break;
       if (assigned[j]) continue;
       if (opts.conflict && members.some((m) => opts.conflict!(m, j))) continue;
+      if (opts.accept && !opts.accept(anchor, j)) continue;
       members.push(j);
       costs.push(cost);
     }

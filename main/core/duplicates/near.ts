@@ -24,6 +24,8 @@ export interface NearEdge {
   turns: number;
   /** Matched through a crop window (one is a crop of the other). */
   cropped: boolean;
+  /** When cropped: the window (index into WINDOWS) of `container` that matched the other's full hash. */
+  window?: { container: 'a' | 'b'; index: number };
 }
 
 export interface NearThresholds {
@@ -38,12 +40,16 @@ export interface NearThresholds {
 export function nearEdges(items: readonly NearItem[], t: NearThresholds): NearEdge[] {
   const best = new Map<number, NearEdge>();
   const n = items.length;
-  const keep = (a: number, b: number, distance: number, turns: number, cropped: boolean) => {
+  const keep = (a: number, b: number, distance: number, turns: number, cropped: boolean, window = -1) => {
     if (a === b) return;
     const [x, y] = a < b ? [a, b] : [b, a];
     const key = x * n + y;
     const old = best.get(key);
-    if (!old || distance < old.distance) best.set(key, { a: x, b: y, distance, turns, cropped });
+    if (!old || distance < old.distance) {
+      const e: NearEdge = { a: x, b: y, distance, turns, cropped };
+      if (window >= 0) e.window = { container: a === x ? 'a' : 'b', index: window };
+      best.set(key, e);
+    }
   };
 
   const withFull = items.map((it, i) => (it.full ? i : -1)).filter((i) => i >= 0);
@@ -56,9 +62,9 @@ export function nearEdges(items: readonly NearItem[], t: NearThresholds): NearEd
         const q = safe(turns ? rotateHash(it.full!, turns) : it.full!);
         if (q) index.query(q, t.full, (j, d) => keep(i, withFull[j], d, turns, false));
       }
-      for (const w of it.windows ?? []) {
-        const q = safe(w);
-        if (q) index.query(q, t.window, (j, d) => keep(i, withFull[j], d, 0, true));
+      for (const [w, hex] of (it.windows ?? []).entries()) {
+        const q = safe(hex);
+        if (q) index.query(q, t.window, (j, d) => keep(i, withFull[j], d, 0, true, w));
       }
     }
   }

@@ -12,6 +12,22 @@ export const NEAR_MAX_DISTANCE = 8;
 export const NEAR_WINDOW_MAX_DISTANCE = 6;
 
 /**
+ * A hash candidate is a near copy only if aligning the two pictures (affine fit of their 48 × 48
+ * grids, main/core/duplicates/verify.ts) finds them turned by at most this many degrees beyond
+ * quarter turns: copies and crops are not turned, burst frames are (the bench's by 0.8°).
+ * Calibrated on the calibration set only (bench:duplicates: 0.25–0.5 keep its recall; 0.3 cuts
+ * most bursts); see bench-results/duplicates.md.
+ */
+export const NEAR_MAX_TURN_DEGREES = 0.3;
+
+/**
+ * The turn is judged only when the fit settled: its residual (RMS, as a share of the picture's
+ * spread) below this. Larger residuals come from fits that did not converge (on the calibration
+ * set: some 10 % crops, at 0.29), whose turn estimate means nothing; burst frames fit at ≤ 0.2.
+ */
+export const NEAR_FIT_MAX_RESIDUAL = 0.25;
+
+/**
  * Old rows (indexed before the near hashes existed) pair by their pHash.org-style pHash until
  * the backfill re-hashes them: the previous calibrated cut-off (resizes, re-encodes, PNG/WebP,
  * brightness at 0–6 bits; the closest different pair of the old bench at 16).

@@ -8,7 +8,10 @@
 //   - `windows`: the same hash of sub-windows of the trimmed picture (each side cut by 0, 5 or
 //     10 %, per axis independently), so a crop of the original matches one of the original's
 //     windows with its own `full` hash;
-//   - `luma`: mean brightness, to name "brighter"/"darker" in the compare view.
+//   - `luma`: mean brightness, to name "brighter"/"darker" in the compare view;
+//   - `detail`: a DETAIL_SIDE² greyscale grid of the trimmed picture, so a candidate pair can be
+//     verified by aligning the two pictures (main/core/duplicates/verify.ts): 64 sign bits
+//     cannot tell a crop from a burst frame a few percent off and turned a little.
 // Bits are coefficient signs (not "above the median" as in pHash.org): turning the pixels a
 // quarter turn maps each DCT coefficient to its transpose with a sign flip, so the hash of a
 // rotated copy is a fixed bit permutation plus XOR mask of the original's — computed at query
@@ -19,6 +22,8 @@ const GRID = 32;
 const LOW = 8;
 /** Side of the greyscale image the hashes are computed on (long side). */
 export const HASH_INPUT_SIDE = 256;
+/** Side of the stored greyscale grid of the trimmed picture (stretched to a square). */
+export const DETAIL_SIDE = 48;
 
 // cos((2x+1)uπ/2N) for u = 1..8: the hash never looks at other frequencies.
 const COS: Float64Array[] = Array.from({ length: LOW + 1 }, (_, u) => {
@@ -47,6 +52,8 @@ export interface NearHashes {
   windows: string[];
   /** Mean brightness 0..255 of the trimmed picture. */
   luma: number;
+  /** DETAIL_SIDE × DETAIL_SIDE grey levels of the trimmed picture, row by row (absent on old rows). */
+  detail?: Uint8Array;
 }
 
 interface Rect {
@@ -70,7 +77,9 @@ export function nearHashes(grey: Uint8Array, width: number, height: number): Nea
     const y1 = r.y + (1 - wnd.b) * r.h;
     return dctSignHash(sampleGrid(sat, grey, width, x0, y0, x1 - x0, y1 - y0));
   };
-  return { full: hashOf({ l: 0, r: 0, t: 0, b: 0 }), windows: WINDOWS.map(hashOf), luma: Math.round(luma * 10) / 10 };
+  const fine = sampleGrid(sat, grey, width, r.x, r.y, r.w, r.h, DETAIL_SIDE);
+  const detail = Uint8Array.from(fine, (v) => Math.round(v));
+  return { full: hashOf({ l: 0, r: 0, t: 0, b: 0 }), windows: WINDOWS.map(hashOf), luma: Math.round(luma * 10) / 10, detail };
 }
 
 /** The hashes of a decoded (upright) image, from one small greyscale render of it. */
@@ -161,26 +170,26 @@ function integralAt(sat: Float64Array, W: number, x: number, y: number): number 
 }
 
 /**
- * GRID×GRID box-filtered samples of the region (fractional bounds): each cell is the mean of
+ * side×side (default GRID) box-filtered samples of the region (fractional bounds): each cell is the mean of
  * the pixels under it, weighted by how much of each pixel it covers, from the summed-area table
  * in four look-ups (81 windows per photo: a per-pixel sum cost ~50 ms a photo on the main thread).
  */
-function sampleGrid(sat: Float64Array, grey: Uint8Array, width: number, x0: number, y0: number, w: number, h: number): Float64Array {
-  const out = new Float64Array(GRID * GRID);
+function sampleGrid(sat: Float64Array, grey: Uint8Array, width: number, x0: number, y0: number, w: number, h: number, side = GRID): Float64Array {
+  const out = new Float64Array(side * side);
   const height = grey.length / width;
   const W = width + 1;
   const clampX = (x: number) => Math.max(0, Math.min(width, x));
   const clampY = (y: number) => Math.max(0, Math.min(height, y));
-  const xs = new Float64Array(GRID + 1);
-  for (let g = 0; g <= GRID; g++) xs[g] = clampX(x0 + (g * w) / GRID);
-  for (let gy = 0; gy < GRID; gy++) {
-    const ya = clampY(y0 + (gy * h) / GRID);
-    const yb = clampY(y0 + ((gy + 1) * h) / GRID);
-    for (let gx = 0; gx < GRID; gx++) {
+  const xs = new Float64Array(side + 1);
+  for (let g = 0; g <= side; g++) xs[g] = clampX(x0 + (g * w) / side);
+  for (let gy = 0; gy < side; gy++) {
+    const ya = clampY(y0 + (gy * h) / side);
+    const yb = clampY(y0 + ((gy + 1) * h) / side);
+    for (let gx = 0; gx < side; gx++) {
       const xa = xs[gx];
       const xb = xs[gx + 1];
       const area = (xb - xa) * (yb - ya);
-      out[gy * GRID + gx] =
+      out[gy * side + gx] =
         area > 0
           ? (integralAt(sat, W, xb, yb) - integralAt(sat, W, xa, yb) - integralAt(sat, W, xb, ya) + integralAt(sat, W, xa, ya)) / area
           : grey[Math.min(height - 1, Math.floor(ya)) * width + Math.min(width - 1, Math.floor(xa))];

@@ -379,6 +379,13 @@ export const MIGRATIONS: ((db: Db) => void)[] = [
            AND NOT EXISTS (SELECT 1 FROM photo_places pp WHERE pp.photo_id = p.id);
     `);
   },
+  // near-copy verification (main/core/duplicates/verify.ts): a small greyscale grid of each
+  // content's trimmed picture beside its hashes, so candidate pairs can be aligned and checked.
+  // Rows without it keep pairing by hashes alone until the backfill fills it. Idempotent.
+  (db) => {
+    const cols = db.prepare(`PRAGMA table_info(near_hashes)`).all() as { name: string }[];
+    if (!cols.some((c) => c.name === 'detail')) db.exec(`ALTER TABLE near_hashes ADD COLUMN detail BLOB`);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -1,0 +1,95 @@
+// The near tier's second look on real photos: a burst frame (the camera moved 3 %, turned 0.8°,
+// as in bench:duplicates) that the hashes alone pair with the original is refused; a crop stays.
+// Rows without the verification grid (from before it) pair as before and the backfill fills them.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { backfillNearHashes } from '../../../main/core/duplicates/backfill.js';
+import { buildGroups } from '../../../main/core/duplicates/find.js';
+import { nearEdges } from '../../../main/core/duplicates/near.js';
+import { forgetNearVerdicts } from '../../../main/core/duplicates/verify-edges.js';
+import { Kanjian } from '../../../main/core/kanjian.js';
+import { allNearHashes, missingNearHashes } from '../../../main/core/store/near-hashes.js';
+import { EXIF_SAMPLES } from '../../helpers/cli.js';
+
+const SOURCE = path.join(EXIF_SAMPLES, 'jpg', 'exif-org/canon-ixus.jpg');
+
+let tmp: string;
+let lib: string;
+let k: Kanjian;
+const files = { original: '', crop: '', burst: '' };
+
+/** A window of the source (shares of its size), turned `deg` degrees and cut back to 97 %. */
+async function frame(dest: string, x: number, y: number, size: number, deg: number, gain: number) {
+  const { width, height } = await sharp(SOURCE).rotate().metadata();
+  const W = width!;
+  const H = height!;
+  let buf = await sharp(SOURCE).rotate().extract({ left: Math.round(W * x), top: Math.round(H * y), width: Math.round(W * size), height: Math.round(H * size) }).png().toBuffer();
+  if (deg) {
+    const m = await sharp(buf).metadata();
+    const turned = await sharp(buf).rotate(deg, { background: '#000' }).toBuffer();
+    const tm = await sharp(turned).metadata();
+    const cw = Math.round(m.width! * 0.97);
+    const ch = Math.round(m.height! * 0.97);
+    buf = await sharp(turned).extract({ left: Math.round((tm.width! - cw) / 2), top: Math.round((tm.height! - ch) / 2), width: cw, height: ch }).png().toBuffer();
+  }
+  await sharp(buf).linear(gain, 0).jpeg({ quality: 90 }).toFile(dest);
+}
+
+const nearGroups = async () => (await k.findDuplicates({ kind: 'near', limit: 100 })).groups.map((g) => g.photos.map((p) => path.basename(p.path)).sort());
+const groupOf = (gs: string[][], name: string) => gs.find((g) => g.includes(name)) ?? [name];
+
+beforeAll(async () => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-dupes-verify-'));
+  lib = path.join(tmp, 'library');
+  mkdirSync(lib, { recursive: true });
+  files.original = path.join(lib, 'original.jpg');
+  files.crop = path.join(lib, 'crop.jpg');
+  files.burst = path.join(lib, 'burst.jpg');
+  await frame(files.original, 0.05, 0.05, 0.9, 0, 1);
+  // 8 % off the left of the original, 3 % off its top (as a user's crop).
+  const m = await sharp(files.original).metadata();
+  await sharp(files.original)
+    .extract({ left: Math.round(m.width! * 0.08), top: Math.round(m.height! * 0.03), width: Math.round(m.width! * 0.92), height: Math.round(m.height! * 0.97) })
+    .jpeg({ quality: 90 })
+    .toFile(files.crop);
+  await frame(files.burst, 0.08, 0.065, 0.9, 0.8, 1.04);
+  k = await Kanjian.open({ dataDir: path.join(tmp, 'data'), ocr: false, model: null });
+  await k.indexFolder(lib);
+}, 120_000);
+
+afterAll(async () => {
+  await k?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('near copies are verified by aligning the pictures', () => {
+  it('the hashes alone pair the burst frame with the original', () => {
+    const stored = [...allNearHashes(k.store.db).values()];
+    expect(stored).toHaveLength(3);
+    const edges = nearEdges(stored.map((h) => ({ full: h.full, windows: h.windows, legacy: null })), { full: 8, window: 6, legacy: 10 });
+    // Every pair is a candidate, so only the check can tell the burst apart.
+    expect(edges.length).toBe(3);
+  });
+
+  it('groups the crop with the original and leaves the burst frame out', async () => {
+    const gs = await nearGroups();
+    expect(groupOf(gs, 'original.jpg')).toEqual(['crop.jpg', 'original.jpg']);
+    expect(gs.flat()).not.toContain('burst.jpg');
+  });
+
+  it('rows without the grid pair by hashes alone until the backfill gives them one', async () => {
+    k.store.db.prepare('UPDATE near_hashes SET detail = NULL').run();
+    // As a library from before the grid opens in a new process: no verdicts remembered.
+    forgetNearVerdicts();
+    expect(missingNearHashes(k.store.db, 10)).toHaveLength(3);
+    // Grouping itself (the review backfills a small backlog before it groups: asked below).
+    const old = buildGroups(k.store, { kind: 'near' }, { model: null }).groups.map((g) => g.photos.map((p) => path.basename(p.path)).sort());
+    expect(groupOf(old, 'original.jpg')).toEqual(['burst.jpg', 'crop.jpg', 'original.jpg']);
+    expect(await backfillNearHashes(k.store, { limit: 10 })).toBe(3);
+    expect(missingNearHashes(k.store.db, 10)).toHaveLength(0);
+    expect((await nearGroups()).flat()).not.toContain('burst.jpg');
+  });
+});
