@@ -6,6 +6,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
+import { postApi } from '../../helpers/api-post.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Kanjian } from '../../../main/core/kanjian.js';
 import { KanjianError } from '../../../main/core/errors.js';
@@ -48,27 +49,7 @@ async function idOf(file: string): Promise<number> {
 }
 
 function post(method: string, body: Buffer | string, contentType: string): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path: `/api/${method}`,
-        method: 'POST',
-        headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}`, 'Content-Type': contentType },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return postApi(server, method, body, contentType);
 }
 
 describe('photos like this one', () => {

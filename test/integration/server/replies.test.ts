@@ -2,9 +2,9 @@
 // every API method is called on a real library (toy colour model, colour vocabulary, generated
 // photos) and its JSON reply must match its schema exactly.
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
+import { postApi } from '../../helpers/api-post.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as v from 'valibot';
 import { API_METHODS, type ApiMethod } from '../../../main/core/api.js';
@@ -42,27 +42,7 @@ afterAll(async () => {
 });
 
 function call(method: string, arg?: unknown): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      {
-        host: '127.0.0.1',
-        port: server.port,
-        path: `/api/${method}`,
-        method: 'POST',
-        headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString();
-          resolve({ status: res.statusCode!, body: text ? JSON.parse(text) : undefined });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(arg ?? {}));
-  });
+  return postApi(server, method, JSON.stringify(arg ?? {}));
 }
 
 /** Calls a method and parses its reply with its schema; returns the parsed reply. */
@@ -153,21 +133,7 @@ describe('every reply matches its schema', () => {
     expect((await check('search', { query: '', similarTo: ids[0] })).results.length).toBeGreaterThan(0);
     // addQueryImage takes the raw image as its body (not JSON).
     called.add('addQueryImage');
-    const image = await new Promise<unknown>((resolve, reject) => {
-      const req = http.request(
-        {
-          host: '127.0.0.1', port: server.port, path: '/api/addQueryImage', method: 'POST',
-          headers: { Host: `127.0.0.1:${server.port}`, Authorization: `Bearer ${server.token}`, 'Content-Type': 'image/png' },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c) => chunks.push(c));
-          res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString())));
-        },
-      );
-      req.on('error', reject);
-      req.end(readFileSync(path.join(photosDir, '2024', 'forest.png')));
-    });
+    const image = (await postApi(server, 'addQueryImage', readFileSync(path.join(photosDir, '2024', 'forest.png')), 'image/png')).body as unknown;
     const parsed = v.safeParse(API_REPLIES.addQueryImage, image);
     expect(parsed.issues?.map((i) => i.message)).toBeUndefined();
     const album = await check('createAlbum', { name: 'Reds' });
