@@ -173,6 +173,16 @@ describe('while the first folder is still being read', () => {
     await waitFor(() => expect(screen.getAllByTestId('grid-cell').length).toBe(12));
   });
 
+  it('at the end of the run the sidebar counts the photos even before the folders event, and reads the folders again', async () => {
+    const client = createFakeClient({ photoCount: 0, folders: [folder(1, '/photos', { photoCount: 0, pendingCount: 30 })] });
+    await renderApp({ client, locale: 'zh-CN' });
+    client.emit({ type: 'progress', progress: running('indexing', 10, 30) });
+    const listed = client.listFolders.mock.calls.length;
+    client.emit({ type: 'progress', progress: { ...IDLE, done: 30, total: 30, phases: [{ phase: 'indexing', done: 30, total: 30, etaSeconds: null }] } });
+    await waitFor(() => expect(screen.getByTestId('progress-state').textContent).toBe('30 张照片已全部索引'));
+    await waitFor(() => expect(client.listFolders.mock.calls.length).toBeGreaterThan(listed));
+  });
+
   it('a search while the text in photos is read says more may match, and asks again once all is done', async () => {
     const client = createFakeClient({ photoCount: 10, folders: [folder(1, '/photos', { photoCount: 10, indexedCount: 10 })] });
     await renderApp({ client, locale: 'zh-CN' });
