@@ -246,4 +246,16 @@ describe('duplicates review', () => {
     expect(screen.getByTestId('duplicates-summary').textContent).toMatch(/0 组/);
     expect(screen.queryByTestId('duplicates-looking')).toBeNull();
   });
+
+  it('"similar shots need a model" leads to the model panel', async () => {
+    const client = createFakeClient({ photoCount: 2 });
+    const found = client.findDuplicates.getMockImplementation()!;
+    client.findDuplicates.mockImplementation(async (req) => ({ ...(await found(req)), notice: { code: 'duplicates.needsModel', params: {} } }));
+    await renderApp({ client, locale: 'zh-CN' });
+    await fireEvent.click(screen.getByTestId('open-duplicates'));
+    await fireEvent.click(await screen.findByTestId('duplicates-get-model'));
+    await waitFor(() => expect(screen.queryByTestId('duplicates-view')).toBeNull());
+    const panel = screen.getByTestId('model-panel');
+    await waitFor(() => expect(panel.contains(document.activeElement)).toBe(true));
+  });
 });
