@@ -228,4 +228,34 @@ describe('duplicates review', () => {
     expect((await screen.findByTestId('duplicates-empty')).textContent).toBe('No duplicates found.');
     expect((screen.getByTestId('duplicates-trash') as HTMLButtonElement).disabled).toBe(true);
   });
+
+  it('says it is still looking until the first answer, not "0 groups"', async () => {
+    const client = createFakeClient({ photoCount: 2 });
+    let answer!: () => void;
+    const found = client.findDuplicates.getMockImplementation()!;
+    client.findDuplicates.mockImplementationOnce(async (req) => {
+      await new Promise<void>((r) => (answer = r));
+      return found(req);
+    });
+    await renderApp({ client, locale: 'zh-CN' });
+    await fireEvent.click(screen.getByTestId('open-duplicates'));
+    expect((await screen.findByTestId('duplicates-looking')).textContent).toBe('正在查找重复照片…');
+    expect(screen.getByTestId('duplicates-summary').textContent).not.toMatch(/0 组/);
+    answer();
+    await screen.findByTestId('duplicates-empty');
+    expect(screen.getByTestId('duplicates-summary').textContent).toMatch(/0 组/);
+    expect(screen.queryByTestId('duplicates-looking')).toBeNull();
+  });
+
+  it('"similar shots need a model" leads to the model panel', async () => {
+    const client = createFakeClient({ photoCount: 2 });
+    const found = client.findDuplicates.getMockImplementation()!;
+    client.findDuplicates.mockImplementation(async (req) => ({ ...(await found(req)), notice: { code: 'duplicates.needsModel', params: {} } }));
+    await renderApp({ client, locale: 'zh-CN' });
+    await fireEvent.click(screen.getByTestId('open-duplicates'));
+    await fireEvent.click(await screen.findByTestId('duplicates-get-model'));
+    await waitFor(() => expect(screen.queryByTestId('duplicates-view')).toBeNull());
+    const panel = screen.getByTestId('model-panel');
+    await waitFor(() => expect(panel.contains(document.activeElement)).toBe(true));
+  });
 });

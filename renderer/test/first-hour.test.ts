@@ -150,6 +150,55 @@ describe('progress by phase', () => {
   });
 });
 
+describe('while the first folder is still being read', () => {
+  const running = (phase: 'indexing' | 'ocr', done: number, total: number) => ({
+    ...IDLE,
+    phase,
+    state: phase === 'indexing' ? ('indexing' as const) : ('idle' as const),
+    done,
+    total,
+    phases: [{ phase, done, total, etaSeconds: null }],
+  });
+
+  it('the grid fills as photos are indexed, and says they are coming instead of "no photos found"', async () => {
+    const client = createFakeClient({ photoCount: 0, folders: [folder(1, '/photos', { photoCount: 0, pendingCount: 30 })] });
+    await renderApp({ client, locale: 'zh-CN' });
+    client.emit({ type: 'progress', progress: running('indexing', 0, 30) });
+    await waitFor(() => expect(screen.getByTestId('empty-state').textContent).toContain('索引好的照片会陆续出现在这里'));
+    const asked = client.listPhotos.mock.calls.length;
+    // 12 photos are in the library now; the next progress event brings them to the grid (no folders event needed).
+    client.photos.push(...createFakeClient({ photoCount: 12 }).photos);
+    client.emit({ type: 'progress', progress: running('indexing', 12, 30) });
+    await waitFor(() => expect(client.listPhotos.mock.calls.length).toBeGreaterThan(asked), { timeout: 5000 });
+    await waitFor(() => expect(screen.getAllByTestId('grid-cell').length).toBe(12));
+  });
+
+  it('at the end of the run the sidebar counts the photos even before the folders event, and reads the folders again', async () => {
+    const client = createFakeClient({ photoCount: 0, folders: [folder(1, '/photos', { photoCount: 0, pendingCount: 30 })] });
+    await renderApp({ client, locale: 'zh-CN' });
+    client.emit({ type: 'progress', progress: running('indexing', 10, 30) });
+    const listed = client.listFolders.mock.calls.length;
+    // 30 files done, 2 of them failed: 28 photos are indexed.
+    client.emit({ type: 'progress', progress: { ...IDLE, done: 30, total: 30, failed: 2, phases: [{ phase: 'indexing', done: 30, total: 30, etaSeconds: null }] } });
+    await waitFor(() => expect(screen.getByTestId('progress-state').textContent).toBe('28 张照片已全部索引'));
+    await waitFor(() => expect(client.listFolders.mock.calls.length).toBeGreaterThan(listed));
+  });
+
+  it('a search while the text in photos is read says more may match, and asks again once all is done', async () => {
+    const client = createFakeClient({ photoCount: 10, folders: [folder(1, '/photos', { photoCount: 10, indexedCount: 10 })] });
+    await renderApp({ client, locale: 'zh-CN' });
+    client.emit({ type: 'progress', progress: running('ocr', 3, 10) });
+    await fireEvent.input(screen.getByTestId('search-input'), { target: { value: '发票' } });
+    const note = await screen.findByTestId('search-still-working');
+    expect(note.textContent).toContain('正在识别照片中的文字（3 / 10），稍后可能会有更多照片符合。');
+    const asked = client.search.mock.calls.length;
+    client.emit({ type: 'progress', progress: IDLE });
+    await waitFor(() => expect(client.search.mock.calls.length).toBe(asked + 1));
+    expect(client.search.mock.calls.at(-1)![0]).toMatchObject({ query: '发票' });
+    await waitFor(() => expect(screen.queryByTestId('search-still-working')).toBeNull());
+  });
+});
+
 describe('viewer: zoom, pan, full screen, exposure', () => {
   it('zooms with + / − / 0 and double-click, pans with arrows while zoomed, and goes full screen with F', async () => {
     const client = createFakeClient({ photoCount: 3 });

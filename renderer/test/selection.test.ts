@@ -1,8 +1,9 @@
 // Multi-select in the grid (state/selection.svelte.ts via PhotoGrid's hooks) and the selection
 // bar's album action, on the fake client.
 import { describe, expect, it } from 'vitest';
-import { fireEvent, screen, waitFor } from '@testing-library/svelte';
+import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { renderApp } from './fixtures/render-app.ts';
+import { createFakeClient, dupePhoto } from './fixtures/fake-client.ts';
 
 const cells = () => screen.getAllByTestId('grid-cell');
 const selectedIds = () => cells().filter((c) => c.getAttribute('aria-selected') === 'true').map((c) => Number(c.dataset.photoId));
@@ -83,5 +84,33 @@ describe('multi-select', () => {
     await fireEvent.click(await screen.findByTestId('confirm-ok'));
     await waitFor(() => expect(client.deleteAlbum).toHaveBeenCalledWith(album.id));
     await waitFor(() => expect(screen.queryByTestId('album-head')).toBeNull());
+  });
+
+  it('trashing the last copy of a picture from the selection asks a second time, naming the photos the core lists', async () => {
+    const client = createFakeClient({ photoCount: 6 });
+    const p = client.photos;
+    client.duplicateGroups = [{ key: 'near:1', kind: 'near', reclaimableBytes: 1_000_000, photos: [dupePhoto(p[0], true), dupePhoto(p[1], false)] }];
+    await renderApp({ client });
+    await waitFor(() => expect(cells()[0].dataset.path).toBe(p[0].path));
+    await fireEvent.click(cells()[0], { ctrlKey: true });
+    await fireEvent.click(cells()[1], { ctrlKey: true });
+    await fireEvent.click(await screen.findByTestId('selection-trash'));
+    // The core refuses (both copies of the picture): the first question is the last-copy one.
+    let dialog = await screen.findByTestId('confirm-dialog');
+    expect(within(dialog).getByTestId('confirm-body').textContent).toMatch(/^These 2 photos are the last copy of their picture: x\./);
+    await fireEvent.click(within(dialog).getByTestId('confirm-cancel'));
+    await waitFor(() => expect(screen.queryByTestId('confirm-dialog')).toBeNull());
+    expect(client.trashPhotos).not.toHaveBeenCalled();
+    // Yes, then the plan (count and bytes), then the trash with allowLastCopy.
+    await fireEvent.click(screen.getByTestId('selection-trash'));
+    await fireEvent.click(within(await screen.findByTestId('confirm-dialog')).getByTestId('confirm-ok'));
+    await waitFor(() => expect(client.planTrash).toHaveBeenLastCalledWith({ photoIds: [p[0].id, p[1].id], allowLastCopy: true }));
+    dialog = await screen.findByTestId('confirm-dialog');
+    await waitFor(() => expect(within(dialog).getByTestId('confirm-body').textContent).toMatch(/^2 photos /));
+    await fireEvent.click(within(dialog).getByTestId('confirm-ok'));
+    await waitFor(() => expect(client.trashPhotos).toHaveBeenCalledTimes(1));
+    expect(client.trashPhotos.mock.calls[0][0]).toMatchObject({ photoIds: [p[0].id, p[1].id], allowLastCopy: true });
+    // Both are gone from the selection (the bar closes with it).
+    await waitFor(() => expect(screen.queryByTestId('selection-bar')).toBeNull());
   });
 });

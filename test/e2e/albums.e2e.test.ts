@@ -4,31 +4,24 @@
 // outside the library onto the search box; selects three photos with Ctrl-click and Shift-click
 // and makes an album of them, which the sidebar then shows. Screenshots (zh/en, light/dark) go
 // to docs/screenshots/albums-*.png.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, gridPaths, openAppBrowser } from './browser.js';
+import { gridPaths } from './browser.js';
 import { addFolderInBrowser } from './add-folder.js';
-import { startServe, type ServeProcess } from './serve-process.js';
+import type { ServeProcess } from './serve-process.js';
+import { e2eTmp, haveChromium, LOOKS, SCREENSHOTS, setLook, short, startApp, stopApp, TOY_COLOURS, type E2eApp } from './app.js';
 import { describeViolations, seriousViolations } from './axe.js';
 import { makeColourLibrary, writeColourPhoto, type Colour } from '../helpers/photos.js';
-
-const repo = path.resolve(new URL('../..', import.meta.url).pathname);
-const MODEL = path.join(repo, 'test/fixtures/models/toy-colors');
-const SCREENSHOTS = path.join(repo, 'docs/screenshots');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[e2e] skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium fonts-noto-cjk)`);
 
 let tmp: string;
 let home: string;
 let photosDir: string;
 let photos: Record<Colour, string[]>;
 let dropped: string;
+let app: E2eApp | undefined;
 let serve: ServeProcess;
-let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
@@ -36,40 +29,30 @@ const colourOf = (p: string | null | undefined) => (Object.entries(photos).find(
 
 describe.skipIf(!haveChromium)('photos like this one, multi-select and albums in Chromium', () => {
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-albums-'));
+    tmp = e2eTmp('albums');
     home = path.join(tmp, 'home');
     photosDir = path.join(home, 'Pictures', '相册 Albums');
     photos = await makeColourLibrary(photosDir);
     dropped = await writeColourPhoto(path.join(tmp, 'elsewhere', 'dropped red.jpg'), 'red', { seed: 77, width: 96, height: 64 });
-    const rendererDir = path.join(tmp, 'renderer-dist');
-    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
-    serve = await startServe({ dataDir: path.join(tmp, 'data'), model: MODEL, rendererDir, env: { HOME: home, XDG_DATA_HOME: path.join(home, '.local/share') } });
-    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
+    app = await startApp(tmp, { dataDir: path.join(tmp, 'data'), model: TOY_COLOURS, env: { HOME: home, XDG_DATA_HOME: path.join(home, '.local/share') } }, { problems });
+    ({ serve, page } = app);
   });
 
   afterAll(async () => {
-    await context?.close();
-    const code = await serve?.stop();
-    if (serve) expect(code, serve.stderr()).not.toBeNull();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    const stopped = await stopApp(app, tmp);
+    if (stopped) expect(stopped.code, stopped.stderr).not.toBeNull();
   });
 
   /** `open`/`close`: a modal (the viewer) makes the switches inert, so it is closed to switch. */
   async function screenshots(name: string, modal?: { open: () => Promise<void>; close: () => Promise<void> }) {
-    mkdirSync(SCREENSHOTS, { recursive: true });
     await modal?.close();
-    for (const lang of ['zh-CN', 'en'] as const) {
-      await page.getByTestId('language-switch').selectOption(lang);
-      for (const theme of ['light', 'dark'] as const) {
-        await page.getByTestId('theme-switch').selectOption(theme);
-        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
-        await modal?.open();
-        await page.screenshot({ path: path.join(SCREENSHOTS, `albums-${name}-${lang === 'en' ? 'en' : 'zh'}-${theme}.png`) });
-        await modal?.close();
-      }
+    for (const [lang, theme] of LOOKS) {
+      await setLook(page, lang, theme);
+      await modal?.open();
+      await page.screenshot({ path: path.join(SCREENSHOTS, `albums-${name}-${short(lang)}-${theme}.png`) });
+      await modal?.close();
     }
-    await page.getByTestId('language-switch').selectOption('zh-CN');
-    await page.getByTestId('theme-switch').selectOption('light');
+    await setLook(page, 'zh-CN', 'light');
     await modal?.open();
   }
 

@@ -2,63 +2,44 @@
 // Adds a folder of generated coloured photos (nested, some Chinese names), watches indexing
 // finish, searches in Chinese and English, opens the viewer and switches the UI language,
 // with a screenshot of each step in test-output/e2e/.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeColourPhotos, type MadePhoto } from '../integration/server/make-photos.js';
-import { startServe, type ServeProcess } from './serve-process.js';
-import { CHROMIUM, gridPaths as gridPathsOf, openAppBrowser, searchFor } from './browser.js';
+import type { ServeProcess } from './serve-process.js';
+import { gridPaths as gridPathsOf, searchFor } from './browser.js';
+import { e2eTmp, haveChromium, startApp, stopApp, TEST_SHOTS, TOY_COLOURS, type E2eApp } from './app.js';
 import { addFolderInBrowser } from './add-folder.js';
-
-const repo = path.resolve(new URL('../..', import.meta.url).pathname);
-const MODEL = path.join(repo, 'test/fixtures/models/toy-colors');
-const SHOTS = path.join(repo, 'test-output/e2e');
-const haveChromium = existsSync(CHROMIUM);
-
-if (!haveChromium) {
-  console.warn(`[e2e] skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium fonts-noto-cjk)`);
-}
 
 let tmp: string;
 let photosDir: string;
 let photos: MadePhoto[];
+let app: E2eApp | undefined;
 let serve: ServeProcess;
-let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, name), fullPage: false });
+const shot = (name: string) => page.screenshot({ path: path.join(TEST_SHOTS, name), fullPage: false });
 
 const gridPaths = () => gridPathsOf(page);
 const search = (query: string) => searchFor(page, query);
 
 describe.skipIf(!haveChromium)('Kanjian in Chromium over the HTTP shell', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-'));
+    tmp = e2eTmp('browser');
     photosDir = path.join(tmp, '我的照片 My Photos');
     photos = await makeColourPhotos(photosDir);
 
-    // A fresh build of the renderer, kept out of renderer/dist so this test never races a dev build.
-    const rendererDir = path.join(tmp, 'renderer-dist');
-    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
-
-    serve = await startServe({ dataDir: path.join(tmp, 'data'), model: MODEL, rendererDir });
-
-    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
+    app = await startApp(tmp, { dataDir: path.join(tmp, 'data'), model: TOY_COLOURS }, { problems });
+    ({ serve, page } = app);
   });
 
   afterAll(async () => {
-    await context?.close();
-    const code = await serve?.stop();
-    if (serve) {
-      expect(code, serve.stderr()).toBe(0);
-      expect(serve.stderr()).toContain('Stopping');
+    const stopped = await stopApp(app, tmp);
+    if (stopped) {
+      expect(stopped.code, stopped.stderr).toBe(0);
+      expect(stopped.stderr).toContain('Stopping');
     }
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   it('opens with the token and takes it out of the address bar', async () => {

@@ -5,29 +5,21 @@
 // same filesystem as the photos, so the `trash` package uses $XDG_DATA_HOME/Trash and nothing of
 // the machine's own trash is touched. Screenshots of the review and the compare view, zh/en and
 // light/dark, go to docs/screenshots/.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import sharp from 'sharp';
-import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, openAppBrowser } from './browser.js';
 import { addFolderInBrowser } from './add-folder.js';
-import { startServe, type ServeProcess } from './serve-process.js';
-
-const repo = path.resolve(new URL('../..', import.meta.url).pathname);
-const MODEL = path.join(repo, 'test/fixtures/models/toy-colors');
-const SCREENSHOTS = path.join(repo, 'docs/screenshots');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[e2e] skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium fonts-noto-cjk)`);
+import type { ServeProcess } from './serve-process.js';
+import { e2eTmp, haveChromium, LOOKS, SCREENSHOTS, setLook, short, startApp, stopApp, TOY_COLOURS, type E2eApp } from './app.js';
 
 let tmp: string;
 let home: string;
 let photosDir: string;
 let files: string[];
+let app: E2eApp | undefined;
 let serve: ServeProcess;
-let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
@@ -47,7 +39,7 @@ async function scene(w: number, h: number): Promise<Buffer> {
 
 describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy needs a second yes', () => {
   beforeAll(async () => {
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-dupes-'));
+    tmp = e2eTmp('dupes');
     home = path.join(tmp, 'home');
     photosDir = path.join(home, 'Pictures', '重复 Dupes');
     mkdirSync(photosDir, { recursive: true });
@@ -59,23 +51,14 @@ describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy nee
     await sharp(original).png().toFile(png);
     files = [original, small, png];
 
-    const rendererDir = path.join(tmp, 'renderer-dist');
-    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
-    serve = await startServe({
-      dataDir: path.join(tmp, 'data'),
-      model: MODEL,
-      rendererDir,
-      env: { HOME: home, XDG_DATA_HOME: path.join(home, '.local/share') },
-    });
-    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
+    app = await startApp(tmp, { dataDir: path.join(tmp, 'data'), model: TOY_COLOURS, env: { HOME: home, XDG_DATA_HOME: path.join(home, '.local/share') } }, { problems });
+    ({ serve, page } = app);
   });
 
   afterAll(async () => {
-    await context?.close();
-    const code = await serve?.stop();
+    const stopped = await stopApp(app, tmp);
     // A clean exit on SIGTERM is browser.e2e's check; here only that it stopped (not killed on timeout).
-    if (serve) expect(code, serve.stderr()).not.toBeNull();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (stopped) expect(stopped.code, stopped.stderr).not.toBeNull();
   });
 
   const group = () => page.locator('[data-testid="duplicate-group"][data-kind="near"]');
@@ -85,14 +68,9 @@ describe.skipIf(!haveChromium)('duplicates review in Chromium: the last copy nee
   };
 
   async function screenshots(name: string) {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const lang of ['zh-CN', 'en'] as const) {
-      await page.getByTestId('language-switch').selectOption(lang);
-      for (const theme of ['light', 'dark'] as const) {
-        await page.getByTestId('theme-switch').selectOption(theme);
-        await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
-        await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${lang === 'en' ? 'en' : 'zh'}-${theme}.png`) });
-      }
+    for (const [lang, theme] of LOOKS) {
+      await setLook(page, lang, theme);
+      await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-${short(lang)}-${theme}.png`) });
     }
     await page.getByTestId('language-switch').selectOption('zh-CN');
   }

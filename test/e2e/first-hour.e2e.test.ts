@@ -9,24 +9,20 @@
 //     both themes; at 800×600 the photos get most of the window;
 //   - a restarted server leads to the page that tells the truth.
 // Screenshots of the first run (1280×800) go to docs/screenshots/.
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeTextPhoto } from '../integration/ocr/text-photos.js';
 import { TOY_MODEL } from '../helpers/cli.js';
 import { startServe, type ServeProcess } from './serve-process.js';
-import { CHROMIUM, openAppBrowser } from './browser.js';
+import { gridPaths as gridPathsOf } from './browser.js';
+import { e2eTmp, haveChromium, LOOKS, SCREENSHOTS, setLook as setLookOf, short, startApp, stopApp, type E2eApp, type Language, type Theme } from './app.js';
 import { describeViolations, seriousViolations } from './axe.js';
 
-const repo = path.resolve(new URL('../..', import.meta.url).pathname);
-const SCREENSHOTS = path.join(repo, 'docs/screenshots');
-const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.warn(`[e2e] skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium fonts-noto-cjk)`);
 
 /** Names that stay Latin in Chinese text; anything else with ≥ 3 Latin words in a row is English left on screen. */
 const LATIN_NAMES = /Kanjian|Hugging Face|ModelScope|CUDA|CPU|GPU|JPEG|HEIC|EXIF|GPS/g;
@@ -40,8 +36,8 @@ let usbModel: string;
 let dataDir: string;
 let rendererDir: string;
 let closedPort: number;
+let app: E2eApp | undefined;
 let serve: ServeProcess;
-let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 const files = { receipt: '', gps: '', broken: '', plain: '' };
@@ -56,22 +52,14 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function setLook(language: 'zh-CN' | 'en', theme: 'light' | 'dark') {
-  await page.getByTestId('language-switch').selectOption(language);
-  await page.getByTestId('theme-switch').selectOption(theme);
-  await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dataset.theme])).toEqual([language, theme]);
-}
+const setLook = (language: Language, theme: Theme) => setLookOf(page, language, theme);
 
 async function expectAccessible(screen: string) {
   const v = await seriousViolations(page);
   expect(v, `${screen}:\n${describeViolations(v)}`).toEqual([]);
 }
 
-async function gridPaths(): Promise<string[]> {
-  return page.$$eval('[data-testid="grid-cell"][data-path]', (cells) =>
-    cells.sort((a, b) => Number(a.getAttribute('data-index')) - Number(b.getAttribute('data-index'))).map((c) => c.getAttribute('data-path')!),
-  );
-}
+const gridPaths = () => gridPathsOf(page);
 
 async function searchFor(query: string) {
   const box = page.getByTestId('search-input');
@@ -81,8 +69,7 @@ async function searchFor(query: string) {
 
 describe.skipIf(!haveChromium)('the first hour: no model, Chinese UI, no internet', () => {
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-first-hour-'));
+    tmp = e2eTmp('first-hour');
     photosDir = path.join(tmp, '照片');
     dataDir = path.join(tmp, 'data');
     mkdirSync(photosDir, { recursive: true });
@@ -108,23 +95,18 @@ describe.skipIf(!haveChromium)('the first hour: no model, Chinese UI, no interne
     usbModel = path.join(tmp, 'usb', 'toy-colors');
     cpSync(TOY_MODEL, usbModel, { recursive: true });
 
-    rendererDir = path.join(tmp, 'renderer-dist');
-    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
     // Nothing listens there: every download attempt fails as on a machine without internet.
     closedPort = await freePort();
-    serve = await startServe({
-      dataDir,
-      rendererDir,
-      env: { HF_ENDPOINT: `http://127.0.0.1:${closedPort}`, KANJIAN_ALLOW_FIXTURES: '1' },
-    });
-    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
-    await page.setViewportSize({ width: 1280, height: 800 });
+    app = await startApp(
+      tmp,
+      { dataDir, env: { HF_ENDPOINT: `http://127.0.0.1:${closedPort}`, KANJIAN_ALLOW_FIXTURES: '1' } },
+      { problems, viewport: { width: 1280, height: 800 } },
+    );
+    ({ serve, page, rendererDir } = app);
   });
 
   afterAll(async () => {
-    await context?.close();
-    await serve?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await stopApp(app, tmp);
   });
 
   it('opens on an empty library that says so, with Add folder (screenshots in both languages and themes)', async () => {
@@ -136,15 +118,15 @@ describe.skipIf(!haveChromium)('the first hour: no model, Chinese UI, no interne
     expect(await page.getByTestId('progress-bar').count()).toBe(0);
     expect(await empty.getByTestId('empty-add-folder').textContent()).toBe('添加文件夹…');
     expect(await page.locator('h1').count()).toBe(1);
-    for (const [lang, theme] of [['zh-CN', 'light'], ['zh-CN', 'dark'], ['en', 'light'], ['en', 'dark']] as const) {
+    for (const [lang, theme] of LOOKS) {
       await setLook(lang, theme);
       await expectAccessible(`empty library ${lang} ${theme}`);
-      await shot(`first-run-1-empty-${lang === 'zh-CN' ? 'zh' : 'en'}-${theme}.png`);
+      await shot(`first-run-1-empty-${short(lang)}-${theme}.png`);
       await page.getByTestId('empty-add-folder').click();
       const dialog = page.getByTestId('folder-browser');
       await dialog.getByTestId('picker-entry').first().or(dialog.getByTestId('picker-empty')).waitFor();
       await expectAccessible(`folder browser ${lang} ${theme}`);
-      await shot(`first-run-2-add-folder-${lang === 'zh-CN' ? 'zh' : 'en'}-${theme}.png`);
+      await shot(`first-run-2-add-folder-${short(lang)}-${theme}.png`);
       await dialog.getByTestId('picker-cancel').click();
       await dialog.waitFor({ state: 'detached' });
     }
@@ -197,11 +179,11 @@ describe.skipIf(!haveChromium)('the first hour: no model, Chinese UI, no interne
     expect(await page.getByTestId('view-badge').first().getAttribute('data-view')).toBe('ocr');
     expect(await page.getByTestId('grid-cell').first().getAttribute('aria-label')).toContain('scan-0001.jpg');
     await expectAccessible('results zh light');
-    for (const [lang, theme] of [['zh-CN', 'light'], ['zh-CN', 'dark'], ['en', 'light'], ['en', 'dark']] as const) {
+    for (const [lang, theme] of LOOKS) {
       await setLook(lang, theme);
       await page.getByTestId('grid-cell').first().waitFor();
       await expectAccessible(`results ${lang} ${theme}`);
-      await shot(`first-run-3-results-${lang === 'zh-CN' ? 'zh' : 'en'}-${theme}.png`);
+      await shot(`first-run-3-results-${short(lang)}-${theme}.png`);
     }
     await setLook('zh-CN', 'light');
   });
@@ -294,7 +276,7 @@ describe.skipIf(!haveChromium)('the first hour: no model, Chinese UI, no interne
   });
 
   it('models, duplicates and switcher screens have no serious axe violation, in both languages and themes', async () => {
-    for (const [lang, theme] of [['zh-CN', 'light'], ['zh-CN', 'dark'], ['en', 'light'], ['en', 'dark']] as const) {
+    for (const [lang, theme] of LOOKS) {
       await setLook(lang, theme);
       await page.getByTestId('model-switcher-toggle').click();
       await page.getByTestId('model-switcher').waitFor();
@@ -334,6 +316,7 @@ describe.skipIf(!haveChromium)('the first hour: no model, Chinese UI, no interne
     expect(await banner.getAttribute('data-connected')).toBe('false');
     expect(await banner.textContent()).toContain('正在重新连接');
     serve = await startServe({ dataDir, rendererDir, port, env: { HF_ENDPOINT: `http://127.0.0.1:${closedPort}`, KANJIAN_ALLOW_FIXTURES: '1' } });
+    app!.serve = serve;
     const expired = page.getByTestId('session-expired');
     await expired.waitFor({ timeout: 30_000 });
     expect(await expired.textContent()).toContain('看见已重新启动');

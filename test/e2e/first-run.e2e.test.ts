@@ -4,48 +4,39 @@
 // once done the panel shows the model, "红色" finds the red photos and the switcher lists the model
 // as in use. Screenshots of each step go
 // to test-output/e2e/first-run-*.png.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeColourPhotos, type MadePhoto } from '../integration/server/make-photos.js';
 import { FakeHub, FIXTURE_REPO, FIXTURE_REVISION, publishToyColors, toyColorsEntry } from '../integration/models/fake-hub.js';
-import { startServe, type ServeProcess } from './serve-process.js';
-import { CHROMIUM, gridPaths as gridPathsOf, openAppBrowser, searchFor } from './browser.js';
+import type { ServeProcess } from './serve-process.js';
+import { gridPaths as gridPathsOf, searchFor } from './browser.js';
+import { e2eTmp, haveChromium, startApp, stopApp, TEST_SHOTS, type E2eApp } from './app.js';
 import { addFolderInBrowser } from './add-folder.js';
 
-const repo = path.resolve(new URL('../..', import.meta.url).pathname);
-const SHOTS = path.join(repo, 'test-output/e2e');
-const haveChromium = existsSync(CHROMIUM);
 const MODEL_ID = 'colours-a';
 const MODEL_NAME = 'Colours A';
 /** The package's 2 MB external-data file, trickled out so the progress bar can be seen. */
 const SLOW = { kind: 'slow', chunk: 32 * 1024, everyMs: 60 } as const;
 
-if (!haveChromium) {
-  console.warn(`[e2e] skipped: ${CHROMIUM} not found (install it with: apt-get install -y chromium fonts-noto-cjk)`);
-}
-
 let tmp: string;
 let hub: FakeHub;
 let photosDir: string;
 let photos: MadePhoto[];
+let app: E2eApp | undefined;
 let serve: ServeProcess;
-let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
-const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `first-run-${name}`), fullPage: false });
+const shot = (name: string) => page.screenshot({ path: path.join(TEST_SHOTS, `first-run-${name}`), fullPage: false });
 const offer = () => page.getByTestId('model-offer');
 
 const gridPaths = () => gridPathsOf(page);
 
 describe.skipIf(!haveChromium)('first run in Chromium: no model, download the default, search', () => {
   beforeAll(async () => {
-    mkdirSync(SHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-first-run-'));
+    tmp = e2eTmp('first-run');
     photosDir = path.join(tmp, '我的照片 My Photos');
     photos = await makeColourPhotos(photosDir);
 
@@ -59,24 +50,14 @@ describe.skipIf(!haveChromium)('first run in Chromium: no model, download the de
       JSON.stringify({ schemaVersion: 1, defaultModel: MODEL_ID, models: [toyColorsEntry({ id: MODEL_ID, name: MODEL_NAME, fixture: false })] }),
     );
 
-    const rendererDir = path.join(tmp, 'renderer-dist');
-    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
-
-    serve = await startServe({
-      dataDir: path.join(tmp, 'data'),
-      rendererDir,
-      env: { KANJIAN_REGISTRY: registryFile, HF_ENDPOINT: hub.url },
-    });
-
-    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
+    app = await startApp(tmp, { dataDir: path.join(tmp, 'data'), env: { KANJIAN_REGISTRY: registryFile, HF_ENDPOINT: hub.url } }, { problems });
+    ({ serve, page } = app);
   });
 
   afterAll(async () => {
-    await context?.close();
-    const code = await serve?.stop();
+    const stopped = await stopApp(app, tmp);
     await hub?.stop();
-    if (serve) expect(code, serve.stderr()).toBe(0);
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    if (stopped) expect(stopped.code, stopped.stderr).toBe(0);
   });
 
   it('opens on the first-run panel offering the default model with its size', async () => {

@@ -2,26 +2,21 @@
 // are found by their city and by their country in Chinese and English, the Places page shows the
 // offline world map and countries → cities, picking a place filters the grid, and the viewer
 // names the place in the UI language. Screenshots: docs/screenshots/places-*.png.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFolderInBrowser } from './add-folder.js';
 import { describeViolations, seriousViolations } from './axe.js';
-import { CHROMIUM, gridPaths, openAppBrowser, searchFor } from './browser.js';
-import { startServe, type ServeProcess } from './serve-process.js';
-
-const repo = path.resolve(new URL('../..', import.meta.url).pathname);
-const SCREENSHOTS = path.join(repo, 'docs/screenshots');
-const haveChromium = existsSync(CHROMIUM);
+import { gridPaths, searchFor } from './browser.js';
+import type { ServeProcess } from './serve-process.js';
+import { e2eTmp, haveChromium, SCREENSHOTS, setLook as setLookOf, short, startApp, stopApp, type E2eApp, type Language, type Theme } from './app.js';
 
 let tmp: string;
 let photosDir: string;
+let app: E2eApp | undefined;
 let serve: ServeProcess;
-let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 const files = { beijing: '', beijing2: '', paris: '', sanya: '', plain: '' };
@@ -44,19 +39,13 @@ async function photo(name: string, [r, g, b]: [number, number, number], gps?: [n
   return file;
 }
 
-async function setLook(language: 'zh-CN' | 'en', theme: 'light' | 'dark') {
-  await page.getByTestId('language-switch').selectOption(language);
-  await page.getByTestId('theme-switch').selectOption(theme);
-  await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dataset.theme])).toEqual([language, theme]);
-}
-
+const setLook = (language: Language, theme: Theme) => setLookOf(page, language, theme);
+/** English first, as this file always went: each loop ends on zh dark. */
 const LOOKS = [['en', 'light'], ['en', 'dark'], ['zh-CN', 'light'], ['zh-CN', 'dark']] as const;
-const short = (lang: string) => (lang === 'zh-CN' ? 'zh' : 'en');
 
 describe.skipIf(!haveChromium)('places: find photos by where they were taken, and browse them', () => {
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-places-'));
+    tmp = e2eTmp('places');
     photosDir = path.join(tmp, 'photos');
     mkdirSync(photosDir, { recursive: true });
     // Names that say nothing of the place.
@@ -65,19 +54,14 @@ describe.skipIf(!haveChromium)('places: find photos by where they were taken, an
     files.paris = await photo('IMG_1003.jpg', [40, 60, 200], [48.8584, 2.2945]);
     files.sanya = await photo('IMG_1004.jpg', [40, 170, 200], [18.2529, 109.4904]);
     files.plain = await photo('IMG_1005.jpg', [90, 90, 90]);
-    const rendererDir = path.join(tmp, 'renderer-dist');
-    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
-    serve = await startServe({ dataDir: path.join(tmp, 'data'), rendererDir, env: { KANJIAN_OCR: '0' } });
-    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
-    await page.setViewportSize({ width: 1280, height: 800 });
+    app = await startApp(tmp, { dataDir: path.join(tmp, 'data'), env: { KANJIAN_OCR: '0' } }, { problems, viewport: { width: 1280, height: 800 } });
+    ({ serve, page } = app);
     await page.goto(serve.url);
     await addFolderInBrowser(page, photosDir);
   }, 180_000);
 
   afterAll(async () => {
-    await context?.close();
-    await serve?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await stopApp(app, tmp);
   });
 
   it('finds a photo by its city and its country, in Chinese and in English', async () => {

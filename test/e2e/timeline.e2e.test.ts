@@ -3,21 +3,15 @@
 // the folder browser. Month headings in Chinese and English, the scrubber jumping to an older
 // month by keyboard and by pointer, the sort, the folder tree filtering the grid, and the
 // camera list built from the library. Screenshots: docs/screenshots/timeline-*.png.
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, utimesSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import type { BrowserContext, Page } from 'playwright-core';
-import { build } from 'vite';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addFolderInBrowser } from './add-folder.js';
 import { describeViolations, seriousViolations } from './axe.js';
-import { CHROMIUM, openAppBrowser } from './browser.js';
-import { startServe, type ServeProcess } from './serve-process.js';
-
-const repo = path.resolve(new URL('../..', import.meta.url).pathname);
-const SCREENSHOTS = path.join(repo, 'docs/screenshots');
-const haveChromium = existsSync(CHROMIUM);
+import type { ServeProcess } from './serve-process.js';
+import { e2eTmp, haveChromium, LOOKS, SCREENSHOTS, setLook as setLookOf, startApp, stopApp, type E2eApp, type Language, type Theme } from './app.js';
 
 // [folder, 'YYYY:MM', photos, camera]: newest first; the oldest month is far below the fold.
 const MONTHS: [string, string, number, [string, string]][] = [
@@ -34,24 +28,19 @@ const TOTAL = MONTHS.reduce((n, m) => n + m[2], 0) + 1;
 
 let tmp: string;
 let lib: string;
+let app: E2eApp | undefined;
 let serve: ServeProcess;
-let context: BrowserContext;
 let page: Page;
 const problems: string[] = [];
 
-async function setLook(language: 'zh-CN' | 'en', theme: 'light' | 'dark') {
-  await page.getByTestId('language-switch').selectOption(language);
-  await page.getByTestId('theme-switch').selectOption(theme);
-  await expect.poll(() => page.evaluate(() => [document.documentElement.lang, document.documentElement.dataset.theme])).toEqual([language, theme]);
-}
+const setLook = (language: Language, theme: Theme) => setLookOf(page, language, theme);
 
 const monthHeadings = () => page.$$eval('[data-testid="grid-heading"] h2', (hs) => hs.map((h) => h.textContent?.trim()));
 const rail = () => page.getByTestId('scrubber-rail');
 
 describe.skipIf(!haveChromium)('the timeline', () => {
   beforeAll(async () => {
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-e2e-timeline-'));
+    tmp = e2eTmp('timeline');
     lib = path.join(tmp, '相册');
     let k = 0;
     for (const [folder, ym, n, [make, model]] of MONTHS) {
@@ -74,11 +63,8 @@ describe.skipIf(!haveChromium)('the timeline', () => {
     const when = new Date(2022, 5, 1, 12);
     utimesSync(scan, when, when);
 
-    const rendererDir = path.join(tmp, 'renderer-dist');
-    await build({ configFile: path.join(repo, 'renderer/vite.config.ts'), logLevel: 'warn', build: { outDir: rendererDir, emptyOutDir: true } });
-    serve = await startServe({ dataDir: path.join(tmp, 'data'), rendererDir, env: { KANJIAN_OCR: '0' } });
-    ({ context, page } = await openAppBrowser(path.join(tmp, 'chromium-profile'), new URL(serve.url).origin, problems));
-    await page.setViewportSize({ width: 1280, height: 800 });
+    app = await startApp(tmp, { dataDir: path.join(tmp, 'data'), env: { KANJIAN_OCR: '0' } }, { problems, viewport: { width: 1280, height: 800 } });
+    ({ serve, page } = app);
     await page.goto(serve.url);
     await page.getByTestId('folder-add').waitFor();
     await addFolderInBrowser(page, lib);
@@ -87,9 +73,7 @@ describe.skipIf(!haveChromium)('the timeline', () => {
   }, 240_000);
 
   afterAll(async () => {
-    await context?.close();
-    await serve?.stop();
-    if (tmp) rmSync(tmp, { recursive: true, force: true });
+    await stopApp(app, tmp);
   });
 
   it('groups the library by month, with headings in Chinese and in English', async () => {
@@ -177,7 +161,7 @@ describe.skipIf(!haveChromium)('the timeline', () => {
   });
 
   it('screenshots in both languages and themes, and works at 800×600 and 1920×1080', async () => {
-    for (const [lang, theme] of [['zh-CN', 'light'], ['zh-CN', 'dark'], ['en', 'light'], ['en', 'dark']] as const) {
+    for (const [lang, theme] of LOOKS) {
       await setLook(lang, theme);
       const l = lang === 'zh-CN' ? 'zh' : 'en';
       await page.setViewportSize({ width: 1280, height: 800 });

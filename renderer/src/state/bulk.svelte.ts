@@ -1,9 +1,10 @@
 // What the selection bar does to the selected photos, each through the core: add to an album,
-// favourite, copy to a folder (copy, never move), move to the OS trash (the same plan + confirm
-// flow as duplicates: planTrash → ConfirmDialog → trashPhotos with the plan's token). Albums
-// are listed here too, for the bar's menu, the sidebar and the album filter.
-import type { Album, CopyOutcome, KanjianApi, TrashPlan } from '../api/types.ts';
+// favourite, copy to a folder (copy, never move), move to the OS trash (the duplicates review's
+// plan → confirm → trash flow, state/trash-flow.svelte.ts). Albums are listed here too, for the
+// bar's menu, the sidebar and the album filter.
+import type { Album, CopyOutcome, KanjianApi } from '../api/types.ts';
 import type { Selection } from './selection.svelte.ts';
+import { TrashFlow, type TrashOwner } from './trash-flow.svelte.ts';
 
 type Api = Pick<KanjianApi, 'listAlbums' | 'createAlbum' | 'addToAlbum' | 'removeFromAlbum' | 'setFavourite' | 'copyPhotos' | 'planTrash' | 'trashPhotos'>;
 
@@ -29,17 +30,14 @@ export class AlbumsState {
   }
 }
 
-export class BulkActions {
+export class BulkActions implements TrashOwner {
   notice = $state.raw<BulkNotice | null>(null);
   error = $state.raw<unknown>(null);
   /** Photos the last copy could not copy, each with its reason. */
   copyFailures = $state.raw<CopyOutcome['failed']>([]);
-  /** The trash plan waiting for the user's yes. */
-  plan = $state.raw<TrashPlan | null>(null);
-  /** Set when the core refused because these are the last copies: a second question first. */
-  lastCopy = $state.raw<{ n: number; names: string } | null>(null);
   busy = $state(false);
-  #allowLastCopy = false;
+  /** The plan and the last-copy question (which names the photos the core lists). */
+  readonly trash: TrashFlow;
 
   constructor(
     private api: Api,
@@ -47,7 +45,9 @@ export class BulkActions {
     private selection: Selection,
     /** The library or an album changed (trash, removal): refresh what the grid shows. */
     private onTrashed: (ids: number[]) => void,
-  ) {}
+  ) {
+    this.trash = new TrashFlow(api);
+  }
 
   #ids(): number[] {
     return [...this.selection.ids];
@@ -123,54 +123,27 @@ export class BulkActions {
   }
 
   async planTrash(): Promise<void> {
-    this.#allowLastCopy = false;
-    await this.#run(async () => {
-      try {
-        this.plan = await this.api.planTrash({ photoIds: this.#ids() });
-      } catch (err) {
-        const e = err as { code?: unknown; params?: Record<string, string | number> };
-        if (e?.code !== 'duplicates.lastCopy') throw err;
-        // Photos with no other copy: say which, and ask again before planning them.
-        this.lastCopy = { n: Number(e.params?.photos ?? 0), names: String(e.params?.names ?? '') };
-      }
-    });
+    await this.#run(() => this.trash.start(this.#ids()));
   }
 
   async confirmLastCopy(): Promise<void> {
-    this.lastCopy = null;
-    await this.#run(async () => {
-      this.plan = await this.api.planTrash({ photoIds: this.#ids(), allowLastCopy: true });
-      this.#allowLastCopy = true;
-    });
+    await this.#run(() => this.trash.confirmLastCopy());
   }
 
   cancelPlan(): void {
-    this.plan = null;
-    this.lastCopy = null;
-    this.#allowLastCopy = false;
+    this.trash.cancel();
   }
 
   async confirmTrash(): Promise<void> {
-    const plan = this.plan;
-    const allowLastCopy = this.#allowLastCopy;
-    this.cancelPlan();
-    if (!plan || plan.count === 0) return;
+    if (!this.trash.pending) return this.trash.cancel();
     await this.#run(async () => {
-      try {
-        const out = await this.api.trashPhotos({
-          photoIds: plan.photos.map((p) => p.id),
-          confirmToken: plan.confirmToken,
-          ...(allowLastCopy && { allowLastCopy: true }),
-        });
-        const gone = out.trashed.map((t) => t.id);
-        this.selection.forget(gone);
-        this.notice = { key: 'selection.trashed', params: { n: gone.length } };
-        if (out.failed.length) this.error = { code: out.failed[0].code, params: out.failed[0].params };
-        this.onTrashed(gone);
-      } catch (err) {
-        // The desktop app asks once more in a native dialog; "Cancel" there is not an error.
-        if (!(err instanceof Error && err.name === 'CancelledError')) throw err;
-      }
+      const out = await this.trash.confirm();
+      if (!out) return;
+      const gone = out.trashed.map((t) => t.id);
+      this.selection.forget(gone);
+      this.notice = { key: 'selection.trashed', params: { n: gone.length } };
+      if (out.failed.length) this.error = { code: out.failed[0].code, params: out.failed[0].params };
+      this.onTrashed(gone);
     });
   }
 }

@@ -1,6 +1,6 @@
 // The duplicates review: groups from the core, which photos are marked for the trash, and the
-// plan → confirm → trash round trip. Nothing is removed without a plan the user confirmed:
-// the core hands out a token with the plan's count and bytes, and only that token trashes.
+// plan → confirm → trash round trip (state/trash-flow.svelte.ts, shared with the selection bar).
+// Nothing is removed without a plan the user confirmed.
 //
 // Safety rules the review keeps (the core enforces the last one on its own, too):
 //   - only the extra copies of byte-identical groups are marked up front; nothing else;
@@ -8,17 +8,12 @@
 //     core's keep order, and a group with every photo marked says so;
 //   - taking the last copy of a picture needs a second confirmation naming those photos
 //     (the core refuses with `duplicates.lastCopy` until the request says `allowLastCopy`).
-import type { DuplicateGroup, DuplicateKind, DuplicatePhoto, KanjianApi, TrashOutcome, TrashPlan, UserMessage } from '../api/types.ts';
+import type { DuplicateGroup, DuplicateKind, DuplicatePhoto, KanjianApi, TrashOutcome, UserMessage } from '../api/types.ts';
+import { TrashFlow, type TrashOwner } from './trash-flow.svelte.ts';
 
 type Api = Pick<KanjianApi, 'findDuplicates' | 'dismissDuplicates' | 'planTrash' | 'trashPhotos'>;
 
-/** The photos a plan would take entirely, waiting for the user's second "yes". */
-export interface LastCopyQuestion {
-  photos: { id: number; name: string }[];
-  groups: number;
-}
-
-export class DuplicatesState {
+export class DuplicatesState implements TrashOwner {
   groups = $state.raw<DuplicateGroup[]>([]);
   total = $state(0);
   kind = $state<DuplicateKind | null>(null);
@@ -29,18 +24,19 @@ export class DuplicatesState {
   error = $state.raw<unknown>(null);
   /** Photo ids marked for the trash. */
   marked = $state.raw<ReadonlySet<number>>(new Set());
-  /** The second confirmation, when the marked photos hold the last copy of some picture. */
-  lastCopy = $state.raw<LastCopyQuestion | null>(null);
-  /** The plan awaiting the user's answer in the confirm dialog. */
-  plan = $state.raw<TrashPlan | null>(null);
   outcome = $state.raw<TrashOutcome | null>(null);
 
   #seq = 0;
-  #allowLastCopy = false;
   readonly api: Api;
+  /** The plan and the last-copy question; the second confirmation names photos from the groups. */
+  readonly trash: TrashFlow;
 
   constructor(api: Api) {
     this.api = api;
+    this.trash = new TrashFlow(api, (id) => {
+      for (const g of this.groups) for (const p of g.photos) if (p.id === id) return p.name;
+      return undefined;
+    });
   }
 
   async load(kind: DuplicateKind | null = this.kind): Promise<void> {
@@ -119,38 +115,18 @@ export class DuplicatesState {
   /** Asks the core what trashing the marked photos would do; the UI then asks the user. */
   async planTrash(): Promise<void> {
     if (!this.marked.size) return;
-    this.#allowLastCopy = false;
     try {
-      this.plan = await this.api.planTrash({ photoIds: [...this.marked] });
+      await this.trash.start([...this.marked]);
       this.error = null;
     } catch (err) {
-      const e = err as { code?: unknown; params?: Record<string, string | number> };
-      if (e && e.code === 'duplicates.lastCopy') {
-        this.error = null;
-        this.lastCopy = this.#question(e.params ?? {});
-      } else this.error = err;
+      this.error = err;
     }
-  }
-
-  #question(params: Record<string, string | number>): LastCopyQuestion {
-    const ids = String(params.ids ?? '')
-      .split(',')
-      .map(Number)
-      .filter((n) => Number.isInteger(n) && n > 0);
-    const byId = new Map<number, DuplicatePhoto>();
-    for (const g of this.groups) for (const p of g.photos) byId.set(p.id, p);
-    return {
-      photos: ids.map((id) => ({ id, name: byId.get(id)?.name ?? `#${id}` })),
-      groups: Number(params.groups ?? 0),
-    };
   }
 
   /** Second "yes": the user knows these are the last copies; plan with allowLastCopy. */
   async confirmLastCopy(): Promise<void> {
-    this.lastCopy = null;
     try {
-      this.plan = await this.api.planTrash({ photoIds: [...this.marked], allowLastCopy: true });
-      this.#allowLastCopy = true;
+      await this.trash.confirmLastCopy();
       this.error = null;
     } catch (err) {
       this.error = err;
@@ -158,29 +134,18 @@ export class DuplicatesState {
   }
 
   cancelPlan() {
-    this.plan = null;
-    this.lastCopy = null;
-    this.#allowLastCopy = false;
+    this.trash.cancel();
   }
 
   /** The user confirmed the plan: move exactly those photos to the trash. */
   async confirmTrash(): Promise<void> {
-    const plan = this.plan;
-    const allowLastCopy = this.#allowLastCopy;
-    this.plan = null;
-    this.#allowLastCopy = false;
-    if (!plan || plan.count === 0) return;
+    if (!this.trash.pending) return this.trash.cancel();
     try {
-      this.outcome = await this.api.trashPhotos({
-        photoIds: plan.photos.map((p) => p.id),
-        confirmToken: plan.confirmToken,
-        ...(allowLastCopy && { allowLastCopy: true }),
-      });
+      const outcome = await this.trash.confirm();
+      if (outcome) this.outcome = outcome;
       this.error = null;
     } catch (err) {
-      // The desktop app asks once more in a native dialog; "Cancel" there is not an error.
-      const cancelled = err instanceof Error && err.name === 'CancelledError';
-      this.error = cancelled ? null : err;
+      this.error = err;
     }
     await this.load();
   }

@@ -16,6 +16,7 @@ export class LibraryState {
   readonly api: KanjianApi;
   // Events may arrive while load() waits; they are newer than its answers.
   #seen = { folders: false, progress: false, model: false };
+  #folderEvents = 0;
 
   constructor(api: KanjianApi) {
     this.api = api;
@@ -43,12 +44,27 @@ export class LibraryState {
         break;
       case 'folders':
         this.#seen.folders = true;
+        this.#folderEvents++;
         this.folders = event.folders;
         break;
       case 'model':
         this.#seen.model = true;
         this.model = event.model;
         break;
+    }
+  }
+
+  /**
+   * Reads the folders' counts again (after an indexing run: the core's folders event may come
+   * later, and until then a fresh folder counts 0 photos). A folders event meanwhile wins.
+   */
+  async reloadFolders(): Promise<void> {
+    const seen = this.#folderEvents;
+    try {
+      const folders = await this.api.listFolders();
+      if (seen === this.#folderEvents) this.folders = folders;
+    } catch {
+      // The next event or load() brings them; nothing to tell the user here.
     }
   }
 

@@ -9,6 +9,7 @@ import { Kanjian } from '../../../main/core/kanjian.js';
 import { startServer, type RunningServer } from '../../../main/server/server.js';
 import { kanjianMediaSource } from '../../../main/shell-common/media.js';
 import { EXIF_SAMPLES, TOY_MODEL } from '../../helpers/cli.js';
+import { postApi } from '../../helpers/api-post.js';
 import { writeVariant } from './variants.js';
 
 let tmp: string;
@@ -18,12 +19,8 @@ let server: RunningServer;
 let small: string;
 
 async function api<T>(method: string, body: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${server.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, json: (res.status === 204 ? undefined : await res.json()) as T };
+  const r = await postApi(server, method, JSON.stringify(body));
+  return { status: r.status, json: r.body as T };
 }
 
 beforeAll(async () => {

@@ -12,6 +12,7 @@ import { Kanjian } from '../../../main/core/kanjian.js';
 import { startServer, type RunningServer } from '../../../main/server/server.js';
 import { kanjianMediaSource } from '../../../main/shell-common/media.js';
 import { TOY_MODEL } from '../../helpers/cli.js';
+import { postApi } from '../../helpers/api-post.js';
 
 let tmp: string;
 let data: string;
@@ -38,13 +39,7 @@ afterAll(async () => {
 });
 
 async function call<T>(method: string, arg: unknown = {}): Promise<{ status: number; body: T }> {
-  const res = await fetch(`${server.origin}/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(arg),
-  });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T };
+  return postApi(server, method, JSON.stringify(arg));
 }
 
 describe('settings', () => {

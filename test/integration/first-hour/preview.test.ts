@@ -11,6 +11,7 @@ import { Kanjian } from '../../../main/core/kanjian.js';
 import { startServer, type RunningServer } from '../../../main/server/server.js';
 import { kanjianMediaSource } from '../../../main/shell-common/media.js';
 import { REPO_ROOT } from '../../helpers/cli.js';
+import { getWithToken } from '../../helpers/api-post.js';
 import { makeFirstHourPhotos, type FirstHourPhotos } from './photos.js';
 
 let tmp: string;
@@ -42,7 +43,7 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-const get = (p: string) => fetch(`${server.origin}${p}`, { headers: { Authorization: `Bearer ${server.token}` } });
+const get = (p: string) => getWithToken(server, p);
 
 describe('GET /media/preview/<id>', () => {
   it.each([

@@ -11,6 +11,7 @@ import { Kanjian } from '../../../main/core/kanjian.js';
 import { kanjianMediaSource } from '../../../main/shell-common/media.js';
 import { startServer, type RunningServer } from '../../../main/server/server.js';
 import { makeColourPhotos, type MadePhoto } from './make-photos.js';
+import { postApi, rawRequest, type RawRequestOptions } from '../../helpers/api-post.js';
 
 const MODEL = fileURLToPath(new URL('../../fixtures/models/toy-colors/', import.meta.url));
 
@@ -38,35 +39,12 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-interface Res {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: Buffer;
-}
-
-function request(rawPath: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: server.port, path: rawPath, method: opts.method ?? 'GET', headers: { Host: `127.0.0.1:${server.port}`, ...opts.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
+const request = (rawPath: string, opts?: RawRequestOptions) => rawRequest(server, rawPath, opts);
 
 async function api<T>(method: string, arg?: unknown): Promise<T> {
-  const r = await request(`/api/${method}`, {
-    method: 'POST',
-    headers: { Authorization: `Bearer ${server.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(arg ?? {}),
-  });
-  if (r.status >= 400) throw new Error(`${method}: ${r.status} ${r.body}`);
-  return (r.status === 204 ? undefined : JSON.parse(r.body.toString())) as T;
+  const r = await postApi(server, method, JSON.stringify(arg ?? {}));
+  if (r.status >= 400) throw new Error(`${method}: ${r.status} ${JSON.stringify(r.body)}`);
+  return r.body as T;
 }
 
 /** Opens the SSE stream and collects events until `until` says stop. */

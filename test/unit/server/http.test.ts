@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IndexProgress, KanjianApi, KanjianEvent } from '../../../main/core/api.js';
 import type { MediaSource } from '../../../main/shell-common/media.js';
 import { startServer, type RunningServer } from '../../../main/server/server.js';
+import { rawRequest, type RawRequestOptions } from '../../helpers/api-post.js';
 
 const idle: IndexProgress = { phase: 'idle', phases: [], state: 'idle', done: 0, total: 0, failed: 0, rate: 0, etaSeconds: null, currentPath: null };
 
@@ -106,27 +107,13 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-interface Res {
-  status: number;
-  headers: http.IncomingHttpHeaders;
-  body: string;
-}
+type Res = { status: number; headers: http.IncomingHttpHeaders; body: string };
 
-/** Raw requests: fetch() would normalise `..` and refuse to set Host. */
-function request(rawPath: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Res> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: server.port, path: rawPath, method: opts.method ?? 'GET', headers: { Host: `127.0.0.1:${server.port}`, ...opts.headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks).toString() }));
-      },
-    );
-    req.on('error', reject);
-    req.end(opts.body);
-  });
-}
+/** Raw requests: fetch() would normalise `..` and refuse to set Host. The body as text. */
+const request = async (rawPath: string, opts?: RawRequestOptions) => {
+  const r = await rawRequest(server, rawPath, opts);
+  return { ...r, body: r.body.toString() };
+};
 
 const auth = () => ({ Authorization: `Bearer ${server.token}` });
 const post = (method: string, body: unknown, headers: Record<string, string> = auth()) =>
