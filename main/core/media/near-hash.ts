@@ -129,7 +129,7 @@ export async function hashInputOf(image: Sharp): Promise<{ grey: Uint8Array; wid
 export function trimBorders(grey: Uint8Array, width: number, height: number): Rect {
   const TOL = 14;
   const SHARE = 0.97;
-  /** Share of the line after a bar that must differ from it (a step, not a fade). */
+  /** Share of the line after a bar that must differ from the bar's last line (a step, not a fade). */
   const STEP = 0.5;
   // One side: `at(d, i)` is pixel i of the line d lines in from that edge, n pixels long.
   const side = (at: (d: number, i: number) => number, n: number, depthCap: number): number => {
@@ -142,15 +142,21 @@ export function trimBorders(grey: Uint8Array, width: number, height: number): Re
     let d = 0;
     while (d < depthCap && unlike(d) <= 1 - SHARE) d++;
     if (d === 0 || d >= depthCap - 2) return 0;
-    // Line d may be a blend of bar and picture; line d + 1 is picture.
-    if (unlike(d + 1) < STEP) return 0;
-    const shares: number[] = [];
-    for (let i = 0; i < n; i++) {
-      const c = at(d + 1, i);
-      if (Math.abs(ref - c) > 2 * TOL) shares.push((at(d, i) - c) / (ref - c));
-    }
-    const f = shares.length >= n / 5 ? Math.max(0, Math.min(1, median(shares))) : 0;
-    return d + f;
+    let stepped = 0;
+    for (let i = 0; i < n; i++) if (Math.abs(at(d + 1, i) - at(d - 1, i)) > TOL) stepped++;
+    if (stepped < STEP * n) return 0;
+    // Resampling blends the bar into a line or two: each of lines d, d + 1 is cut by the share
+    // of it that is bar, read from line means against the picture two lines further in.
+    const mean = (k: number) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += at(k, i);
+      return sum / n;
+    };
+    const picture = (mean(d + 2) + mean(d + 3)) / 2;
+    if (Math.abs(ref - picture) <= 2 * TOL) return d;
+    let edge = d;
+    for (const k of [d, d + 1]) edge += Math.max(0, Math.min(1, (mean(k) - picture) / (ref - picture)));
+    return edge;
   };
   const capY = Math.floor(height * 0.25);
   const capX = Math.floor(width * 0.25);
