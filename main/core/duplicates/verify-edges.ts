@@ -16,17 +16,21 @@ export function verifyNearEdge(e: NearEdge, shaA: string, shaB: string, detailOf
   const key = `${shaA}:${shaB}:${e.turns}:${e.window ? `${e.window.container}${e.window.index}` : ''}`;
   const known = VERDICTS.get(key);
   if (known !== undefined) return known;
-  const { ok } = judgeNearEdge(e, detailOf);
+  const { ok, why } = judgeNearEdge(e, detailOf);
+  // Not remembered without grids: the backfill may bring them before the next grouping.
+  if (why === NO_GRID) return ok;
   if (VERDICTS.size >= MAX_VERDICTS) VERDICTS.clear();
   VERDICTS.set(key, ok);
   return ok;
 }
 
+const NO_GRID = 'no grid';
+
 /** The check itself, with what it measured (benchmarks print it). */
 export function judgeNearEdge(e: NearEdge, detailOf: (i: number) => Uint8Array | undefined): { ok: boolean; why: string } {
   const a = detailOf(e.a);
   const b = detailOf(e.b);
-  if (!a || !b) return { ok: true, why: 'no grid' };
+  if (!a || !b) return { ok: true, why: NO_GRID };
   const window = e.window ? { container: e.window.container, ...WINDOWS[e.window.index] } : undefined;
   // A copy or crop is never turned by anything but quarter turns; a burst frame or a
   // handheld re-shot is. A turn counts only when the fit measured it clearly (a smooth,
