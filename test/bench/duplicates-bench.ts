@@ -9,6 +9,10 @@
 // findimagedupes: `findimagedupes -R -- <dir>` at its default threshold.
 //
 //   npm run bench:duplicates -- [--photos 100000] [--skip-scale] [--set calibration|held-out] [--keep]
+//
+// Which pictures were missed or wrongly paired, and why (no hash candidate, refused by the pair
+// check, grouping): keep the sets with --keep, then `npx tsx test/bench/duplicates/analyse.ts
+// <kept dir>/<set> [--all]` (the same code path without indexing, every check's measures).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -324,7 +328,7 @@ async function main() {
       'findimagedupes: default threshold 90 % (at most 25 of 256 fingerprint bits differ), `findimagedupes -R -- <dir>`. It does not apply EXIF orientation, and GraphicsMagick may not read HEIC.',
       'Recall per kind: share of originals whose copy of that kind is in the original’s group. Precision per kind: of the reported pairs with a file of that kind, the share between files of one original. “all pairs”: over every pair of files from one original (copies with each other too), and every reported pair.',
       'Look-alikes that are not copies, each its own picture: a burst frame (camera moved 3 %, turned 0.8°, +4 % exposure), the same scene a minute later (moved 5 %, −10 % exposure, a quarter of the scene changed), 8 flat skies, 8 documents of one template with different text.',
-      'Thresholds were tuned on the calibration set only; the held-out set was run after, with the same code and thresholds.',
+      'Thresholds were tuned on the calibration set only (with test/bench/duplicates/analyse.ts on its kept files: the turn limit and its z-score were put in the gap between copies and burst frames there); the held-out set was run after, with the same code and thresholds.',
     );
 
     const setSections = runs.flatMap((r) => {

@@ -1,12 +1,14 @@
 // Second look at a near-copy candidate pair. The 64-bit hashes (near.ts) say "these could be the
 // same picture"; they cannot tell a crop of a photo from the next frame of a burst (the camera
 // moved a few percent and turned a little): both land within a few bits of some crop window.
-// Here the two pictures' stored greyscale grids (near-hash.ts `detail`) are aligned by an affine
-// fit (Gauss–Newton on the pixels, Lucas–Kanade style, with gain and offset so brightness and
-// contrast changes do not count), started from the quarter turn and crop window the hashes
-// matched through. A copy or a crop is the other picture scaled and shifted along its axes; a
-// burst frame needs a small turn (a shear in the fit) and leaves a residual where the scene
-// moved. What the fit returns is judged in verify-edges.ts.
+// Here one picture's stored greyscale grid (near-hash.ts `detail`) is fitted into the other's
+// (Gauss–Newton on the pixels, Lucas–Kanade style): a scale along each axis, a shift and a turn,
+// plus a brightness gain, offset and curve so brightness, contrast and clipping do not count.
+// It starts from the uncut frame and from the crop window the hashes matched through, at the
+// quarter turn they matched at. A copy or a crop is the other picture scaled and shifted; a
+// burst frame is turned too. The turn is a parameter of its own (the grids are squares, so each
+// carries its picture's aspect ratio to make a turn a turn), with its standard error from the
+// fit, so a smooth picture that cannot show a turn does not invent one. Judged in verify-edges.ts.
 import { detailAspect, DETAIL_SIDE } from '../media/near-hash.js';
 
 const N = DETAIL_SIDE;

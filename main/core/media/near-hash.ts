@@ -4,12 +4,13 @@
 //
 // The pure function `nearHashes` takes greyscale pixels (already upright: EXIF orientation
 // applied) and returns:
-//   - `full`: a 64-bit DCT sign hash of the picture with uniform borders trimmed away;
+//   - `full`: a 64-bit DCT sign hash of the picture with uniform borders trimmed away (to the
+//     fraction of a pixel, see trimBorders);
 //   - `windows`: the same hash of sub-windows of the trimmed picture (each side cut by 0, 5 or
-//     10 %, per axis independently), so a crop of the original matches one of the original's
-//     windows with its own `full` hash;
+//     10 %, per axis independently, and 2.5 % or 7.5 % off all four), so a crop of the
+//     original matches one of the original's windows with its own `full` hash;
 //   - `luma`: mean brightness, to name "brighter"/"darker" in the compare view;
-//   - `detail`: a DETAIL_SIDE² greyscale grid of the trimmed picture, so a candidate pair can be
+//   - `detail`: a DETAIL_SIDE² greyscale grid of the trimmed picture and its aspect ratio, so a candidate pair can be
 //     verified by aligning the two pictures (main/core/duplicates/verify.ts): 64 sign bits
 //     cannot tell a crop from a burst frame a few percent off and turned a little.
 // Bits are coefficient signs (not "above the median" as in pHash.org): turning the pixels a
