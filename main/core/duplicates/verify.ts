@@ -12,6 +12,8 @@
 import { detailAspect, DETAIL_SIDE } from '../media/near-hash.js';
 
 const N = DETAIL_SIDE;
+/** A fit this close (RMS share of the picture's spread) found the pictures: no other start is tried. */
+const SETTLED = 0.1;
 
 export interface VerifyHint {
   /** Quarter turns that made the hashes match (tried with its inverse too). */
@@ -208,15 +210,17 @@ export function alignment(a: Uint8Array, b: Uint8Array, hint: VerifyHint): Align
   };
   const turnsToTry = [...new Set([hint.turns % 4, (4 - (hint.turns % 4)) % 4])];
   for (const t of turnsToTry) {
+    if (best.residual < SETTLED) break;
     const B = turn(Float64Array.from(b.subarray(0, N * N)), t);
     // An odd quarter turn swaps the picture's sides.
     const aspectB = t % 2 ? 1 / detailAspect(b) : detailAspect(b);
     const w = hint.window;
-    take(fit(A, B, [0, 0, 1, 1], aspectA));
     if (w && t === 0) {
       const start = [w.l, w.t, 1 - w.r, 1 - w.b];
       take(w.container === 'a' ? fit(A, B, start, aspectA) : fit(B, A, start, aspectB));
+      if (best.residual < SETTLED) break;
     }
+    take(fit(A, B, [0, 0, 1, 1], aspectA));
   }
   return best;
 }
