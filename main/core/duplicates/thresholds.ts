@@ -12,20 +12,21 @@ export const NEAR_MAX_DISTANCE = 8;
 export const NEAR_WINDOW_MAX_DISTANCE = 6;
 
 /**
- * A hash candidate is a near copy only if aligning the two pictures (affine fit of their 48 × 48
- * grids, main/core/duplicates/verify.ts) finds them turned by at most this many degrees beyond
- * quarter turns: copies and crops are not turned, burst frames are (the bench's by 0.8°).
- * Calibrated on the calibration set only (bench:duplicates: 0.25–0.5 keep its recall; 0.3 cuts
- * most bursts); see bench-results/duplicates.md.
+ * A hash candidate is a near copy only if aligning the two pictures (their 48 × 48 grids,
+ * main/core/duplicates/verify.ts: scale per axis, shift, turn, and a brightness curve) finds
+ * them turned by at most this many degrees beyond quarter turns: copies and crops are not
+ * turned, burst frames are (the bench's by 0.8°). Chosen on the calibration set only
+ * (bench:duplicates; copies measure ≤ 0.2° but for smooth or clipped pictures, bursts 0.5–1.2°).
  */
 export const NEAR_MAX_TURN_DEGREES = 0.3;
 
 /**
- * The turn is judged only when the fit settled: its residual (RMS, as a share of the picture's
- * spread) below this. Larger residuals come from fits that did not converge (on the calibration
- * set: some 10 % crops, at 0.29), whose turn estimate means nothing; burst frames fit at ≤ 0.2.
+ * ...and only when the turn is this many of the fit's standard errors away from none. On the
+ * calibration set, copies whose turn read above 0.3° (a blurry night shot brightened into
+ * clipping, a road in motion blur) were at z ≤ 14.5, burst frames at z ≥ 18; see
+ * bench-results/duplicates.md.
  */
-export const NEAR_FIT_MAX_RESIDUAL = 0.25;
+export const NEAR_TURN_MIN_Z = 16;
 
 /**
  * Old rows (indexed before the near hashes existed) pair by their pHash.org-style pHash until

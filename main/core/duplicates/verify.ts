@@ -1,17 +1,19 @@
 // Second look at a near-copy candidate pair. The 64-bit hashes (near.ts) say "these could be the
 // same picture"; they cannot tell a crop of a photo from the next frame of a burst (the camera
 // moved a few percent and turned a little): both land within a few bits of some crop window.
-// Here the two pictures' stored greyscale grids (near-hash.ts `detail`) are aligned by an affine
-// fit (Gauss–Newton on the pixels, Lucas–Kanade style, with gain and offset so brightness and
-// contrast changes do not count), started from the quarter turn and crop window the hashes
-// matched through. A copy or a crop is the other picture scaled and shifted along its axes; a
-// burst frame needs a small turn (a shear in the fit) and leaves a residual where the scene
-// moved. What the fit returns is judged in verify-edges.ts.
-import { DETAIL_SIDE } from '../media/near-hash.js';
+// Here one picture's stored greyscale grid (near-hash.ts `detail`) is fitted into the other's
+// (Gauss–Newton on the pixels, Lucas–Kanade style): a scale along each axis, a shift and a turn,
+// plus a brightness gain, offset and curve so brightness, contrast and clipping do not count.
+// It starts from the uncut frame and from the crop window the hashes matched through, at the
+// quarter turn they matched at. A copy or a crop is the other picture scaled and shifted; a
+// burst frame is turned too. The turn is a parameter of its own (the grids are squares, so each
+// carries its picture's aspect ratio to make a turn a turn), with its standard error from the
+// fit, so a smooth picture that cannot show a turn does not invent one. Judged in verify-edges.ts.
+import { detailAspect, DETAIL_SIDE } from '../media/near-hash.js';
 
 const N = DETAIL_SIDE;
-/** Weight of the no-turn prior, relative to the picture's own evidence. */
-const SHEAR_PRIOR = 0.5;
+/** A fit this close (RMS share of the picture's spread) found the pictures: no other start is tried. */
+const SETTLED = 0.1;
 
 export interface VerifyHint {
   /** Quarter turns that made the hashes match (tried with its inverse too). */
@@ -25,6 +27,11 @@ export interface Alignment {
   residual: number;
   /** Estimated turn between the two beyond quarter turns, in degrees (0 for a pure crop). */
   degrees: number;
+  /**
+   * How many standard errors the turn is from none (the fit's own uncertainty: a smooth, blurry
+   * picture measures a turn poorly, a sharp one well). 0 when not measured.
+   */
+  z: number;
 }
 
 /** The grid turned a quarter turn clockwise `turns` times. */
@@ -55,7 +62,7 @@ function blur(g: Float64Array): Float64Array {
   return out;
 }
 
-/** Solves the 8 × 8 system in place (Gaussian elimination, partial pivoting); null if singular. */
+/** Solves the n × n system in place (Gaussian elimination, partial pivoting); null if singular. */
 function solve(m: Float64Array, v: Float64Array, n: number): Float64Array | null {
   for (let c = 0; c < n; c++) {
     let p = c;
@@ -82,30 +89,37 @@ function solve(m: Float64Array, v: Float64Array, n: number): Float64Array | null
 }
 
 /**
- * Fits inner(x, y) ≈ α · outer(W(x, y)) + β with W affine, from the window `start`
- * ([x0, y0, x1, y1], shares of the outer side). Returns the residual and the turn.
+ * Fits inner(x, y) ≈ α · outer(W(x, y)) + β, W a scale along each axis, a shift and a turn θ,
+ * from the window `start` ([x0, y0, x1, y1], shares of the outer side). `aspect` is the outer
+ * picture's width / height: its grid is stretched to a square, so a turn of the picture is
+ * X = p0 + sx·cosθ·x − sy·sinθ/aspect·y, Y = p3 + sx·sinθ·aspect·x + sy·cosθ·y on the grids.
+ * Fitting θ itself (not a free shear) lets structure in one direction alone (a horizon) show a
+ * turn, and nothing but a turn can explain what a copy never has.
  */
-function fit(outer: Float64Array, inner: Float64Array, start: readonly number[]): Alignment {
-  // Warp in pixel-centre coordinates: X = p0 + p1·x + p2·y, Y = p3 + p4·x + p5·y.
-  const sx = start[2] - start[0];
-  const sy = start[3] - start[1];
-  const p = [start[0] * N + 0.5 * sx - 0.5, sx, 0, start[1] * N + 0.5 * sy - 0.5, 0, sy];
+function fit(outer: Float64Array, inner: Float64Array, start: readonly number[], aspect: number): Alignment {
+  const sx0 = start[2] - start[0];
+  const sy0 = start[3] - start[1];
+  // Pixel-centre coordinates: inner cell x sits at outer x0·N + sx·(x + 0.5) − 0.5.
+  const p = { x: start[0] * N + 0.5 * sx0 - 0.5, sx: sx0, y: start[1] * N + 0.5 * sy0 - 0.5, sy: sy0, th: 0 };
   let alpha = 1;
   let beta = 0;
+  let gamma = 0;
   let mean = 0;
   for (let i = 0; i < N * N; i++) mean += inner[i];
   mean /= N * N;
   let spread = 0;
   for (let i = 0; i < N * N; i++) spread += (inner[i] - mean) ** 2;
   spread = Math.sqrt(spread / (N * N));
-  if (spread < 1) return { residual: 0, degrees: 0 }; // a flat picture: nothing to align
-  const H = new Float64Array(64);
-  const g = new Float64Array(8);
-  const J = new Float64Array(8);
+  if (spread < 1) return { residual: 0, degrees: 0, z: 0 }; // a flat picture: nothing to align
+  const K = 8;
+  const H = new Float64Array(K * K);
+  const g = new Float64Array(K);
+  const J = new Float64Array(K);
   let residual = Infinity;
+  let z = 0;
   const levels: [Float64Array, Float64Array, number][] = [
     [blur(outer), blur(inner), 12],
-    [outer, inner, 8],
+    [outer, inner, 10],
   ];
   for (const [o, q, rounds] of levels) {
     for (let it = 0; it < rounds; it++) {
@@ -113,10 +127,16 @@ function fit(outer: Float64Array, inner: Float64Array, start: readonly number[])
       g.fill(0);
       let sse = 0;
       let count = 0;
+      const c = Math.cos(p.th);
+      const s = Math.sin(p.th);
+      const a11 = p.sx * c;
+      const a12 = (-p.sy * s) / aspect;
+      const a21 = p.sx * s * aspect;
+      const a22 = p.sy * c;
       for (let y = 0; y < N; y++) {
         for (let x = 0; x < N; x++) {
-          const X = p[0] + p[1] * x + p[2] * y;
-          const Y = p[3] + p[4] * x + p[5] * y;
+          const X = p.x + a11 * x + a12 * y;
+          const Y = p.y + a21 * x + a22 * y;
           if (X < 0 || Y < 0 || X > N - 1 || Y > N - 1) continue;
           const ix = Math.min(N - 2, Math.floor(X));
           const iy = Math.min(N - 2, Math.floor(Y));
@@ -128,73 +148,79 @@ function fit(outer: Float64Array, inner: Float64Array, start: readonly number[])
           const v01 = o[i00 + N];
           const v11 = o[i00 + N + 1];
           const val = v00 * (1 - fx) * (1 - fy) + v10 * fx * (1 - fy) + v01 * (1 - fx) * fy + v11 * fx * fy;
-          const gx = alpha * ((v10 - v00) * (1 - fy) + (v11 - v01) * fy);
-          const gy = alpha * ((v01 - v00) * (1 - fx) + (v11 - v10) * fx);
-          const r = q[y * N + x] - (alpha * val + beta);
+          // d/dval of α·val + γ·128·u², u = (val − 128)/128: the slope the warp moves along.
+          const slope = alpha + 2 * gamma * ((val - 128) / 128);
+          const gx = slope * ((v10 - v00) * (1 - fy) + (v11 - v01) * fy);
+          const gy = slope * ((v01 - v00) * (1 - fx) + (v11 - v10) * fx);
+          const u = (val - 128) / 128;
+          const r = q[y * N + x] - (alpha * val + beta + gamma * u * u * 128);
           sse += r * r;
           count++;
           J[0] = gx;
-          J[1] = gx * x;
-          J[2] = gx * y;
-          J[3] = gy;
-          J[4] = gy * x;
-          J[5] = gy * y;
-          J[6] = val;
-          J[7] = 1;
-          for (let a = 0; a < 8; a++) {
+          J[1] = gx * c * x + gy * s * aspect * x;
+          J[2] = gy;
+          J[3] = (gx * -s * y) / aspect + gy * c * y;
+          J[4] = gx * (-p.sx * s * x - (p.sy * c * y) / aspect) + gy * (p.sx * c * aspect * x - p.sy * s * y);
+          J[5] = val;
+          J[6] = 1;
+          J[7] = u * u * 128;
+          for (let a = 0; a < K; a++) {
             g[a] += J[a] * r;
-            for (let b = a; b < 8; b++) H[a * 8 + b] += J[a] * J[b];
+            for (let b = a; b < K; b++) H[a * K + b] += J[a] * J[b];
           }
         }
       }
-      if (count < (N * N) / 2) return { residual: Infinity, degrees: 0 }; // slid off the picture
+      if (count < (N * N) / 2) return { residual: Infinity, degrees: 0, z: 0 }; // slid off the picture
       residual = Math.sqrt(sse / count) / spread;
-      for (let a = 0; a < 8; a++) for (let b = 0; b < a; b++) H[a * 8 + b] = H[b * 8 + a];
-      for (let a = 0; a < 8; a++) H[a * 9] *= 1.0001; // a touch of damping
-      // The cross terms (dX/dy, dY/dx) are pulled towards 0 by a prior worth a few pixels of
-      // evidence: a picture with structure in one direction only (stripes, a horizon) cannot
-      // show a turn, and must not invent one from noise.
-      for (const k of [2, 4]) {
-        H[k * 9] += SHEAR_PRIOR * spread * spread * N * N;
-        g[k] -= SHEAR_PRIOR * spread * spread * N * N * p[k];
-      }
-      const d = solve(H, g, 8);
-      if (!d) break;
-      for (let k = 0; k < 6; k++) p[k] += d[k];
-      alpha += d[6];
-      beta += d[7];
-      let step = 0;
-      for (let k = 0; k < 8; k++) if (k !== 6 && k !== 7) step = Math.max(step, Math.abs(d[k]) * (k % 3 === 0 ? 1 : N));
-      if (step < 0.01) break;
+      for (let a = 0; a < K; a++) for (let b = 0; b < a; b++) H[a * K + b] = H[b * K + a];
+      for (let a = 0; a < K; a++) H[a * (K + 1)] *= 1.0001; // a touch of damping
+      // Var(θ) = σ² · (H⁻¹)θθ, σ² the residual variance per cell.
+      const e = new Float64Array(K);
+      e[4] = 1;
+      const col = solve(Float64Array.from(H), e, K);
+      const d = solve(H, g, K);
+      if (!d || !col) break;
+      z = Math.abs(p.th + d[4]) / Math.sqrt(Math.max(1e-12, (col[4] * sse) / count));
+      p.x += d[0];
+      p.sx += d[1];
+      p.y += d[2];
+      p.sy += d[3];
+      p.th += Math.max(-0.05, Math.min(0.05, d[4]));
+      alpha += d[5];
+      beta += d[6];
+      gamma += d[7];
+      const step = Math.max(Math.abs(d[0]), Math.abs(d[2]), Math.abs(d[1]) * N, Math.abs(d[3]) * N, Math.abs(d[4]) * N);
+      if (step < 0.005) break;
     }
   }
-  // A turn θ shows as dX/dy = −sinθ·sy' and dY/dx = sinθ·sx' (up to the aspect ratio, which
-  // cancels in the product); a shear of the same sign is not a turn.
-  const prod = -(p[2] * p[4]) / (p[1] * p[5]);
-  const degrees = prod > 0 ? (Math.asin(Math.min(1, Math.sqrt(prod))) * 180) / Math.PI : 0;
-  return { residual, degrees };
+  return { residual, degrees: (Math.abs(p.th) * 180) / Math.PI, z };
 }
 
 /**
  * The best alignment of the two grids: b inside a and a inside b, at the quarter turn the
- * hashes matched at (and its inverse), from the uncut frame and from the matched crop window.
+ * hashes matched at (and its inverse), from the uncut frame and from the matched crop window
+ * (a window is where the hashes met, not always where the pictures do).
  */
 export function alignment(a: Uint8Array, b: Uint8Array, hint: VerifyHint): Alignment {
-  const A = Float64Array.from(a);
-  let best: Alignment = { residual: Infinity, degrees: 0 };
+  const A = Float64Array.from(a.subarray(0, N * N));
+  const aspectA = detailAspect(a);
+  let best: Alignment = { residual: Infinity, degrees: 0, z: 0 };
   const take = (r: Alignment) => {
     if (r.residual < best.residual) best = r;
   };
   const turnsToTry = [...new Set([hint.turns % 4, (4 - (hint.turns % 4)) % 4])];
   for (const t of turnsToTry) {
-    const B = turn(Float64Array.from(b), t);
+    if (best.residual < SETTLED) break;
+    const B = turn(Float64Array.from(b.subarray(0, N * N)), t);
+    // An odd quarter turn swaps the picture's sides.
+    const aspectB = t % 2 ? 1 / detailAspect(b) : detailAspect(b);
     const w = hint.window;
     if (w && t === 0) {
       const start = [w.l, w.t, 1 - w.r, 1 - w.b];
-      take(w.container === 'a' ? fit(A, B, start) : fit(B, A, start));
-    } else {
-      take(fit(A, B, [0, 0, 1, 1]));
+      take(w.container === 'a' ? fit(A, B, start, aspectA) : fit(B, A, start, aspectB));
+      if (best.residual < SETTLED) break;
     }
+    take(fit(A, B, [0, 0, 1, 1], aspectA));
   }
   return best;
 }

@@ -4,12 +4,13 @@
 //
 // The pure function `nearHashes` takes greyscale pixels (already upright: EXIF orientation
 // applied) and returns:
-//   - `full`: a 64-bit DCT sign hash of the picture with uniform borders trimmed away;
+//   - `full`: a 64-bit DCT sign hash of the picture with uniform borders trimmed away (to the
+//     fraction of a pixel, see trimBorders);
 //   - `windows`: the same hash of sub-windows of the trimmed picture (each side cut by 0, 5 or
-//     10 %, per axis independently), so a crop of the original matches one of the original's
-//     windows with its own `full` hash;
+//     10 %, per axis independently, and 2.5 % or 7.5 % off all four), so a crop of the
+//     original matches one of the original's windows with its own `full` hash;
 //   - `luma`: mean brightness, to name "brighter"/"darker" in the compare view;
-//   - `detail`: a DETAIL_SIDE² greyscale grid of the trimmed picture, so a candidate pair can be
+//   - `detail`: a DETAIL_SIDE² greyscale grid of the trimmed picture and its aspect ratio, so a candidate pair can be
 //     verified by aligning the two pictures (main/core/duplicates/verify.ts): 64 sign bits
 //     cannot tell a crop from a burst frame a few percent off and turned a little.
 // Bits are coefficient signs (not "above the median" as in pHash.org): turning the pixels a
@@ -24,6 +25,15 @@ const LOW = 8;
 export const HASH_INPUT_SIDE = 256;
 /** Side of the stored greyscale grid of the trimmed picture (stretched to a square). */
 export const DETAIL_SIDE = 48;
+/** The grid, then the trimmed picture's aspect ratio (width / height) as log2 · 4096 + 32768, big-endian. */
+export const DETAIL_BYTES = DETAIL_SIDE * DETAIL_SIDE + 2;
+
+/** The aspect ratio (width / height) a detail grid was sampled from. */
+export function detailAspect(detail: Uint8Array): number {
+  if (detail.length < DETAIL_BYTES) return 1;
+  const code = (detail[DETAIL_SIDE * DETAIL_SIDE] << 8) | detail[DETAIL_SIDE * DETAIL_SIDE + 1];
+  return 2 ** ((code - 32768) / 4096);
+}
 
 // cos((2x+1)uπ/2N) for u = 1..8: the hash never looks at other frequencies.
 const COS: Float64Array[] = Array.from({ length: LOW + 1 }, (_, u) => {
@@ -35,13 +45,16 @@ const COS: Float64Array[] = Array.from({ length: LOW + 1 }, (_, u) => {
 /** Cuts per side, as shares of the trimmed picture's width/height. */
 const CUTS = [0, 0.05, 0.1] as const;
 
-/** The windows, in a fixed order (left, right cut × top, bottom cut), full picture excluded. */
+/** The windows, in a fixed order (left, right cut × top, bottom cut, then the even trims), full picture excluded. */
 export const WINDOWS: readonly { l: number; r: number; t: number; b: number }[] = (() => {
   const out: { l: number; r: number; t: number; b: number }[] = [];
   for (const l of CUTS) for (const r of CUTS) for (const t of CUTS) for (const b of CUTS) {
     if (l === 0 && r === 0 && t === 0 && b === 0) continue;
     out.push({ l, r, t, b });
   }
+  // A light trim all round (2.5 %, 7.5 % a side) sits between the cuts above, too far from
+  // either for the window threshold.
+  for (const c of [0.025, 0.075]) out.push({ l: c, r: c, t: c, b: c });
   return out;
 })();
 
@@ -52,7 +65,7 @@ export interface NearHashes {
   windows: string[];
   /** Mean brightness 0..255 of the trimmed picture. */
   luma: number;
-  /** DETAIL_SIDE × DETAIL_SIDE grey levels of the trimmed picture, row by row (absent on old rows). */
+  /** DETAIL_SIDE × DETAIL_SIDE grey levels of the trimmed picture, row by row, then its aspect (DETAIL_BYTES). */
   detail?: Uint8Array;
 }
 
@@ -66,10 +79,8 @@ interface Rect {
 /** Hashes of greyscale pixels `grey` (width × height, one byte each, upright). */
 export function nearHashes(grey: Uint8Array, width: number, height: number): NearHashes {
   const r = trimBorders(grey, width, height);
-  let sum = 0;
-  for (let y = r.y; y < r.y + r.h; y++) for (let x = r.x; x < r.x + r.w; x++) sum += grey[y * width + x];
-  const luma = sum / (r.w * r.h);
   const sat = summedArea(grey, width, height);
+  const luma = sampleGrid(sat, grey, width, r.x, r.y, r.w, r.h, 1)[0];
   const hashOf = (wnd: { l: number; r: number; t: number; b: number }) => {
     const x0 = r.x + wnd.l * r.w;
     const x1 = r.x + (1 - wnd.r) * r.w;
@@ -78,12 +89,23 @@ export function nearHashes(grey: Uint8Array, width: number, height: number): Nea
     return dctSignHash(sampleGrid(sat, grey, width, x0, y0, x1 - x0, y1 - y0));
   };
   const fine = sampleGrid(sat, grey, width, r.x, r.y, r.w, r.h, DETAIL_SIDE);
-  const detail = Uint8Array.from(fine, (v) => Math.round(v));
+  const detail = new Uint8Array(DETAIL_BYTES);
+  for (let i = 0; i < fine.length; i++) detail[i] = Math.round(fine[i]);
+  // The grid is stretched to a square: a turn can only be told from a shear knowing the shape.
+  const code = Math.round(Math.log2(r.w / r.h) * 4096) + 32768;
+  detail[DETAIL_SIDE * DETAIL_SIDE] = code >> 8;
+  detail[DETAIL_SIDE * DETAIL_SIDE + 1] = code & 0xff;
   return { full: hashOf({ l: 0, r: 0, t: 0, b: 0 }), windows: WINDOWS.map(hashOf), luma: Math.round(luma * 10) / 10, detail };
 }
 
 /** The hashes of a decoded (upright) image, from one small greyscale render of it. */
 export async function nearHashesOf(image: Sharp): Promise<NearHashes> {
+  const { grey, width, height } = await hashInputOf(image);
+  return nearHashes(grey, width, height);
+}
+
+/** The small greyscale render the hashes are computed from (benchmarks cache it). */
+export async function hashInputOf(image: Sharp): Promise<{ grey: Uint8Array; width: number; height: number }> {
   const { data, info } = await image
     .clone()
     .flatten({ background: '#ffffff' })
@@ -93,45 +115,63 @@ export async function nearHashesOf(image: Sharp): Promise<NearHashes> {
     .toBuffer({ resolveWithObject: true });
   const grey = new Uint8Array(info.width * info.height);
   for (let i = 0; i < grey.length; i++) grey[i] = data[i * info.channels];
-  return nearHashes(grey, info.width, info.height);
+  return { grey, width: info.width, height: info.height };
 }
 
 /**
- * The region inside uniform borders (letterboxing, frames, white margins): rows and columns at
- * the edges whose pixels nearly all match the edge colour are dropped, up to 25 % per side.
+ * The region inside uniform borders (letterboxing, frames, white margins), in fractional pixels.
+ * Per side, lines whose pixels nearly all match that edge's colour are dropped, and the line
+ * where the bar ends (half bar, half picture after resampling) by the share of it that is bar.
+ * A run counts as a bar only when it ends in a step (most pixels of the next line clearly
+ * unlike the bar) before a quarter of the side: a sky or a wall fading slowly into the scene,
+ * or filling a quarter of it, is the picture itself. Trimming it in one copy but not in
+ * another (whose bars stop the run first) is what made letterboxed copies miss.
  */
 export function trimBorders(grey: Uint8Array, width: number, height: number): Rect {
   const TOL = 14;
   const SHARE = 0.97;
-  const uniform = (vals: (i: number) => number, n: number, ref: number) => {
-    let ok = 0;
-    for (let i = 0; i < n; i++) if (Math.abs(vals(i) - ref) <= TOL) ok++;
-    return ok >= SHARE * n;
+  /** Share of the line after a bar that must differ from the bar's last line (a step, not a fade). */
+  const STEP = 0.5;
+  // One side: `at(d, i)` is pixel i of the line d lines in from that edge, n pixels long.
+  const side = (at: (d: number, i: number) => number, n: number, depthCap: number): number => {
+    const ref = median(Array.from({ length: 9 }, (_, k) => at(0, Math.floor(((k + 0.5) * n) / 9))));
+    const unlike = (d: number) => {
+      let off = 0;
+      for (let i = 0; i < n; i++) if (Math.abs(at(d, i) - ref) > TOL) off++;
+      return off / n;
+    };
+    let d = 0;
+    while (d < depthCap && unlike(d) <= 1 - SHARE) d++;
+    if (d === 0 || d >= depthCap - 2) return 0;
+    let stepped = 0;
+    for (let i = 0; i < n; i++) if (Math.abs(at(d + 1, i) - at(d - 1, i)) > TOL) stepped++;
+    if (stepped < STEP * n) return 0;
+    // Resampling blends the bar into a line or two: each of lines d, d + 1 is cut by the share
+    // of it that is bar, read from line means against the picture two lines further in.
+    const mean = (k: number) => {
+      let sum = 0;
+      for (let i = 0; i < n; i++) sum += at(k, i);
+      return sum / n;
+    };
+    const picture = (mean(d + 2) + mean(d + 3)) / 2;
+    if (Math.abs(ref - picture) <= 2 * TOL) return d;
+    let edge = d;
+    for (const k of [d, d + 1]) edge += Math.max(0, Math.min(1, (mean(k) - picture) / (ref - picture)));
+    return edge;
   };
-  const corner = median([grey[0], grey[width - 1], grey[(height - 1) * width], grey[height * width - 1]]);
-  let top = 0;
-  let bottom = height;
-  let left = 0;
-  let right = width;
-  const maxY = Math.floor(height * 0.25);
-  const maxX = Math.floor(width * 0.25);
-  const ref = (line: (i: number) => number, n: number) => median(Array.from({ length: 9 }, (_, k) => line(Math.floor(((k + 0.5) * n) / 9))));
-  // Each side against its own edge colour (a white mat on one side, black bars on another).
-  const refTop = ref((i) => grey[i], width);
-  while (top < maxY && uniform((i) => grey[top * width + i], width, refTop)) top++;
-  const refBottom = ref((i) => grey[(height - 1) * width + i], width);
-  while (height - bottom < maxY && uniform((i) => grey[(bottom - 1) * width + i], width, refBottom)) bottom--;
-  const refLeft = ref((i) => grey[i * width], height);
-  while (left < maxX && uniform((i) => grey[(top + i) * width + left], bottom - top, refLeft)) left++;
-  const refRight = ref((i) => grey[i * width + width - 1], height);
-  while (width - right < maxX && uniform((i) => grey[(top + i) * width + right - 1], bottom - top, refRight)) right--;
-  void corner;
-  // Bands that reach the cap on both opposite sides are the picture itself (a flat sky, a page),
-  // not bars: keep that axis whole. So does a picture that is uniform all over.
-  if (top >= maxY && height - bottom >= maxY) [top, bottom] = [0, height];
-  if (left >= maxX && width - right >= maxX) [left, right] = [0, width];
-  if (right - left < 8 || bottom - top < 8) return { x: 0, y: 0, w: width, h: height };
-  return { x: left, y: top, w: right - left, h: bottom - top };
+  const capY = Math.floor(height * 0.25);
+  const capX = Math.floor(width * 0.25);
+  const top = side((d, i) => grey[d * width + i], width, capY);
+  const bottom = side((d, i) => grey[(height - 1 - d) * width + i], width, capY);
+  // Columns only over the rows inside the top and bottom bars.
+  const y0 = Math.ceil(top);
+  const rows = Math.max(1, height - Math.ceil(bottom) - y0);
+  const left = side((d, i) => grey[(y0 + i) * width + d], rows, capX);
+  const right = side((d, i) => grey[(y0 + i) * width + width - 1 - d], rows, capX);
+  const w = width - left - right;
+  const h = height - top - bottom;
+  if (w < 8 || h < 8) return { x: 0, y: 0, w: width, h: height };
+  return { x: left, y: top, w, h };
 }
 
 function median(v: number[]): number {

@@ -4,7 +4,7 @@
 import type { NearHashes } from '../media/near-hash.js';
 import type { Db } from './db.js';
 
-export const NEAR_HASH_VERSION = 1;
+export const NEAR_HASH_VERSION = 2;
 
 export interface StoredNearHashes extends NearHashes {
   sha256: string;

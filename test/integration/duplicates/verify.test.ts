@@ -92,4 +92,17 @@ describe('near copies are verified by aligning the pictures', () => {
     expect(missingNearHashes(k.store.db, 10)).toHaveLength(0);
     expect((await nearGroups()).flat()).not.toContain('burst.jpg');
   });
+
+  it('re-hashes rows of an older recipe in the background instead of comparing unlike hashes', async () => {
+    // Recipe 1 trimmed borders differently and stored no shape with the grid.
+    k.store.db.prepare('UPDATE near_hashes SET version = 1').run();
+    forgetNearVerdicts();
+    expect(allNearHashes(k.store.db).size).toBe(0);
+    expect(missingNearHashes(k.store.db, 10)).toHaveLength(3);
+    expect(await backfillNearHashes(k.store, { limit: 10 })).toBe(3);
+    expect(allNearHashes(k.store.db).size).toBe(3);
+    const gs = await nearGroups();
+    expect(groupOf(gs, 'original.jpg')).toEqual(['crop.jpg', 'original.jpg']);
+    expect(gs.flat()).not.toContain('burst.jpg');
+  });
 });

@@ -6,7 +6,7 @@ import { nearEdges } from '../../../main/core/duplicates/near.js';
 import { NEAR_MAX_TURN_DEGREES } from '../../../main/core/duplicates/thresholds.js';
 import { forgetNearVerdicts, verifyNearEdge } from '../../../main/core/duplicates/verify-edges.js';
 import { alignment } from '../../../main/core/duplicates/verify.js';
-import { DETAIL_SIDE, nearHashes, WINDOWS } from '../../../main/core/media/near-hash.js';
+import { DETAIL_BYTES, detailAspect, nearHashes, WINDOWS } from '../../../main/core/media/near-hash.js';
 
 let seed = 7;
 const rand = () => {
@@ -77,8 +77,9 @@ function verdict(other: ReturnType<typeof hashesOf>) {
 }
 
 describe('near-copy verification by alignment', () => {
-  it('stores a grid of the trimmed picture with the hashes', () => {
-    expect(orig.detail).toHaveLength(DETAIL_SIDE * DETAIL_SIDE);
+  it('stores a grid of the trimmed picture with the hashes, and its shape', () => {
+    expect(orig.detail).toHaveLength(DETAIL_BYTES);
+    expect(detailAspect(orig.detail!)).toBeCloseTo(W / H, 3);
   });
 
   it('accepts crops, a quarter turn and a brighter copy', () => {

@@ -50,4 +50,29 @@ describe('near-copy hashes', () => {
     expect(trimBorders(grey, w, h)).toEqual({ x: 5, y: 10, w: 90, h: 60 });
     expect(trimBorders(new Uint8Array(w * h).fill(128), w, h)).toEqual({ x: 0, y: 0, w, h });
   });
+
+  it('cuts the line where a bar blends into the picture by the share that is bar', () => {
+    // A white mat ending 40 % into row 6 after resampling: row 6 is 0.4 · 255 + 0.6 · 90.
+    const w = 100;
+    const h = 80;
+    const grey = new Uint8Array(w * h).fill(255);
+    for (let y = 7; y < h; y++) for (let x = 0; x < w; x++) grey[y * w + x] = 90 + ((x * 7 + y * 13) % 3);
+    for (let x = 0; x < w; x++) grey[6 * w + x] = Math.round(0.4 * 255 + 0.6 * 90);
+    const r = trimBorders(grey, w, h);
+    expect(r.y).toBeCloseTo(6.4, 1);
+    expect(r.x).toBe(0);
+  });
+
+  it('keeps a sky that fades slowly, or fills a quarter of the picture, as picture', () => {
+    const w = 100;
+    const h = 80;
+    // Rows 0–29 a flat sky (more than a quarter of the height), then a textured scene.
+    const sky = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) sky[y * w + x] = y < 30 ? 200 : (x * 7 + y * 13) % 200 + 30;
+    expect(trimBorders(sky, w, h).y).toBe(0);
+    // A sky darkening one level a row: nothing steps from one row to the next.
+    const fade = new Uint8Array(w * h);
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) fade[y * w + x] = 220 - y;
+    expect(trimBorders(fade, w, h)).toEqual({ x: 0, y: 0, w, h });
+  });
 });
