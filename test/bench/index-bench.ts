@@ -10,10 +10,12 @@
 // random-weight ViT-B/32 int8 tower (test/bench/towers/make-towers.sh; needs python3-torch).
 // Machine load is recorded before anything runs; each measure is the median of --repeats (>= 3)
 // rounds, the three measures interleaved in every round so drifting load hits them alike.
+// Next to the rates, CPU time a photo (all threads; the CLI's from its rusage as a reaped child):
+// on a shared machine the rates follow whatever share of the 2 cores the run got, CPU time far less.
 //
 //   npm run bench:index -- [--photos 120] [--repeats 3] [--tower <package dir>]
 import { spawn } from 'node:child_process';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,10 +59,27 @@ interface Round {
   ocrRead: number;
   decodeS: number;
   modelS: number;
+  /** CPU time (user + system, every thread) a photo. */
+  cliCpuMs: number;
+  decodeCpuMs: number;
+}
+
+/** CPU seconds of this process's reaped children so far (/proc/self/stat cutime + cstime). */
+function childrenCpuS(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of stat(5), counted from after the command name (which starts at field 3).
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+function ownCpuS(): number {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1e6;
 }
 
 /** Decode only: read + shrink-on-load decode to 224 px, `DECODE_STREAMS` files in flight. */
-async function decodeOnly(files: string[]): Promise<number> {
+async function decodeOnly(files: string[]): Promise<{ s: number; cpuS: number }> {
+  const c0 = ownCpuS();
   const t0 = performance.now();
   let next = 0;
   const stream = async () => {
@@ -70,7 +89,7 @@ async function decodeOnly(files: string[]): Promise<number> {
     }
   };
   await Promise.all(Array.from({ length: DECODE_STREAMS }, stream));
-  return (performance.now() - t0) / 1000;
+  return { s: (performance.now() - t0) / 1000, cpuS: ownCpuS() - c0 };
 }
 
 /** Model only: the image tower, batch 1, N times on one real tensor. */
@@ -89,10 +108,11 @@ async function modelOnly(c: Config, file: string): Promise<number> {
 }
 
 /** The real CLI, as a user's script runs it; wall time from spawn to exit. */
-async function cliIndex(c: Config, folder: string, expect = N): Promise<{ wallS: number; summary: IndexSummary }> {
+async function cliIndex(c: Config, folder: string, expect = N): Promise<{ wallS: number; cpuS: number; summary: IndexSummary }> {
   const data = mkdtempSync(path.join(os.tmpdir(), 'kanjian-bench-index-'));
   try {
     const args = ['--import', 'tsx', CLI, 'index', folder, '--json', '--data', data, '--model', c.model, '--precision', c.precision];
+    const c0 = childrenCpuS();
     const t0 = performance.now();
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -104,10 +124,11 @@ async function cliIndex(c: Config, folder: string, expect = N): Promise<{ wallS:
       child.on('close', (code) => resolve({ code, stdout: out, stderr: err }));
     });
     const wallS = (performance.now() - t0) / 1000;
+    const cpuS = childrenCpuS() - c0;
     if (code !== 0) throw new Error(`cli index exited ${code}: ${stderr}`);
     const summary = JSON.parse(stdout) as IndexSummary;
     if (summary.indexed !== expect || summary.failed.length) throw new Error(`cli index indexed ${summary.indexed}/${expect}: ${JSON.stringify(summary.failed)}`);
-    return { wallS, summary };
+    return { wallS, cpuS, summary };
   } finally {
     rmSync(data, { recursive: true, force: true });
   }
@@ -116,9 +137,9 @@ async function cliIndex(c: Config, folder: string, expect = N): Promise<{ wallS:
 async function measure(c: Config, folder: string, files: string[]): Promise<Round[]> {
   const rounds: Round[] = [];
   for (let r = 0; r < REPEATS; r++) {
-    const decodeS = await decodeOnly(files);
+    const decode = await decodeOnly(files);
     const modelS = await modelOnly(c, files[0]);
-    const { wallS, summary } = await cliIndex(c, folder);
+    const { wallS, cpuS: cliCpu, summary } = await cliIndex(c, folder);
     const empty = await cliIndex(c, EMPTY, 0);
     const ph = summary.phases!;
     rounds.push({
@@ -128,12 +149,14 @@ async function measure(c: Config, folder: string, files: string[]): Promise<Roun
       cliOcrS: ph.ocr?.seconds ?? NaN,
       ocrNoText: ph.ocr?.noText ?? 0,
       ocrRead: ph.ocr?.read ?? 0,
-      decodeS,
+      decodeS: decode.s,
       modelS,
+      cliCpuMs: (1000 * cliCpu) / N,
+      decodeCpuMs: (1000 * decode.cpuS) / N,
     });
     console.log(
       `  ${c.name} round ${r + 1}: cli ${round(N / wallS, 2)}/s (indexing ${ph.indexing.seconds} s, text ${ph.ocr?.seconds} s), ` +
-        `decode ${round(N / decodeS, 2)}/s, model ${round(N / modelS, 2)}/s`,
+        `decode ${round(N / decode.s, 2)}/s, model ${round(N / modelS, 2)}/s; CPU a photo: cli ${round((1000 * cliCpu) / N, 1)} ms, decode ${round((1000 * decode.cpuS) / N, 1)} ms`,
     );
   }
   return rounds;
@@ -175,6 +198,8 @@ async function main(): Promise<void> {
     const decode = N / med(rounds.map((r) => r.decodeS));
     const model = N / med(rounds.map((r) => r.modelS));
     const floor = Math.min(decode, model);
+    const cliCpu = med(rounds.map((r) => r.cliCpuMs));
+    const decodeCpu = med(rounds.map((r) => r.decodeCpuMs));
     results.push({
       config: c.name,
       precision: c.precision,
@@ -189,6 +214,9 @@ async function main(): Promise<void> {
       ratioCliToDecode: round(cli / decode, 2),
       ratioCliToFloor: round(cli / floor, 2),
       ratioIndexingPhaseToDecode: round(indexing / decode, 2),
+      cliCpuMsPerPhoto: round(cliCpu, 1),
+      decodeCpuMsPerPhoto: round(decodeCpu, 1),
+      ratioDecodeCpuToCliCpu: round(decodeCpu / cliCpu, 2),
       rounds,
     });
     rows.push([
@@ -203,6 +231,9 @@ async function main(): Promise<void> {
       round(cli / decode, 2),
       round(cli / floor, 2),
       round(indexing / decode, 2),
+      round(cliCpu, 1),
+      round(decodeCpu, 1),
+      round(decodeCpu / cliCpu, 2),
     ]);
   }
   const headers = [
@@ -217,6 +248,9 @@ async function main(): Promise<void> {
     'cli / decode only',
     'cli / min(decode, model)',
     'indexing phase / decode only',
+    'cli CPU ms/photo (whole run)',
+    'decode only CPU ms/photo',
+    'decode CPU / cli CPU',
   ];
   console.log('\n' + textTable(headers, rows));
   const md = [
@@ -225,6 +259,7 @@ async function main(): Promise<void> {
     `Command: \`npm run bench:index -- --photos ${N}\`. ${N} generated text-free 4000×3000 (12 MP) JPEGs; median of ${REPEATS} rounds, the three measures interleaved in each round.`,
     '`cli index` is the real CLI spawned as a child process (fresh data folder; OCR, tags and similar shots included; Node + tsx start-up included), timed from spawn to exit.',
     `Decode only: read + sharp shrink-on-load decode to ${DECODE_SIZE} px with EXIF orientation, ${DECODE_STREAMS} files in flight. Model only: the image tower, batch 1, on one real tensor.`,
+    'CPU ms/photo: user + system time of every thread over the photos (the CLI\'s whole run, start-up and tags included, from its rusage); on a shared machine it moves far less with load than the rates do.',
     'The same command on an empty folder gives the fixed part of that wall time (Node + tsx start-up, opening the store and the model, embedding the tag vocabulary once per new library). "Indexing phase" is the CLI\'s own `phases.indexing` (scan excluded: every photo decoded, hashed, thumbnailed, gated, embedded and stored), after which every photo is searchable by image.',
     '',
     markdownTable(headers, rows),
