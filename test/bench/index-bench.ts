@@ -206,6 +206,42 @@ async function main(): Promise<void> {
 
   const results: Record<string, unknown>[] = [];
   const rows: (string | number)[][] = [];
+  const headers = [
+    'model',
+    'cli index photos/s (spawn to exit)',
+    'cli index of an empty folder s',
+    'first run of a new library s (once)',
+    'its indexing phase photos/s',
+    'its text phase s',
+    'gate cleared / OCR read',
+    'decode only photos/s (2 streams, 224 px)',
+    'model only photos/s',
+    'cli / decode only',
+    'cli / min(decode, model)',
+    'indexing phase / decode only',
+    'cli CPU ms/photo (whole run)',
+    'decode only CPU ms/photo',
+    'decode CPU / cli CPU',
+  ];
+  // Written after every model, so a cut-short run keeps what it measured.
+  const write = async (pending: string[]) => {
+    const md = [
+      '# bench:index',
+      '',
+      `Command: \`npm run bench:index -- --photos ${N}\`. ${N} generated text-free 4000×3000 (12 MP) JPEGs; median of ${REPEATS} rounds, the three measures interleaved in each round.`,
+      '`cli index` is the real CLI spawned as a child process (OCR, tags and similar shots included; Node + tsx start-up included), timed from spawn to exit, into a library that exists (a copy of one made by a first run, fresh for every round): adding a folder of new photos. The first run of a new library embeds the tag vocabulary (471 tags × 4 prompts) with the model\'s text tower once; its time, on an empty folder, is its own column.',
+      `Decode only: read + sharp shrink-on-load decode to ${DECODE_SIZE} px with EXIF orientation, ${DECODE_STREAMS} files in flight. Model only: the image tower, batch 1, on one real tensor.`,
+      'CPU ms/photo: user + system time of every thread over the photos (the CLI\'s whole run, start-up and tags included, from its rusage); on a shared machine it moves far less with load than the rates do.',
+      'The same command on an empty folder (same existing library) gives the fixed part of that wall time (Node + tsx start-up, opening the store and the model). "Indexing phase" is the CLI\'s own `phases.indexing` (scan excluded: every photo decoded, hashed, thumbnailed, gated, embedded and stored), after which every photo is searchable by image.',
+      '',
+      markdownTable(headers, rows),
+      '',
+      ...[...notes, ...pending].map((n) => `- ${n}`),
+      '',
+      machineMarkdown(machine),
+    ].join('\n');
+    return await writeBenchResult('index', { bench: 'index', machine, settings: { photos: N, repeats: REPEATS, decodeSize: DECODE_SIZE, decodeStreams: DECODE_STREAMS }, results, notes: [...notes, ...pending] }, md);
+  };
   for (const c of configs) {
     console.log(`${c.name}: a new library first (tag vocabulary embedded once) …`);
     const seed = await seedLibrary(c);
@@ -256,41 +292,11 @@ async function main(): Promise<void> {
       round(decodeCpu, 1),
       round(decodeCpu / cliCpu, 2),
     ]);
+    const left = configs.slice(configs.indexOf(c) + 1).map((x) => `NOT MEASURED (yet): ${x.name}; the run was still going when this file was written`);
+    if (left.length) await write(left);
   }
-  const headers = [
-    'model',
-    'cli index photos/s (spawn to exit)',
-    'cli index of an empty folder s',
-    'first run of a new library s (once)',
-    'its indexing phase photos/s',
-    'its text phase s',
-    'gate cleared / OCR read',
-    'decode only photos/s (2 streams, 224 px)',
-    'model only photos/s',
-    'cli / decode only',
-    'cli / min(decode, model)',
-    'indexing phase / decode only',
-    'cli CPU ms/photo (whole run)',
-    'decode only CPU ms/photo',
-    'decode CPU / cli CPU',
-  ];
   console.log('\n' + textTable(headers, rows));
-  const md = [
-    '# bench:index',
-    '',
-    `Command: \`npm run bench:index -- --photos ${N}\`. ${N} generated text-free 4000×3000 (12 MP) JPEGs; median of ${REPEATS} rounds, the three measures interleaved in each round.`,
-    '`cli index` is the real CLI spawned as a child process (OCR, tags and similar shots included; Node + tsx start-up included), timed from spawn to exit, into a library that exists (a copy of one made by a first run, fresh for every round): adding a folder of new photos. The first run of a new library embeds the tag vocabulary (471 tags × 4 prompts) with the model\'s text tower once; its time, on an empty folder, is its own column.',
-    `Decode only: read + sharp shrink-on-load decode to ${DECODE_SIZE} px with EXIF orientation, ${DECODE_STREAMS} files in flight. Model only: the image tower, batch 1, on one real tensor.`,
-    'CPU ms/photo: user + system time of every thread over the photos (the CLI\'s whole run, start-up and tags included, from its rusage); on a shared machine it moves far less with load than the rates do.',
-    'The same command on an empty folder (same existing library) gives the fixed part of that wall time (Node + tsx start-up, opening the store and the model). "Indexing phase" is the CLI\'s own `phases.indexing` (scan excluded: every photo decoded, hashed, thumbnailed, gated, embedded and stored), after which every photo is searchable by image.',
-    '',
-    markdownTable(headers, rows),
-    '',
-    ...notes.map((n) => `- ${n}`),
-    '',
-    machineMarkdown(machine),
-  ].join('\n');
-  const out = await writeBenchResult('index', { bench: 'index', machine, settings: { photos: N, repeats: REPEATS, decodeSize: DECODE_SIZE, decodeStreams: DECODE_STREAMS }, results, notes }, md);
+  const out = await write([]);
   rmSync(EMPTY, { recursive: true, force: true });
   console.log(`\nWritten: ${path.relative(REPO_ROOT, out.md)}, ${path.relative(REPO_ROOT, out.json)}`);
 }
