@@ -37,8 +37,11 @@ export interface EmbeddingModel {
   readonly dim: number;
   /** The image tower file the session runs (fp32 or int8): its vectors belong to that file. */
   readonly imageFile: string;
-  /** Preprocesses a decoded, EXIF-rotated image for `embedImage` (the image is cloned, not consumed). */
-  imageTensor(img: Sharp): Promise<Float32Array>;
+  /**
+   * Preprocesses a decoded, EXIF-rotated image for `embedImage` (the image is cloned, not
+   * consumed); `size` is its pixel size when the caller knows it.
+   */
+  imageTensor(img: Sharp, size?: { width: number; height: number }): Promise<Float32Array>;
   /** `tensor` is one preprocessed image, [3, size, size] values as produced by `imageTensor`. */
   embedImage(tensor: Float32Array): Promise<Float32Array>;
   embedText(text: string): Promise<Float32Array>;
@@ -88,8 +91,8 @@ class OnnxEmbeddingModel implements EmbeddingModel {
     return this.notes;
   }
 
-  imageTensor(img: Sharp): Promise<Float32Array> {
-    return imageTensor(img, this.manifest.image);
+  imageTensor(img: Sharp, size?: { width: number; height: number }): Promise<Float32Array> {
+    return imageTensor(img, this.manifest.image, size);
   }
 
   async embedImage(tensor: Float32Array): Promise<Float32Array> {

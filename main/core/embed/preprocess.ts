@@ -13,24 +13,26 @@ const KERNELS: Record<Interpolation, keyof KernelEnum> = {
 /**
  * NCHW float32 [1, 3, size, size], RGB, normalised with the manifest's mean/std.
  * `img` must already be EXIF-rotated; it is cloned, never consumed, so the caller can reuse it.
+ * `size`: its pixel size when the caller knows it (raw pixels it decoded), saving a metadata call.
  */
-export async function imageTensor(img: Sharp, spec: ImageTowerSpec): Promise<Float32Array> {
-  const size = spec.size;
+export async function imageTensor(img: Sharp, spec: ImageTowerSpec, size?: { width: number; height: number }): Promise<Float32Array> {
+  const side = spec.size;
   // Transparent pixels keep arbitrary colour underneath (often black); flattening onto white
   // embeds the picture the way most viewers show it.
   let pipeline = img.clone().flatten({ background: { r: 255, g: 255, b: 255 } });
   const kernel = KERNELS[spec.interpolation];
   if (spec.resize === 'squash') {
-    pipeline = pipeline.resize(size, size, { fit: 'fill', kernel });
+    pipeline = pipeline.resize(side, side, { fit: 'fill', kernel });
   } else {
     // torchvision's Resize(size) + CenterCrop(size), the models' own preprocessing, to the pixel:
     // shortest side to `size`, the other side truncated, then a centred crop. sharp's 'cover'
     // scales and crops on a slightly different grid (a fraction of a pixel off, ~8 levels of
     // mean difference on detailed photos; npm run bench:preprocess).
-    // The upright size: metadata reads the header only (autoOrient applies the EXIF turn).
-    const { width, height } = (await img.metadata()).autoOrient;
-    const [w, h] = shortestSideTo(width, height, size);
-    const crop = { left: pythonRound((w - size) / 2), top: pythonRound((h - size) / 2), width: size, height: size };
+    // The upright size: given by the caller that decoded it, else from metadata (headers only;
+    // autoOrient applies the EXIF turn).
+    const { width, height } = size ?? (await img.metadata()).autoOrient;
+    const [w, h] = shortestSideTo(width, height, side);
+    const crop = { left: pythonRound((w - side) / 2), top: pythonRound((h - side) / 2), width: side, height: side };
     pipeline = pipeline.resize(w, h, { fit: 'fill', kernel }).extract(crop);
   }
   const { data, info } = await pipeline
@@ -40,10 +42,10 @@ export async function imageTensor(img: Sharp, spec: ImageTowerSpec): Promise<Flo
     .raw({ depth: 'uchar' })
     .toBuffer({ resolveWithObject: true });
 
-  if (info.width !== size || info.height !== size || info.channels !== 3) {
-    throw new Error(`preprocess produced ${info.width}x${info.height}x${info.channels}, expected ${size}x${size}x3`);
+  if (info.width !== side || info.height !== side || info.channels !== 3) {
+    throw new Error(`preprocess produced ${info.width}x${info.height}x${info.channels}, expected ${side}x${side}x3`);
   }
-  return toNormalisedNchw(data, size, spec.mean, spec.std);
+  return toNormalisedNchw(data, side, spec.mean, spec.std);
 }
 
 /** torchvision's output size for Resize(size): the shorter side becomes `size`, the longer int(size·long/short). */

@@ -7,7 +7,7 @@ import { OCR_GATE_ENGINE } from '../media/text-gate.js';
 import { OcrRepo } from '../ocr/repo.js';
 import { stat } from 'node:fs/promises';
 import { analyzePhoto } from '../media/analyze.js';
-import { decodedBytes, processDecodeBudget, type ByteBudget } from '../media/budget.js';
+import { processDecodeBudget, type ByteBudget } from '../media/budget.js';
 import { MediaError } from '../media/errors.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { failureCode, type FailureCode } from '../media/error-codes.js';
@@ -189,22 +189,17 @@ export class Indexer {
       store.jobs.finish(job);
       return 'unchanged';
     }
-    // Decoded bytes are budgeted across the jobs in flight: huge images are read one at a time.
-    const release = await this.decodeBudget.acquire(await decodedBytes(job.path));
     const m = this.opts.model;
-    let photo;
-    let tensor = null;
-    try {
-      photo = await analyzePhoto(job.path, {
-        thumbDir: this.opts.thumbDir,
-        pixelLimit: this.opts.pixelLimit,
-        modelInputSize: m?.model.manifest.image.size,
-        textGate: this.opts.textGate,
-      });
-      if (m && !store.vectors.has(m.modelId, photo.sha256)) tensor = await m.model.imageTensor(photo.image);
-    } finally {
-      release();
-    }
+    // Decoded bytes are budgeted across the jobs in flight (inside the one decode: the header
+    // read with the file gives the size): huge images are decoded one at a time.
+    const photo = await analyzePhoto(job.path, {
+      thumbDir: this.opts.thumbDir,
+      pixelLimit: this.opts.pixelLimit,
+      modelInputSize: m?.model.manifest.image.size,
+      textGate: this.opts.textGate,
+      decodeBudget: this.decodeBudget,
+    });
+    const tensor = m && !store.vectors.has(m.modelId, photo.sha256) ? await m.model.imageTensor(photo.image, photo.decoded) : null;
     const reused = !!m && !tensor;
     const vector = m && tensor ? await this.serialEmbed(() => m.model.embedImage(tensor)) : null;
     const row: PhotoInput = {

@@ -4,7 +4,7 @@
 // from its header alone) before reading it, and waits while the images in flight already hold
 // the budget; an image larger than the whole budget runs alone.
 import { open } from 'node:fs/promises';
-import sharp from 'sharp';
+import sharp, { type Metadata } from 'sharp';
 import { sniffFormat } from './sniff.js';
 
 /** Total decoded bytes in flight at once (decode + the 8-bit copy the consumers share). */
@@ -36,14 +36,18 @@ export async function decodedBytes(file: string): Promise<number | null> {
   const format = sniffFormat(head);
   if (!format || format === 'heic') return null;
   try {
-    const m = await sharp(head, { limitInputPixels: false, failOn: 'none' }).metadata();
-    if (!m.width || !m.height || !m.channels) return null;
-    // A decode to 8-bit keeps the source-depth image and its 8-bit copy alive together.
-    const sample = BYTES_PER_SAMPLE[m.depth ?? 'uchar'] ?? 1;
-    return m.width * m.height * m.channels * (sample + 1);
+    return decodedBytesOf(await sharp(head, { limitInputPixels: false, failOn: 'none' }).metadata());
   } catch {
     return null;
   }
+}
+
+/** The decoded size from headers already read (sharp's metadata), or null when they do not say. */
+export function decodedBytesOf(m: Pick<Metadata, 'width' | 'height' | 'channels' | 'depth'>): number | null {
+  if (!m.width || !m.height || !m.channels) return null;
+  // A decode to 8-bit keeps the source-depth image and its 8-bit copy alive together.
+  const sample = BYTES_PER_SAMPLE[m.depth ?? 'uchar'] ?? 1;
+  return m.width * m.height * m.channels * (sample + 1);
 }
 
 /** A counting semaphore over bytes: acquire(n) waits until n fits (n ≥ capacity: until alone). */

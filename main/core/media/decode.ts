@@ -6,6 +6,7 @@ import type { PhotoFormat } from './formats.js';
 import { isOpaque } from './alpha.js';
 import { decodeHeic } from './heic.js';
 import { sniffFormat } from './sniff.js';
+import { decodedBytesOf, type ByteBudget } from './budget.js';
 
 /** Larger files are refused before reading: no camera writes a 512 MB still. */
 export const DEFAULT_MAX_BYTES = 512 * 1024 * 1024;
@@ -94,6 +95,20 @@ export interface OpenImageOptions {
    * Unset: `image` decodes the file on each use (full-resolution consumers, e.g. OCR).
    */
   decodeSize?: number;
+  /**
+   * With `decodeSize`: the decode itself waits for its decoded bytes (from the header just read)
+   * in this budget and gives them back as soon as it has finished, since what it hands on is the
+   * small image. Without a header size (HEIC) it counts as the whole budget (runs alone).
+   */
+  budget?: ByteBudget;
+}
+
+/** The decoded pixels `image` wraps (only when decoded at `decodeSize`), for consumers that read bytes. */
+export interface RawPixels {
+  data: Buffer;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
 }
 
 export interface OpenedImage {
@@ -112,6 +127,8 @@ export interface OpenedImage {
    */
   orientation: number | null;
   hasAlpha: boolean;
+  /** Set when decoded at `decodeSize`: the pixels `image` wraps (before any alpha is dropped). */
+  pixels?: RawPixels;
 }
 
 // JPEG and WebP decode at 1/2..1/8 scale straight from the compressed data ("shrink-on-load"), so
@@ -135,7 +152,15 @@ export async function openImage(bytes: Uint8Array, opts: OpenImageOptions = {}):
   if (bytes.length === 0) throw emptyFile();
 
   const claimed = sniffFormat(bytes);
-  if (claimed === 'heic') return openHeic(bytes, pixelLimit);
+  if (claimed === 'heic') {
+    // libheif decodes at full size (no shrink-on-load): the whole budget while it runs.
+    const release = opts.decodeSize && opts.budget ? await opts.budget.acquire(null) : () => undefined;
+    try {
+      return await openHeic(bytes, pixelLimit, opts.decodeSize);
+    } finally {
+      release();
+    }
+  }
 
   let meta: Metadata;
   try {
@@ -155,15 +180,19 @@ export async function openImage(bytes: Uint8Array, opts: OpenImageOptions = {}):
   try {
     if (opts.decodeSize) {
       // One decode: this pass also validates every byte (failOn applies to the whole stream).
-      const { data, info } = await sharp(bytes, input)
-        .rotate()
-        .resize(opts.decodeSize, opts.decodeSize, { fit: 'outside', withoutEnlargement: true })
-        .raw()
-        .toBuffer({ resolveWithObject: true });
-      const hasAlpha = !isOpaque(data, info.channels);
-      let image = sharp(data, { raw: { width: info.width, height: info.height, channels: info.channels } });
-      if (!hasAlpha && info.channels % 2 === 0) image = image.removeAlpha();
-      return { image, width: meta.autoOrient.width, height: meta.autoOrient.height, format, orientation, hasAlpha };
+      const release = opts.budget ? await opts.budget.acquire(decodedBytesOf(meta)) : () => undefined;
+      let decoded;
+      try {
+        decoded = await sharp(bytes, input)
+          .rotate()
+          .resize(opts.decodeSize, opts.decodeSize, { fit: 'outside', withoutEnlargement: true })
+          .raw()
+          .toBuffer({ resolveWithObject: true });
+      } finally {
+        release();
+      }
+      const { data, info } = decoded;
+      return { ...wrapPixels(data, info.width, info.height, info.channels), width: meta.autoOrient.width, height: meta.autoOrient.height, format, orientation };
     }
     if (SHRINK_ON_LOAD.has(format)) {
       const image = sharp(bytes, input).rotate();
@@ -184,11 +213,23 @@ export async function openImage(bytes: Uint8Array, opts: OpenImageOptions = {}):
   }
 }
 
-async function openHeic(bytes: Uint8Array, pixelLimit: number): Promise<OpenedImage> {
+async function openHeic(bytes: Uint8Array, pixelLimit: number, decodeSize?: number): Promise<OpenedImage> {
   const { data, width, height, hasAlpha } = await decodeHeic(bytes, pixelLimit);
   let image = sharp(data, { raw: { width, height, channels: 4 }, limitInputPixels: pixelLimit });
   if (!hasAlpha) image = image.removeAlpha();
-  return { image, width, height, format: 'heic', orientation: null, hasAlpha };
+  if (!decodeSize) return { image, width, height, format: 'heic', orientation: null, hasAlpha };
+  // Scaled down at once, like the other formats, so the full-size pixels are dropped here.
+  const small = await image.resize(decodeSize, decodeSize, { fit: 'outside', withoutEnlargement: true }).raw().toBuffer({ resolveWithObject: true });
+  return { ...wrapPixels(small.data, small.info.width, small.info.height, small.info.channels), width, height, format: 'heic', orientation: null };
+}
+
+/** A sharp image over decoded pixels (alpha dropped when unused), and those pixels. */
+function wrapPixels(data: Buffer, width: number, height: number, channels: number): Pick<OpenedImage, 'image' | 'hasAlpha' | 'pixels'> {
+  const ch = channels as RawPixels['channels'];
+  const hasAlpha = !isOpaque(data, ch);
+  let image = sharp(data, { raw: { width, height, channels: ch } });
+  if (!hasAlpha && ch % 2 === 0) image = image.removeAlpha();
+  return { image, hasAlpha, pixels: { data, width, height, channels: ch } };
 }
 
 function photoFormatOf(meta: Metadata): PhotoFormat | null {

@@ -1,9 +1,17 @@
-import { createHash } from 'node:crypto';
+import { createHash, webcrypto } from 'node:crypto';
 import type { Sharp } from 'sharp';
 
 /** Content identity: equal bytes, equal hash, whatever the file is called or wherever it moved. */
 export function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * The same digest computed on a libuv thread (WebCrypto), so ~3 ms a 5 MB photo of hashing
+ * overlaps other work instead of holding the event loop.
+ */
+export async function sha256Async(bytes: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', bytes)).toString('hex');
 }
 
 const SIZE = 32;

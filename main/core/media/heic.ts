@@ -1,4 +1,4 @@
-import heicDecode from 'heic-decode';
+import type heicDecodeModule from 'heic-decode';
 import { isOpaque } from './alpha.js';
 import { mediaErrorFromDecoder, MediaError, tooManyPixels } from './errors.js';
 
@@ -18,9 +18,9 @@ export interface HeicPixels {
  * The decode itself is synchronous wasm work (~0.9 s for 12 MP): run it off the UI thread.
  */
 export async function decodeHeic(bytes: Uint8Array, pixelLimit: number): Promise<HeicPixels> {
-  let images: Awaited<ReturnType<typeof heicDecode.all>>;
+  let images: Awaited<ReturnType<typeof heicDecodeModule.all>>;
   try {
-    images = await heicDecode.all({ buffer: bytes });
+    images = await (await loadHeicDecode()).all({ buffer: bytes });
   } catch (err) {
     if (err instanceof TypeError && /not a HEIC image/i.test(err.message)) {
       // Our sniffer saw a HEIF brand, but not one heic-decode accepts as its major brand.
@@ -40,4 +40,15 @@ export async function decodeHeic(bytes: Uint8Array, pixelLimit: number): Promise
   } finally {
     images.dispose();
   }
+}
+
+let loading: Promise<typeof heicDecodeModule> | null = null;
+
+/**
+ * Loaded on the first HEIC, not at start-up: instantiating libheif's wasm costs ~150 ms of CPU
+ * (measured in `cli index` start-up), which a library without iPhone photos never needs.
+ */
+function loadHeicDecode(): Promise<typeof heicDecodeModule> {
+  loading ??= import('heic-decode').then((m) => m.default);
+  return loading;
 }
