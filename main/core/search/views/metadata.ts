@@ -15,7 +15,7 @@ export class MetadataView implements SearchView {
     if (!ranked.length) return [];
     // name_fts rowid = photos.id
     const accept = this.store.db.prepare(
-      `SELECT p.id AS id FROM photos p WHERE p.id IN (SELECT value FROM json_each(?)) AND ${q.filter.sql}`,
+      `SELECT p.id AS id FROM photos p NOT INDEXED WHERE p.id IN (SELECT value FROM json_each(?)) AND ${q.filter.sql}`,
     ).pluck();
     const kept = takeAccepted(ranked, q.depth, (chunk) => {
       const ids = accept.all(JSON.stringify(chunk.map((c) => c.rowid)), ...q.filter.params) as number[];

@@ -17,7 +17,7 @@ export class OcrView implements SearchView {
     const accept = this.store.db.prepare(
       `SELECT t.id AS id, t.sha256 AS sha256, t.text AS text FROM ocr_texts t
         WHERE t.id IN (SELECT value FROM json_each(?))
-          AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = t.sha256 AND ${q.filter.sql})`,
+          AND EXISTS (SELECT 1 FROM photos p INDEXED BY photos_sha256 WHERE p.sha256 = t.sha256 AND ${q.filter.sql})`,
     );
     const kept = takeAccepted(ranked, q.depth, (chunk) => {
       const rows = accept.all(JSON.stringify(chunk.map((c) => c.rowid)), ...q.filter.params) as { id: number; sha256: string; text: string }[];

@@ -17,7 +17,7 @@ export class PlaceView implements SearchView {
     if (!ranked.length) return [];
     // place_fts rowid = photos.id
     const accept = this.store.db
-      .prepare(`SELECT p.id AS id FROM photos p WHERE p.id IN (SELECT value FROM json_each(?)) AND ${q.filter.sql}`)
+      .prepare(`SELECT p.id AS id FROM photos p NOT INDEXED WHERE p.id IN (SELECT value FROM json_each(?)) AND ${q.filter.sql}`)
       .pluck();
     const kept = takeAccepted(ranked, q.depth, (chunk) => {
       const ids = accept.all(JSON.stringify(chunk.map((c) => c.rowid)), ...q.filter.params) as number[];

@@ -61,7 +61,7 @@ export function photosOfContents(
   if (!ranked.length) return [];
   const rows = db
     .prepare(
-      `SELECT p.id AS id, p.sha256 AS sha256 FROM photos p
+      `SELECT p.id AS id, p.sha256 AS sha256 FROM photos p INDEXED BY photos_sha256
         WHERE p.sha256 IN (SELECT value FROM json_each(?)) AND ${filter.sql} ORDER BY p.id`,
     )
     .all(JSON.stringify(ranked.map((r) => r.sha256)), ...filter.params) as { id: number; sha256: string }[];
