@@ -1,5 +1,5 @@
 // npm run bench:scale -- --photos N [--json] [--queries 40] [--repeats 3]
-//                         [--skip similar,duplicates,cold] [--keep DIR]
+//                         [--skip similar,duplicates,cold,cold-tower,peer] [--keep DIR]
 //
 // Search, similar shots and duplicates at library scale, on a real library file built with N
 // synthetic photos through the project's store code (test/bench/scale/library.ts: clustered
@@ -17,7 +17,8 @@
 //     (a fresh process to its first answer, median of `repeats`) and that process's peak RSS.
 // Writes bench-results/scale-<N>.json and .md; --json prints the summary object.
 // --skip leaves parts out (similar: the backfill and its recall; duplicates: the grouping; cold:
-// the fresh-process runs; peer: NumPy, recall then from a JavaScript exact scan); skipped
+// the fresh-process runs; cold-tower: only those with the text tower; peer: NumPy, recall then
+// from a JavaScript exact scan); skipped
 // numbers are null and the md says so. --keep DIR builds the library in DIR and reuses it when
 // DIR already holds one of N photos (iterating on search without a 6-minute build at 1M).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
     },
   });
   const skip = new Set(values.skip.split(',').map((x) => x.trim()).filter(Boolean));
-  for (const s of skip) if (!['similar', 'duplicates', 'cold', 'peer'].includes(s)) throw new Error(`--skip: unknown part "${s}" (similar, duplicates, cold, peer)`);
+  const PARTS = ['similar', 'duplicates', 'cold', 'cold-tower', 'peer'];
+  for (const s of skip) if (!PARTS.includes(s)) throw new Error(`--skip: unknown part "${s}" (${PARTS.join(', ')})`);
   const n = Number(values.photos);
   const repeats = Math.max(3, Number(values.repeats));
   const log = values.json ? (s: string) => process.stderr.write(s + '\n') : (s: string) => console.log(s);
@@ -258,7 +260,8 @@ async function main(): Promise<void> {
     };
     const hasTower = existsSync(path.join(tower, 'manifest.json'));
     const colds = skip.has('cold') ? [] : coldRuns(false);
-    const coldsTower = skip.has('cold') || !hasTower ? [] : coldRuns(true);
+    const coldsTower = skip.has('cold') || skip.has('cold-tower') || !hasTower ? [] : coldRuns(true);
+    if (skip.has('cold-tower')) notes.push('Skipped (--skip cold-tower): no cold start with the text tower in this run.');
     if (skip.has('cold')) notes.push('Skipped (--skip cold): no cold start or app-process RSS in this run.');
     const step = (runs: Cold[], k: keyof Cold) => (runs.length ? round(median(runs.map((c) => Number(c[k]))), 0) : null);
     const coldStartS = colds.length ? round(median(colds.map((c) => c.firstAnswerMs)) / 1000, 2) : null;
@@ -313,7 +316,7 @@ async function main(): Promise<void> {
       '',
       machineMarkdown(machine),
       '',
-      `Command: \`npm run bench:scale -- --photos ${n}${skip.size ? ` --skip ${[...skip].join(',')}` : ''}\`. A real library file built through the store code: ${lib.contents.toLocaleString('en')} distinct contents (1% exact copies), clustered 512-d vectors, text in ${lib.ocrPhotos.toLocaleString('en')} photos. ` +
+      `Command: \`npm run bench:scale -- --photos ${n}${values.queries !== '40' ? ` --queries ${values.queries}` : ''}${skip.size ? ` --skip ${[...skip].join(',')}` : ''}${keep ? ` --keep ${keep}` : ''}\`. A real library file built through the store code: ${lib.contents.toLocaleString('en')} distinct contents (1% exact copies), clustered 512-d vectors, text in ${lib.ocrPhotos.toLocaleString('en')} photos. ` +
         `Latencies: median of ${repeats} passes over ${texts.length} queries (p50/p90 within a pass). The fused search excludes the text tower (cached per text; see queryEmbedP50Ms).`,
       '',
       markdownTable(
