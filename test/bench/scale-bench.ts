@@ -1,4 +1,5 @@
 // npm run bench:scale -- --photos N [--json] [--queries 40] [--repeats 3]
+//                         [--skip similar,duplicates,cold,cold-tower,peer] [--keep DIR]
 //
 // Search, similar shots and duplicates at library scale, on a real library file built with N
 // synthetic photos through the project's store code (test/bench/scale/library.ts: clustered
@@ -15,8 +16,13 @@
 //     sample; duplicate grouping (findDuplicates, all kinds); DB bytes per photo; cold start
 //     (a fresh process to its first answer, median of `repeats`) and that process's peak RSS.
 // Writes bench-results/scale-<N>.json and .md; --json prints the summary object.
+// --skip leaves parts out (similar: the backfill and its recall; duplicates: the grouping; cold:
+// the fresh-process runs; cold-tower: only those with the text tower; peer: NumPy, recall then
+// from a JavaScript exact scan); skipped
+// numbers are null and the md says so. --keep DIR builds the library in DIR and reuses it when
+// DIR already holds one of N photos (iterating on search without a 6-minute build at 1M).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,9 +36,9 @@ import { queryEmbedding, searchPhotos, searchViews } from '../../main/core/searc
 import { queryTerms } from '../../main/core/search/text.js';
 import { Store } from '../../main/core/store/index.js';
 import { machineInfo, machineMarkdown, markdownTable, percentile, round, timeCalls, writeBenchResult } from './lib/index.js';
-import { buildLibrary, DIM, SYNTHETIC_MIN_SCORE } from './scale/library.js';
+import { buildLibrary, DIM, SYNTHETIC_MIN_SCORE, syntheticModel, type BuiltLibrary } from './scale/library.js';
 import { EN, NAME_WORDS, ZH } from './search-bench.js';
-import { rng } from './scale/vectors.js';
+import { embeddingWorld, rng } from './scale/vectors.js';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -53,21 +59,44 @@ async function main(): Promise<void> {
       json: { type: 'boolean', default: false },
       queries: { type: 'string', default: '40' },
       repeats: { type: 'string', default: '3' },
+      skip: { type: 'string', default: '' },
+      keep: { type: 'string' },
     },
   });
+  const skip = new Set(values.skip.split(',').map((x) => x.trim()).filter(Boolean));
+  const PARTS = ['similar', 'duplicates', 'cold', 'cold-tower', 'peer'];
+  for (const s of skip) if (!PARTS.includes(s)) throw new Error(`--skip: unknown part "${s}" (${PARTS.join(', ')})`);
   const n = Number(values.photos);
   const repeats = Math.max(3, Number(values.repeats));
   const log = values.json ? (s: string) => process.stderr.write(s + '\n') : (s: string) => console.log(s);
   const machine = machineInfo(); // load average read before anything runs
   log(`bench:scale ${n.toLocaleString('en')} photos; load before ${machine.loadAverage1m} (1 min), ${machine.cores} cores`);
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-scale-'));
+  const keep = values.keep ? path.resolve(values.keep) : null;
+  const tmp = keep ?? mkdtempSync(path.join(os.tmpdir(), 'kanjian-scale-'));
   const dbFile = path.join(tmp, 'library.db');
   const vecFile = path.join(tmp, 'vectors.f32');
+  const infoFile = path.join(tmp, 'library.json');
   const notes: string[] = [];
   try {
-    const store = Store.open(dbFile);
-    log('building the library…');
-    const lib = await buildLibrary(store, n, vecFile, log);
+    const kept = keep && existsSync(infoFile) ? (JSON.parse(readFileSync(infoFile, 'utf8')) as Omit<BuiltLibrary, 'model' | 'world'>) : null;
+    let store: Store;
+    let lib: Omit<BuiltLibrary, 'world'>;
+    if (kept && kept.photos === n) {
+      store = Store.open(dbFile);
+      lib = { ...kept, model: syntheticModel(store, embeddingWorld(42, DIM)) };
+      log(`reusing the library in ${tmp} (built ${JSON.stringify(kept.buildMs)})`);
+      notes.push(`Library reused from an earlier run (--keep): build times are that run's; DB size and similar-shot times include what earlier runs stored.`);
+    } else {
+      if (keep) {
+        mkdirSync(tmp, { recursive: true });
+        for (const f of readdirSync(tmp)) if (f.startsWith('library.') || f === 'vectors.f32') rmSync(path.join(tmp, f), { force: true });
+      }
+      store = Store.open(dbFile);
+      log('building the library…');
+      const built = await buildLibrary(store, n, vecFile, log);
+      lib = built;
+      if (keep) writeFileSync(infoFile, JSON.stringify({ photos: built.photos, contents: built.contents, ocrPhotos: built.ocrPhotos, buildMs: built.buildMs }));
+    }
     store.db.pragma('wal_checkpoint(TRUNCATE)');
     const dbBytes = statSync(dbFile).size;
 
@@ -129,7 +158,8 @@ async function main(): Promise<void> {
     const index = libraryIndexes(store.db).vectorIndex(model.modelId, DIM);
     const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0);
     let peer: { numpy: string; p50s: number[]; top10: number[][] } | null = null;
-    if (python) {
+    if (skip.has('peer')) notes.push('Skipped (--skip peer): no NumPy peer; recall from a JavaScript exact scan.');
+    else if (python) {
       const out = execFileSync(python, [path.join(import.meta.dirname, 'scale/numpy_peer.py'), vecFile, qFile, String(DIM), String(repeats)], {
         maxBuffer: 64 << 20,
         encoding: 'utf8',
@@ -169,11 +199,18 @@ async function main(): Promise<void> {
     }
 
     // Similar shots for the whole library, then duplicate grouping over what it stored.
-    const ts = performance.now();
-    const scanned = await scanSimilar(store, model);
-    const backfillS = round((performance.now() - ts) / 1000, 2);
-    const floor = similarFloor(model.model.manifest);
+    let backfillS: number | null = null;
+    let scanned: number | null = null;
+    let similarRecall: number | null = null;
     let simWanted = 0;
+    const floor = similarFloor(model.model.manifest);
+    if (skip.has('similar')) {
+      notes.push('Skipped (--skip similar): the similar-shot backfill and its recall were not measured in this run.');
+      log('  similar-shot backfill: skipped');
+    } else {
+    const ts = performance.now();
+    scanned = await scanSimilar(store, model);
+    backfillS = round((performance.now() - ts) / 1000, 2);
     let simFound = 0;
     const pairStmt = store.db.prepare('SELECT 1 FROM similar_pairs WHERE model_id = ? AND sha_a = ? AND sha_b = ?');
     const shaOf = store.db.prepare('SELECT sha256 FROM embeddings WHERE id = ?').pluck();
@@ -188,32 +225,55 @@ async function main(): Promise<void> {
         if (pairStmt.get(model.modelId, sha < other ? sha : other, sha < other ? other : sha)) simFound++;
       }
     }
-    const similarRecall = simWanted ? round(simFound / simWanted, 4) : null;
+    similarRecall = simWanted ? round(simFound / simWanted, 4) : null;
     log(`  similar-shot backfill: ${scanned} contents in ${backfillS} s; recall of pairs ≥ floor on 200 sampled: ${similarRecall} (${simWanted} pairs)`);
+    }
     const groupingRuns: number[] = [];
     let groups = 0;
-    for (let rep = 0; rep < repeats; rep++) {
-      const t = performance.now();
-      groups = findDuplicates(store, {}, { model }).groups.length;
-      groupingRuns.push((performance.now() - t) / 1000);
+    let groupingS: number | null = null;
+    if (skip.has('duplicates')) {
+      notes.push('Skipped (--skip duplicates): duplicate grouping was not measured in this run.');
+      log('  duplicate grouping: skipped');
+    } else {
+      for (let rep = 0; rep < repeats; rep++) {
+        const t = performance.now();
+        groups = findDuplicates(store, {}, { model }).groups.length;
+        groupingRuns.push((performance.now() - t) / 1000);
+      }
+      groupingS = round(median(groupingRuns), 2);
+      log(`  duplicate grouping (all kinds, first page): ${groupingS} s, ${groups} groups`);
     }
-    const groupingS = round(median(groupingRuns), 2);
-    log(`  duplicate grouping (all kinds, first page): ${groupingS} s, ${groups} groups`);
     const benchPeakRssMb = round(process.resourceUsage().maxRSS / 1024, 0);
     store.close();
 
     // Cold start: a fresh process, its first answer; and that process's peak RSS.
-    const colds: { openMs: number; firstAnswerMs: number; firstFilteredMs: number; peakRssMb: number }[] = [];
-    for (let rep = 0; rep < repeats; rep++) {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'scale/cold-start.ts'), dbFile, texts[1]], {
-        encoding: 'utf8',
-        cwd: REPO,
-      });
-      colds.push(JSON.parse(out.trim().split('\n').pop()!));
-    }
-    const coldStartS = round(median(colds.map((c) => c.firstAnswerMs)) / 1000, 2);
-    const peakRssMb = round(median(colds.map((c) => c.peakRssMb)), 0);
-    log(`  cold start to first answer: ${coldStartS} s (open ${round(median(colds.map((c) => c.openMs)))} ms); app-process peak RSS ${peakRssMb} MB`);
+    // Steps in ms from process start (see cold-start.ts); towerMs only with the text tower.
+    type Cold = { importedMs: number; openMs: number; indexMs: number; towerMs: number | null; firstAnswerMs: number; firstFilteredMs: number; peakRssMb: number };
+    const coldRuns = (withTower: boolean): Cold[] => {
+      const runs: Cold[] = [];
+      for (let rep = 0; rep < repeats; rep++) {
+        const args = [path.join(import.meta.dirname, 'scale/cold-start.ts'), dbFile, texts[1], ...(withTower ? [tower] : [])];
+        const out = execFileSync(process.execPath, ['--import', 'tsx', ...args], { encoding: 'utf8', cwd: REPO });
+        runs.push(JSON.parse(out.trim().split('\n').pop()!));
+      }
+      return runs;
+    };
+    const hasTower = existsSync(path.join(tower, 'manifest.json'));
+    const colds = skip.has('cold') ? [] : coldRuns(false);
+    const coldsTower = skip.has('cold') || skip.has('cold-tower') || !hasTower ? [] : coldRuns(true);
+    if (skip.has('cold-tower')) notes.push('Skipped (--skip cold-tower): no cold start with the text tower in this run.');
+    if (skip.has('cold')) notes.push('Skipped (--skip cold): no cold start or app-process RSS in this run.');
+    const step = (runs: Cold[], k: keyof Cold) => (runs.length ? round(median(runs.map((c) => Number(c[k]))), 0) : null);
+    const coldStartS = colds.length ? round(median(colds.map((c) => c.firstAnswerMs)) / 1000, 2) : null;
+    const coldStartTowerS = coldsTower.length ? round(median(coldsTower.map((c) => c.firstAnswerMs)) / 1000, 2) : null;
+    const peakRssMb = colds.length ? round(median(colds.map((c) => c.peakRssMb)), 0) : null;
+    const peakRssTowerMb = coldsTower.length ? round(median(coldsTower.map((c) => c.peakRssMb)), 0) : null;
+    const coldSteps = (runs: Cold[]) =>
+      runs.length
+        ? `modules imported ${step(runs, 'importedMs')} ms, store open ${step(runs, 'openMs')} ms, image index read ${step(runs, 'indexMs')} ms, ` +
+          `first answer ${step(runs, 'firstAnswerMs')} ms, first filtered answer ${step(runs, 'firstFilteredMs')} ms`
+        : 'not measured';
+    log(`  cold start to first answer: ${coldStartS} s (${coldSteps(colds)}); with the text tower ${coldStartTowerS} s; app-process peak RSS ${peakRssMb} MB (with the tower ${peakRssTowerMb} MB)`);
 
     const summary = {
       photos: n,
@@ -227,8 +287,10 @@ async function main(): Promise<void> {
       similar: { backfillS },
       duplicates: { groupingS },
       coldStartS,
+      coldStartWithTowerS: coldStartTowerS,
       dbBytesPerPhoto: Math.round(dbBytes / n),
       peakRssMb,
+      peakRssWithTowerMb: peakRssTowerMb,
     };
     const details = {
       contents: lib.contents,
@@ -244,7 +306,8 @@ async function main(): Promise<void> {
       peer: peer && { numpy: peer.numpy, python, p50s: peer.p50s.map((x) => round(x, 2)) },
       similar: { scanned, recallOnSample: similarRecall, sampledPairs: simWanted, floor },
       duplicates: { groupsFirstPage: groups, runsS: groupingRuns.map((x) => round(x, 2)) },
-      coldStarts: colds.map((c) => ({ openMs: round(c.openMs), firstAnswerMs: round(c.firstAnswerMs), firstFilteredMs: round(c.firstFilteredMs), peakRssMb: round(c.peakRssMb) })),
+      coldStarts: colds,
+      coldStartsWithTower: coldsTower,
       benchProcessPeakRssMb: benchPeakRssMb,
       syntheticMinScore: SYNTHETIC_MIN_SCORE,
     };
@@ -253,7 +316,7 @@ async function main(): Promise<void> {
       '',
       machineMarkdown(machine),
       '',
-      `Command: \`npm run bench:scale -- --photos ${n}\`. A real library file built through the store code: ${lib.contents.toLocaleString('en')} distinct contents (1% exact copies), clustered 512-d vectors, text in ${lib.ocrPhotos.toLocaleString('en')} photos. ` +
+      `Command: \`npm run bench:scale -- --photos ${n}${values.queries !== '40' ? ` --queries ${values.queries}` : ''}${skip.size ? ` --skip ${[...skip].join(',')}` : ''}${keep ? ` --keep ${keep}` : ''}\`. A real library file built through the store code: ${lib.contents.toLocaleString('en')} distinct contents (1% exact copies), clustered 512-d vectors, text in ${lib.ocrPhotos.toLocaleString('en')} photos. ` +
         `Latencies: median of ${repeats} passes over ${texts.length} queries (p50/p90 within a pass). The fused search excludes the text tower (cached per text; see queryEmbedP50Ms).`,
       '',
       markdownTable(
@@ -267,12 +330,16 @@ async function main(): Promise<void> {
           ['fused p50 / NumPy p50', peer ? round(fused.p50 / summary.search.peerNumpyP50Ms!, 3) : null],
           ['image-view recall@10 vs exact', recallAt10],
           ['query embedding p50 (ms, random-weight XLM-R)', queryEmbedP50Ms ?? 'not measured (no tower built)'],
-          ['similar-shot backfill, all contents (s)', backfillS],
-          ['similar-shot pair recall (200 sampled contents)', similarRecall],
-          ['duplicate grouping, all kinds (s)', groupingS],
-          ['cold start: new process to first answer (s)', coldStartS],
+          ['similar-shot backfill, all contents (s)', backfillS ?? 'skipped'],
+          ['similar-shot pair recall (200 sampled contents)', skip.has('similar') ? 'skipped' : similarRecall],
+          ['duplicate grouping, all kinds (s)', groupingS ?? 'skipped'],
+          ['cold start: new process to first answer (s), synthetic query vector', coldStartS ?? 'skipped'],
+          ['cold start steps (ms from process start, median)', coldSteps(colds)],
+          ['cold start with the random-weight XLM-R text tower opened and run (s)', coldStartTowerS ?? (hasTower ? 'skipped' : 'no tower built')],
+          ['cold start steps with the tower (ms; tower opened beside the index read)', coldsTower.length ? `${coldSteps(coldsTower)}, tower ready ${step(coldsTower, 'towerMs')} ms after it was asked` : 'not measured'],
           ['DB bytes per photo', summary.dbBytesPerPhoto],
-          ['peak RSS of the app-like process (MB)', peakRssMb],
+          ['peak RSS of the app-like process (MB), 22 searches after a cold start', peakRssMb ?? 'skipped'],
+          ['the same with the text tower (and the image tower) open (MB)', peakRssTowerMb ?? 'not measured'],
           ['build: ' + Object.entries(lib.buildMs).map(([k, v]) => `${k} ${round(v / 1000, 1)} s`).join(', '), ''],
         ],
       ),
@@ -283,7 +350,7 @@ async function main(): Promise<void> {
     if (values.json) console.log(JSON.stringify(summary));
     else console.log('\n' + md);
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    if (!keep) rmSync(tmp, { recursive: true, force: true });
   }
 }
 

@@ -10,11 +10,15 @@ import { VectorIndex } from './vector-index.js';
 
 /** After another process wrote, reload in full at most this often (new rows are caught up at once). */
 const FOREIGN_RELOAD_MS = 5 * 60_000;
+/** Filter bitmaps kept (1 byte a vector row each: 8 MB at a million). */
+const BITMAPS_HELD = 8;
 
 class LibraryIndexes {
   readonly feed: ChangeFeed;
   private vectors = new Map<number, { index: VectorIndex; loadedAt: number }>();
   private facets = new Map<number, { facets: PhotoFacets; loadedAt: number }>();
+  /** Recent filters' bitmaps: as-you-type search asks again with the same filter for every keystroke. */
+  private bitmaps = new Map<string, { index: VectorIndex; facets: PhotoFacets; generation: number; rows: number; result: { bitmap: Uint8Array; count: number } }>();
 
   constructor(private db: Db) {
     this.feed = new ChangeFeed(db);
@@ -33,7 +37,10 @@ class LibraryIndexes {
     return this.loadVectors(modelId, dim);
   }
 
-  /** Vector rows of `index` allowed by the filters (see PhotoFacets.allowed). */
+  /**
+   * Vector rows of `index` allowed by the filters (see PhotoFacets.allowed); the same object
+   * for the same filters while nothing changed (callers only read it).
+   */
   allowed(index: VectorIndex, filters: SearchFilters): { bitmap: Uint8Array; count: number } {
     const name = `facets:${index.modelId}`;
     let held = this.facets.get(index.modelId);
@@ -50,7 +57,22 @@ class LibraryIndexes {
       held = { facets: PhotoFacets.load(this.db, index.modelId), loadedAt: Date.now() };
       this.facets.set(index.modelId, held);
     }
-    return held.facets.allowed(filters, index.size, (eid) => index.positionOf(eid));
+    // Albums, favourites and places read tables the change feed does not follow: never cached.
+    const key = filters.album != null || filters.favourite === true || filters.place != null ? null : `${index.modelId}:${JSON.stringify(filters)}`;
+    const facets = held.facets;
+    const hit = key ? this.bitmaps.get(key) : undefined;
+    if (hit && hit.index === index && hit.facets === facets && hit.generation === facets.generation && hit.rows === index.size) {
+      this.bitmaps.delete(key!);
+      this.bitmaps.set(key!, hit);
+      return hit.result;
+    }
+    const result = facets.allowed(filters, index.size, (eid) => index.positionOf(eid));
+    if (key) {
+      this.bitmaps.delete(key);
+      this.bitmaps.set(key, { index, facets, generation: facets.generation, rows: index.size, result });
+      if (this.bitmaps.size > BITMAPS_HELD) this.bitmaps.delete(this.bitmaps.keys().next().value!);
+    }
+    return result;
   }
 
   private loadVectors(modelId: number, dim: number): VectorIndex {

@@ -19,36 +19,47 @@ const held = new WeakMap<Db, Map<string, Matrix>>();
 
 /** Every row of `table` (a vec0 table) by cosine to `query`, best first. */
 export function rankAll(db: Db, table: string, version: string, query: Float32Array): { id: number; score: number }[] {
-  let tables = held.get(db);
-  if (!tables) held.set(db, (tables = new Map()));
-  let m = tables.get(table);
-  if (!m || m.version !== version || m.dim !== query.length) {
-    const ids: number[] = [];
-    const chunks: Float32Array[] = [];
-    for (const [id, v] of eachVector(db, table, query.length)) {
-      ids.push(id);
-      chunks.push(Float32Array.from(v));
-    }
-    const rows = new Float32Array(ids.length * query.length);
-    const norms = new Float32Array(ids.length);
-    chunks.forEach((v, i) => {
-      rows.set(v, i * query.length);
-      let n = 0;
-      for (const x of v) n += x * x;
-      norms[i] = Math.sqrt(n);
-    });
-    tables.set(table, (m = { version, ids, rows, norms, dim: query.length }));
-  }
+  const { ids, scores } = scoreAll(db, table, version, query);
+  return ids.map((id, i) => ({ id, score: scores[i] })).sort((a, b) => b.score - a.score || a.id - b.id);
+}
+
+/** The cosine of every row of `table` to `query`, in the table's row order (no sort, no objects). */
+export function scoreAll(db: Db, table: string, version: string, query: Float32Array): { ids: readonly number[]; scores: Float64Array } {
+  const m = matrix(db, table, version, query.length);
   let qn = 0;
   for (const x of query) qn += x * x;
   qn = Math.sqrt(qn);
-  const out: { id: number; score: number }[] = [];
+  const scores = new Float64Array(m.ids.length);
   for (let i = 0; i < m.ids.length; i++) {
     let dot = 0;
     const o = i * m.dim;
     for (let j = 0; j < m.dim; j++) dot += m.rows[o + j] * query[j];
     const den = m.norms[i] * qn;
-    out.push({ id: m.ids[i], score: den > 0 ? dot / den : 0 });
+    scores[i] = den > 0 ? dot / den : 0;
   }
-  return out.sort((a, b) => b.score - a.score || a.id - b.id);
+  return { ids: m.ids, scores };
+}
+
+function matrix(db: Db, table: string, version: string, dim: number): Matrix {
+  let tables = held.get(db);
+  if (!tables) held.set(db, (tables = new Map()));
+  let m = tables.get(table);
+  if (!m || m.version !== version || m.dim !== dim) {
+    const ids: number[] = [];
+    const chunks: Float32Array[] = [];
+    for (const [id, v] of eachVector(db, table, dim)) {
+      ids.push(id);
+      chunks.push(Float32Array.from(v));
+    }
+    const rows = new Float32Array(ids.length * dim);
+    const norms = new Float32Array(ids.length);
+    chunks.forEach((v, i) => {
+      rows.set(v, i * dim);
+      let n = 0;
+      for (const x of v) n += x * x;
+      norms[i] = Math.sqrt(n);
+    });
+    tables.set(table, (m = { version, ids, rows, norms, dim }));
+  }
+  return m;
 }

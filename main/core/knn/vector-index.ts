@@ -6,7 +6,7 @@
 // int8 cosine of those → the best k. Filters are a bitmap of allowed rows handed in
 // (facets.ts), applied inside the scan: a filter never shrinks the result list or needs a
 // wider k. The scans run in WebAssembly SIMD over the codes in place (kernels.ts).
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Db } from '../store/index.js';
 import { vectorFromBlob, vectorTable } from '../store/vectors.js';
 import { bitWords, cosine, encodeBits, encodeInt16, encodeInt8, normalizeInto, smallest } from './codes.js';
@@ -101,41 +101,64 @@ export class VectorIndex {
     ];
     const tmp = `${file}.${process.pid}.tmp`;
     try {
-      writeFileSync(tmp, Buffer.concat(parts));
+      // Part by part: Buffer.concat would first copy the whole ~590 MB (at a million rows).
+      const fd = openSync(tmp, 'w');
+      try {
+        for (const part of parts) for (let done = 0; done < part.length; ) done += writeSync(fd, part, done, part.length - done);
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, file);
     } catch {
       rmSync(tmp, { force: true });
     }
   }
 
+  /**
+   * Reads a cache file straight into the index's arrays (one read per region, no copy of the
+   * whole file in between: at a million rows the file is ~590 MB and a second copy of it
+   * would be most of the process's peak memory).
+   */
   private static restore(db: Db, modelId: number, dim: number, file: string, print: Fingerprint): VectorIndex | null {
-    let buf: Buffer;
+    let fd: number;
     try {
-      buf = readFileSync(file);
+      fd = openSync(file, 'r');
     } catch {
       return null;
     }
     try {
-      const len = buf.readUInt32LE(0);
-      const h = JSON.parse(buf.subarray(4, 4 + len).toString()) as { format: number; dim: number; n: number; print: Fingerprint };
+      const lenBuf = Buffer.alloc(4);
+      if (readSync(fd, lenBuf, 0, 4, 0) !== 4) return null;
+      const len = lenBuf.readUInt32LE(0);
+      const headBuf = Buffer.alloc(len);
+      if (readSync(fd, headBuf, 0, len, 4) !== len) return null;
+      const h = JSON.parse(headBuf.toString()) as { format: number; dim: number; n: number; print: Fingerprint };
       if (h.format !== CACHE_FORMAT || h.dim !== dim) return null;
       const same = JSON.stringify(h.print) === JSON.stringify(print);
       if (!same && !grewFrom(db, modelId, h.print)) return null;
       const index = new VectorIndex(db, modelId, dim, Math.max(1024, h.n));
       const a = index.arena;
+      const regions = [
+        bytesOf(index.eids.subarray(0, h.n)),
+        bytesOf(index.factors.subarray(0, h.n)),
+        bytesOf(index.mean),
+        bytesOf(a.bits.subarray(0, h.n * a.m * 4)),
+        bytesOf(a.codes.subarray(0, h.n * a.dimPad)),
+      ];
       let at = 4 + len + pad16(4 + len).length;
-      const take = (bytes: number) => buf.subarray(at, (at += bytes));
-      const eids = new Int32Array(h.n);
-      new Uint8Array(eids.buffer).set(take(h.n * 4));
-      new Uint8Array(index.factors.buffer, 0, h.n * 4).set(take(h.n * 4));
-      new Uint8Array(index.mean.buffer).set(take(dim * 4));
-      new Uint8Array(a.bits.buffer, a.bits.byteOffset, h.n * a.m * 16).set(take(h.n * a.m * 16));
-      new Uint8Array(a.codes.buffer, a.codes.byteOffset, h.n * a.dimPad).set(take(h.n * a.dimPad));
-      if (at !== buf.length) return null;
+      if (fstatSync(fd).size !== at + regions.reduce((sum, r) => sum + r.length, 0)) return null;
+      for (const region of regions) {
+        for (let done = 0; done < region.length; ) {
+          const got = readSync(fd, region, done, Math.min(region.length - done, 1 << 30), at + done);
+          if (got <= 0) return null;
+          done += got;
+        }
+        at += region.length;
+      }
       index.n = h.n;
-      index.eids.set(eids);
       index.alive.fill(1, 0, h.n);
       index.posOfEid = new Int32Array(h.print.maxEid + 1024);
+      const eids = index.eids;
       for (let i = 0; i < h.n; i++) {
         if (eids[i] >= index.posOfEid.length) {
           const next = new Int32Array(eids[i] + 1024);
@@ -151,6 +174,8 @@ export class VectorIndex {
       return index;
     } catch {
       return null;
+    } finally {
+      closeSync(fd);
     }
   }
 

@@ -4,6 +4,7 @@
 // exactly which words each row holds — the "why it matched" — without re-reading any text;
 // BM25's term-frequency part adds little for texts a few lines long.
 import type { Db } from '../store/index.js';
+import { statement } from './statements.js';
 import { matchExpression, type QueryTerm } from './text.js';
 
 export interface LexicalCandidate {
@@ -20,8 +21,8 @@ export function lexicalCandidates(db: Db, table: 'ocr_fts' | 'name_fts' | 'place
   if (!terms.length) return [];
   // The highest rowid stands for the row count (rowids are dense ids): COUNT(*) on FTS5 reads
   // every row (~9 ms a search at 20k photos, bench:scale), and IDF needs only the magnitude.
-  const total = (db.prepare(`SELECT rowid FROM ${table} ORDER BY rowid DESC LIMIT 1`).pluck().get() as number | undefined) ?? 0;
-  const select = db.prepare(`SELECT rowid FROM ${table} WHERE ${table} MATCH ?`).pluck();
+  const total = (statement(db, `SELECT rowid FROM ${table} ORDER BY rowid DESC LIMIT 1`).pluck().get() as number | undefined) ?? 0;
+  const select = statement(db, `SELECT rowid FROM ${table} WHERE ${table} MATCH ?`).pluck();
   const byRow = new Map<number, { mask: boolean[]; idf: number }>();
   terms.forEach((t, i) => {
     const ids = select.all(matchExpression([t])!) as number[];
@@ -45,17 +46,24 @@ export function lexicalCandidates(db: Db, table: 'ocr_fts' | 'name_fts' | 'place
 /**
  * Walks ranked candidates in chunks, keeping those `accept` returns (rows that pass the
  * filters), until `want` are kept: a narrow filter never empties the list early, and a broad
- * query never resolves thousands of rows it will not show.
+ * query never resolves thousands of rows it will not show. A chunk is what is still wanted,
+ * scaled by the share accepted so far (the first one: just what is wanted, as without a
+ * filter nearly every candidate passes), at most `maxChunk`.
  */
 export function takeAccepted<T>(
   ranked: LexicalCandidate[],
   want: number,
   accept: (chunk: LexicalCandidate[]) => Map<number, T>,
-  chunkSize = 500,
+  maxChunk = 2000,
 ): { candidate: LexicalCandidate; row: T }[] {
   const out: { candidate: LexicalCandidate; row: T }[] = [];
-  for (let i = 0; i < ranked.length && out.length < want; i += chunkSize) {
-    const chunk = ranked.slice(i, i + chunkSize);
+  let looked = 0;
+  for (let i = 0; i < ranked.length && out.length < want; ) {
+    const rate = looked ? Math.max(out.length / looked, 0.05) : 1;
+    const size = Math.min(maxChunk, Math.ceil((want - out.length) / rate) + 8);
+    const chunk = ranked.slice(i, i + size);
+    i += chunk.length;
+    looked += chunk.length;
     const rows = accept(chunk);
     for (const c of chunk) {
       const row = rows.get(c.rowid);

@@ -16,6 +16,7 @@ import { TagView } from './views/tags.js';
 import type { SearchView, ViewHit } from './views/types.js';
 import { round4 } from '../round.js';
 import { similarHits, type LikeSource } from './by-image.js';
+import { statement } from './statements.js';
 
 export const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
@@ -142,8 +143,6 @@ function listFiltered(store: Store, filter: SqlFilter, limit: number, views: Mat
 
 function photoRows(store: Store, ids: number[]): Map<number, PhotoRow> {
   if (!ids.length) return new Map();
-  const rows = store.db
-    .prepare('SELECT * FROM photos WHERE id IN (SELECT value FROM json_each(?))')
-    .all(JSON.stringify(ids)) as PhotoRow[];
+  const rows = statement(store.db, 'SELECT * FROM photos WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as PhotoRow[];
   return new Map(rows.map((r) => [r.id, r]));
 }

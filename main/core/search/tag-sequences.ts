@@ -7,13 +7,14 @@
 // dimension, and the tag tables belong to a later migration than the search ones.
 import type { Db } from '../store/index.js';
 import type { LoadedModel } from '../embed/loaded.js';
+import { statement } from './statements.js';
 
 export function tagSequenceTable(modelId: number): string {
   return `vec_tagseq_${Math.trunc(modelId)}`;
 }
 
 function hasTable(db: Db, name: string): boolean {
-  return !!db.prepare("SELECT 1 FROM sqlite_master WHERE name = ?").get(name);
+  return !!statement(db, 'SELECT 1 FROM sqlite_master WHERE name = ?').get(name);
 }
 
 export class TagSequenceIndex {

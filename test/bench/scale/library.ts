@@ -54,7 +54,9 @@ export function syntheticModel(store: Store, world: EmbeddingWorld): LoadedModel
 export async function buildLibrary(store: Store, n: number, vectorFile: string, log: (s: string) => void): Promise<BuiltLibrary> {
   const r = rng(2026);
   const world = embeddingWorld(42, DIM);
-  const model = syntheticModel(store, world);
+  // Queries from a world of their own (same seed, same topics): the same query vectors whether
+  // the library was just built or reused (bench:scale --keep) or opened by cold-start.ts.
+  const model = syntheticModel(store, embeddingWorld(42, DIM));
   const pick = <T>(a: readonly T[]) => a[Math.floor(r() * a.length)];
   const hex = (len: number) => Array.from({ length: len }, () => '0123456789abcdef'[Math.floor(r() * 16)]).join('');
   const folderIds = ROOTS.map((name) => store.folders.add(`/photos/${name}`).id);

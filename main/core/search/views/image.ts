@@ -5,6 +5,7 @@
 import type { LoadedModel } from '../../embed/loaded.js';
 import type { Store } from '../../store/index.js';
 import { libraryIndexes } from '../../knn/registry.js';
+import { statement } from '../statements.js';
 import { photosOfContents, type SearchView, type ViewHit, type ViewQuery } from './types.js';
 
 export class ImageView implements SearchView {
@@ -32,8 +33,7 @@ export class ImageView implements SearchView {
     if (!hits.length) return [];
     const shaOf = new Map(
       (
-        this.store.db
-          .prepare('SELECT id, sha256 FROM embeddings WHERE id IN (SELECT value FROM json_each(?)) AND orphaned_at IS NULL')
+        statement(this.store.db, 'SELECT id, sha256 FROM embeddings WHERE id IN (SELECT value FROM json_each(?)) AND orphaned_at IS NULL')
           .raw()
           .all(JSON.stringify(hits.map((h) => h.eid))) as [number, string][]
       ).map(([id, sha]) => [id, sha]),

@@ -2,6 +2,7 @@
 // by lexical.ts (share of the query's words, then their rarity).
 import type { Store } from '../../store/index.js';
 import { lexicalCandidates, takeAccepted } from '../lexical.js';
+import { statement } from '../statements.js';
 import { photosOfContents, type SearchView, type ViewHit, type ViewQuery } from './types.js';
 
 const SNIPPET_CHARS = 160;
@@ -14,10 +15,11 @@ export class OcrView implements SearchView {
   async search(q: ViewQuery): Promise<ViewHit[]> {
     const ranked = lexicalCandidates(this.store.db, 'ocr_fts', q.terms);
     if (!ranked.length) return [];
-    const accept = this.store.db.prepare(
+    const accept = statement(
+      this.store.db,
       `SELECT t.id AS id, t.sha256 AS sha256, t.text AS text FROM ocr_texts t
         WHERE t.id IN (SELECT value FROM json_each(?))
-          AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = t.sha256 AND ${q.filter.sql})`,
+          AND EXISTS (SELECT 1 FROM photos p INDEXED BY photos_sha256 WHERE p.sha256 = t.sha256 AND ${q.filter.sql})`,
     );
     const kept = takeAccepted(ranked, q.depth, (chunk) => {
       const rows = accept.all(JSON.stringify(chunk.map((c) => c.rowid)), ...q.filter.params) as { id: number; sha256: string; text: string }[];

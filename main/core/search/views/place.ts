@@ -5,6 +5,7 @@
 // fusion ranks photos that have both first.
 import type { Store } from '../../store/index.js';
 import { lexicalCandidates, takeAccepted } from '../lexical.js';
+import { statement } from '../statements.js';
 import type { SearchView, ViewHit, ViewQuery } from './types.js';
 
 export class PlaceView implements SearchView {
@@ -16,8 +17,9 @@ export class PlaceView implements SearchView {
     const ranked = lexicalCandidates(this.store.db, 'place_fts', q.terms);
     if (!ranked.length) return [];
     // place_fts rowid = photos.id
-    const accept = this.store.db
-      .prepare(`SELECT p.id AS id FROM photos p WHERE p.id IN (SELECT value FROM json_each(?)) AND ${q.filter.sql}`)
+    const accept = statement(
+      this.store.db,
+      `SELECT p.id AS id FROM photos p NOT INDEXED WHERE p.id IN (SELECT value FROM json_each(?)) AND ${q.filter.sql}`)
       .pluck();
     const kept = takeAccepted(ranked, q.depth, (chunk) => {
       const ids = accept.all(JSON.stringify(chunk.map((c) => c.rowid)), ...q.filter.params) as number[];

@@ -10,8 +10,9 @@
 import type { Store } from '../../store/index.js';
 import type { LoadedModel } from '../../embed/loaded.js';
 import { TagSequenceIndex, tagSequenceTable } from '../tag-sequences.js';
-import { rankAll } from '../../knn/small-table.js';
-import { photosOfContents, type SearchView, type ViewHit, type ViewQuery } from './types.js';
+import { scoreAll } from '../../knn/small-table.js';
+import { statement } from '../statements.js';
+import { ContentExpander, type SearchView, type ViewHit, type ViewQuery } from './types.js';
 
 export const TAG_BAND = 0.05;
 const BACKGROUND = 'photo 照片';
@@ -27,47 +28,59 @@ export class TagView implements SearchView {
   ) {}
 
   async search(q: ViewQuery): Promise<ViewHit[]> {
-    const index = new TagSequenceIndex(this.store.db);
+    const db = this.store.db;
+    const index = new TagSequenceIndex(db);
     if (!index.ready(this.model.modelId)) return [];
     const vector = await q.embedding();
     if (!vector) return [];
     const table = tagSequenceTable(this.model.modelId);
-    const version = this.store.db
-      .prepare('SELECT COUNT(*) || \':\' || COALESCE(MAX(id), 0) FROM tag_sequences WHERE model_id = ?')
+    const version = statement(db, "SELECT COUNT(*) || ':' || COALESCE(MAX(id), 0) FROM tag_sequences WHERE model_id = ?")
       .pluck()
       .get(this.model.modelId) as string;
-    // Every sequence, ranked (exact, from the floats in memory: main/core/knn/small-table.ts).
-    const neighbours = rankAll(this.store.db, table, version, vector).map((n) => ({ id: n.id, distance: 1 - n.score }));
-    if (!neighbours.length) return [];
+    // Every sequence scored (exact, from the floats in memory: main/core/knn/small-table.ts).
+    const { ids, scores } = scoreAll(db, table, version, vector);
+    if (!ids.length) return [];
     // Without a usable caption (a tokenizer that knows neither word), a sequence must at least
     // point the query's way: cosine above 0.
     const bg = await this.background();
     const floor = bg ? Math.max(0, cosine(vector, bg)) : 0;
-    const best = 1 - neighbours[0].distance;
-    const matching = neighbours
-      .map((n) => ({ id: n.id, score: 1 - n.distance }))
-      .filter((n) => n.score > floor && n.score >= best - TAG_BAND);
+    // Scores as 1 − distance, the way they were read from sqlite-vec's cosine distance.
+    const score = (i: number) => 1 - (1 - scores[i]);
+    let best = -Infinity;
+    for (let i = 0; i < ids.length; i++) best = Math.max(best, score(i));
+    const matching: { id: number; score: number }[] = [];
+    for (let i = 0; i < ids.length; i++) {
+      const s = score(i);
+      if (s > floor && s >= best - TAG_BAND) matching.push({ id: ids[i], score: s });
+    }
     if (!matching.length) return [];
-    const scoreOf = new Map(matching.map((m) => [m.id, m.score]));
-    const rows = this.store.db
-      .prepare(
-        `SELECT c.sha256 AS sha256, c.seq_id AS seq, s.tags AS tags
-           FROM content_tag_sequence c JOIN tag_sequences s ON s.id = c.seq_id
-          WHERE c.model_id = ? AND c.seq_id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(this.model.modelId, JSON.stringify(matching.map((m) => m.id))) as { sha256: string; seq: number; tags: string }[];
-    rows.sort((a, b) => scoreOf.get(b.seq)! - scoreOf.get(a.seq)! || a.seq - b.seq || (a.sha256 < b.sha256 ? -1 : 1));
-    return photosOfContents(
-      this.store.db,
-      rows.map((r) => ({
-        sha256: r.sha256,
-        score: Math.round(scoreOf.get(r.seq)! * 10000) / 10000,
-        group: r.seq,
-        evidence: { tags: { tags: JSON.parse(r.tags) as string[] } },
-      })),
-      q.filter,
-      q.depth,
-    );
+    matching.sort((a, b) => b.score - a.score || a.id - b.id);
+    // Sequence by sequence, best first, each one's contents in sha256 order, until the depth
+    // is filled: a popular sequence at a million photos holds thousands of contents, and only
+    // the first page's worth is read.
+    const tagsOf = statement(db, 'SELECT tags FROM tag_sequences WHERE id = ?').pluck();
+    const page = statement(
+      db,
+      `SELECT sha256 FROM content_tag_sequence INDEXED BY content_tag_sequence_seq
+        WHERE seq_id = ? AND model_id = ? AND sha256 > ? ORDER BY sha256 LIMIT ?`,
+    ).pluck();
+    const expander = new ContentExpander(db, q.filter, q.depth);
+    for (const m of matching) {
+      const stored = tagsOf.get(m.id) as string | undefined;
+      if (stored === undefined) continue;
+      const evidence = { tags: { tags: JSON.parse(stored) as string[] } };
+      const rounded = Math.round(m.score * 10000) / 10000;
+      let after = '';
+      for (;;) {
+        const want = Math.max(64, (q.depth - expander.hits.length) * 2);
+        const shas = page.all(m.id, this.model.modelId, after, want) as string[];
+        if (!shas.length) break;
+        after = shas[shas.length - 1];
+        if (expander.add(shas.map((sha256) => ({ sha256, score: rounded, group: m.id, evidence })))) return expander.hits;
+        if (shas.length < want) break;
+      }
+    }
+    return expander.hits;
   }
 
   /** The generic caption's embedding, once per loaded model. */
