@@ -135,7 +135,11 @@ export class Kanjian implements KanjianApi {
       (id) => this.useFirstModel(id),
       { endpoint: async () => effectiveHfEndpoint(await this.getSettings()), idleTimeoutMs: opts.downloadIdleTimeoutMs },
     );
-    this.progress = new ProgressTracker(() => this.store.jobs.count('index'), { ocr: () => this.store.jobs.count('ocr') });
+    // With text reading off, queued OCR jobs are not work left for this run (no phase stuck at 0 / n).
+    this.progress = new ProgressTracker(
+      () => this.store.jobs.count('index'),
+      ocrEnabled(opts.ocr) ? { ocr: () => this.store.jobs.count('ocr') } : {},
+    );
     this.indexer = new Indexer(
       store,
       { thumbDir: this.paths.thumbnails, model: slots.index, concurrency: opts.concurrency, textGate: ocrEnabled(opts.ocr) },

@@ -11,6 +11,7 @@ import type { OcrDrainResult, OcrRunner } from '../ocr/index.js';
 import { Places } from '../places/index.js';
 import { NameIndex } from '../search/names.js';
 import { TagSequenceIndex } from '../search/tag-sequences.js';
+import { refreshPlannerStats } from '../store/db.js';
 import type { Store } from '../store/index.js';
 import { describeHolder, type WriterLease } from '../store/lease.js';
 import type { Tags } from '../tags/index.js';
@@ -97,6 +98,7 @@ export class Pipeline {
           if (!this.rekick) await this.buildSearchViews();
         } while (this.rekick && !this.closed);
         this.p.store.vectors.purgeOrphans(ORPHAN_GRACE_MS);
+        refreshPlannerStats(this.p.store.db);
         if (this.p.slots.finishIfComplete()) this.p.emitModel();
       } catch (e) {
         this.p.log?.(`indexer: ${(e as Error).message}`);
@@ -136,9 +138,11 @@ export class Pipeline {
         ocr = await this.buildSearchViews();
       }
       this.p.store.vectors.purgeOrphans(opts.graceMs);
+      refreshPlannerStats(this.p.store.db);
       return { drained, indexSeconds, ocr };
     } finally {
       this.p.lease.release();
+      this.p.progress.endRun();
     }
   }
 
@@ -190,7 +194,7 @@ export class Pipeline {
         progress.tick('tagging', await this.p.tags().tagPending());
         progress.start('similar', this.p.duplicates().unscannedCount());
         progress.tick('similar', await this.p.duplicates().scan());
-        progress.idle();
+        progress.stepDone();
       });
     } catch (e) {
       this.p.log?.(`tags/duplicates: ${(e as Error).message}`);
@@ -254,7 +258,7 @@ export class Pipeline {
     // Every photo is searchable by its pixels now; listeners see the text phase begin.
     this.emitProgress();
     const r = await ocr.drain();
-    this.p.progress.idle();
+    this.p.progress.stepDone();
     for (const f of r.failed) this.p.log?.(`ocr: ${f.path}: ${f.error}`);
     return { result: r, seconds: (performance.now() - t0) / 1000, pending: this.p.store.jobs.count('ocr') };
   }

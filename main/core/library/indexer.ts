@@ -112,7 +112,7 @@ export class Indexer {
     try {
       await Promise.all(Array.from({ length: n }, worker));
     } finally {
-      this.progress?.idle();
+      this.progress?.stepDone();
     }
     return result;
   }

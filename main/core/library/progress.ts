@@ -89,6 +89,14 @@ export class ProgressTracker {
     this.phase = phase;
   }
 
+  /**
+   * A step of the pass ended and the pass goes on (names, places, tag sequences come next): the
+   * phase shown stays the last one run, so the UI never reads 'idle' while work remains.
+   */
+  stepDone(): void {
+    this.currentPath = null;
+  }
+
   /** Nothing runs right now (the counts stay: later phases of the same run may follow). */
   idle(): void {
     this.phase = 'idle';

@@ -20,5 +20,29 @@ export function openDatabase(file: string): Db {
   db.pragma('busy_timeout = 10000');
   sqliteVec.load(db);
   migrate(db);
+  refreshPlannerStats(db);
   return db;
+}
+
+/**
+ * Table statistics for SQLite's query planner (PRAGMA optimize: ANALYZE of the tables whose
+ * size changed a lot since the last one, sampled by analysis_limit so it stays in milliseconds at
+ * a million photos). Without them the planner guessed that `status = 'indexed'` is selective and
+ * read every photo through a (status, …) index for each lookup by hash. Called at open and after
+ * every indexing pass (a library grows from nothing in its first hour). Skipped, never waited for,
+ * when another process holds the write lock or the file is read-only: stale statistics only cost
+ * speed.
+ */
+export function refreshPlannerStats(db: Db): void {
+  const wait = db.pragma('busy_timeout', { simple: true }) as number;
+  try {
+    db.pragma('busy_timeout = 0');
+    db.pragma('analysis_limit = 1000');
+    db.pragma('optimize = 0x10002');
+  } catch (e) {
+    const code = (e as { code?: string }).code ?? '';
+    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_LOCKED')) throw e;
+  } finally {
+    db.pragma(`busy_timeout = ${wait}`);
+  }
 }

@@ -39,6 +39,9 @@ describe('progress phases', () => {
     const phasesSeen = new Set(seen.map((p) => p.phase));
     expect(phasesSeen.has('scanning')).toBe(true);
     expect(seen.some((p) => p.phases.some((x) => x.phase === 'indexing'))).toBe(true);
+    // 'idle' only once the run is over: never between indexing, tagging and reading text.
+    const firstIdle = seen.findIndex((p, i) => i > 0 && p.phase === 'idle' && seen[i - 1].phase !== 'idle');
+    expect(seen.slice(firstIdle).every((p) => p.phase === 'idle')).toBe(true);
     // The run's last report: every phase it ran, all done.
     const last = seen.at(-1)!;
     expect(last.phase).toBe('idle');
