@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { SIMILAR_KNN, SIMILAR_STORE_MARGIN, similarThreshold } from './thresholds.js';
 import { libraryIndexes } from '../knn/registry.js';
 import type { IndexHit } from '../knn/vector-index.js';
+import { allNeighbours } from '../knn/batch.js';
 
 /** Duplicates read only the manifest (thresholds) and the stored vectors. */
 export type ManifestModel = LoadedModel<Pick<EmbeddingModel, 'manifest'>>;
@@ -86,11 +87,10 @@ export async function scanSimilar(
   }
   const Stop = Symbol('stop');
   try {
-    await index.neighbourLists(SIMILAR_KNN, floor, (eid, hits) => found.push({ eid, hits }), {
+    await allNeighbours(index.codesView(), SIMILAR_KNN, floor, (eid, hits) => found.push({ eid, hits }), {
       only: (eid) => pending.has(eid),
-      batch: opts.batch ?? 512,
       onBatch: async () => {
-        if (found.length) flush();
+        if (found.length >= (opts.batch ?? 512)) flush();
         if (stopped()) throw Stop;
         // Let the event loop answer API calls in between.
         await new Promise<void>((r) => setImmediate(r));
