@@ -43,8 +43,9 @@ export async function scanSimilar(
   if (!pending.size) return 0;
   const dim = (store.db.prepare('SELECT dim FROM models WHERE id = ?').pluck().get(m.modelId) as number | undefined) ?? 0;
   const index = libraryIndexes(store.db).vectorIndex(m.modelId, dim);
+  // A pair is met from both of its sides (same vectors, same score): the second is skipped.
   const insertPair = store.db.prepare(
-    'INSERT OR REPLACE INTO similar_pairs (model_id, sha_a, sha_b, score) VALUES (?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO similar_pairs (model_id, sha_a, sha_b, score) VALUES (?, ?, ?, ?)',
   );
   const markScanned = store.db.prepare(
     'INSERT OR REPLACE INTO similar_scanned (model_id, sha256, floor) VALUES (?, ?, ?)',
@@ -57,7 +58,7 @@ export async function scanSimilar(
       for (const { eid, hits } of found) {
         const sha = pending.get(eid)!;
         for (const h of hits) {
-          const other = shaOf.get(h.eid) as string | undefined;
+          const other = pending.get(h.eid) ?? (shaOf.get(h.eid) as string | undefined);
           if (!other || other === sha) continue;
           const [a, b] = sha < other ? [sha, other] : [other, sha];
           insertPair.run(m.modelId, a, b, h.score);
