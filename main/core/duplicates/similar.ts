@@ -104,12 +104,16 @@ export async function scanSimilar(
   return scanned;
 }
 
+/**
+ * `+p.status` keeps SQLite on the sha256 index: given the choice it probed photos by status (the
+ * facets' photos_lens index), a scan of every photo per embedding — quadratic, hours at 100k.
+ */
 function unscannedRows(store: Store, m: ManifestModel): { id: number; sha256: string }[] {
   return store.db
     .prepare(
       `SELECT e.id AS id, e.sha256 AS sha256 FROM embeddings e
         WHERE e.model_id = ? AND e.orphaned_at IS NULL
-          AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = e.sha256 AND p.status = 'indexed')
+          AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = e.sha256 AND +p.status = 'indexed')
           AND NOT EXISTS (SELECT 1 FROM similar_scanned s
                            WHERE s.model_id = e.model_id AND s.sha256 = e.sha256 AND s.floor <= ?)`,
     )
