@@ -19,6 +19,13 @@ export class Duplicates {
   private scanning: Promise<number> | null = null;
   private cache: GroupCache;
   private backfilling: Promise<number> | null = null;
+  /**
+   * The two backlogs find() checks, by what they were counted at: each is a query over every
+   * photo (a second at a million), and opening the review must not pay it while nothing changed.
+   * A write that can change either bumps the epoch; a scan or backfill run here, its own counter.
+   */
+  private backlogs = new Map<string, { at: string; n: number }>();
+  private runs = 0;
 
   constructor(
     private store: Store,
@@ -44,6 +51,7 @@ export class Duplicates {
     if (!this.scanning) {
       this.scanning = scanSimilar(this.store, m, { shouldStop: this.shouldStop }).finally(() => {
         this.scanning = null;
+        this.runs++;
       });
     }
     return this.scanning;
@@ -58,7 +66,7 @@ export class Duplicates {
     const m = this.model();
     let pending = 0;
     if (m && (!req.kind || req.kind === 'similar')) {
-      pending = unscanned(this.store, m).length;
+      pending = this.backlog(`similar:${m.modelId}`, () => unscanned(this.store, m).length);
       if (pending <= WAIT_FOR_SCAN_MAX) {
         if (pending > 0) await this.scan();
         pending = 0;
@@ -67,7 +75,7 @@ export class Duplicates {
     // Old rows without near hashes: a few are hashed before answering, a big backlog (a library
     // from before schema v6) in the background while the old pHash stands in.
     if (req.kind !== 'similar') {
-      const backlog = nearHashBacklog(this.store, WAIT_FOR_SCAN_MAX + 1);
+      const backlog = this.backlog('near', () => nearHashBacklog(this.store, WAIT_FOR_SCAN_MAX + 1));
       if (backlog > 0 && backlog <= WAIT_FOR_SCAN_MAX) await this.backfill(WAIT_FOR_SCAN_MAX);
       else if (backlog > 0) void this.backfill(Number.MAX_SAFE_INTEGER).catch(() => undefined);
     }
@@ -79,11 +87,21 @@ export class Duplicates {
     return res;
   }
 
+  private backlog(name: string, count: () => number): number {
+    const at = `${this.cache.epoch()}:${this.runs}`;
+    const held = this.backlogs.get(name);
+    if (held?.at === at) return held.n;
+    const n = count();
+    this.backlogs.set(name, { at, n });
+    return n;
+  }
+
   /** Near hashes for contents indexed before they existed; one run at a time. */
   backfill(limit: number): Promise<number> {
     if (!this.backfilling) {
       this.backfilling = backfillNearHashes(this.store, { limit, shouldStop: this.shouldStop }).finally(() => {
         this.backfilling = null;
+        this.runs++;
       });
     }
     return this.backfilling;

@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { SIMILAR_KNN, SIMILAR_STORE_MARGIN, similarThreshold } from './thresholds.js';
 import { libraryIndexes } from '../knn/registry.js';
 import type { IndexHit } from '../knn/vector-index.js';
+import { allNeighbours } from '../knn/batch.js';
 
 /** Duplicates read only the manifest (thresholds) and the stored vectors. */
 export type ManifestModel = LoadedModel<Pick<EmbeddingModel, 'manifest'>>;
@@ -42,8 +43,9 @@ export async function scanSimilar(
   if (!pending.size) return 0;
   const dim = (store.db.prepare('SELECT dim FROM models WHERE id = ?').pluck().get(m.modelId) as number | undefined) ?? 0;
   const index = libraryIndexes(store.db).vectorIndex(m.modelId, dim);
+  // A pair is met from both of its sides (same vectors, same score): the second is skipped.
   const insertPair = store.db.prepare(
-    'INSERT OR REPLACE INTO similar_pairs (model_id, sha_a, sha_b, score) VALUES (?, ?, ?, ?)',
+    'INSERT OR IGNORE INTO similar_pairs (model_id, sha_a, sha_b, score) VALUES (?, ?, ?, ?)',
   );
   const markScanned = store.db.prepare(
     'INSERT OR REPLACE INTO similar_scanned (model_id, sha256, floor) VALUES (?, ?, ?)',
@@ -56,7 +58,7 @@ export async function scanSimilar(
       for (const { eid, hits } of found) {
         const sha = pending.get(eid)!;
         for (const h of hits) {
-          const other = shaOf.get(h.eid) as string | undefined;
+          const other = pending.get(h.eid) ?? (shaOf.get(h.eid) as string | undefined);
           if (!other || other === sha) continue;
           const [a, b] = sha < other ? [sha, other] : [other, sha];
           insertPair.run(m.modelId, a, b, h.score);
@@ -86,11 +88,10 @@ export async function scanSimilar(
   }
   const Stop = Symbol('stop');
   try {
-    await index.neighbourLists(SIMILAR_KNN, floor, (eid, hits) => found.push({ eid, hits }), {
+    await allNeighbours(index.codesView(), SIMILAR_KNN, floor, (eid, hits) => found.push({ eid, hits }), {
       only: (eid) => pending.has(eid),
-      batch: opts.batch ?? 512,
       onBatch: async () => {
-        if (found.length) flush();
+        if (found.length >= (opts.batch ?? 512)) flush();
         if (stopped()) throw Stop;
         // Let the event loop answer API calls in between.
         await new Promise<void>((r) => setImmediate(r));
@@ -103,12 +104,16 @@ export async function scanSimilar(
   return scanned;
 }
 
+/**
+ * `+p.status` keeps SQLite on the sha256 index: given the choice it probed photos by status (the
+ * facets' photos_lens index), a scan of every photo per embedding — quadratic, hours at 100k.
+ */
 function unscannedRows(store: Store, m: ManifestModel): { id: number; sha256: string }[] {
   return store.db
     .prepare(
       `SELECT e.id AS id, e.sha256 AS sha256 FROM embeddings e
         WHERE e.model_id = ? AND e.orphaned_at IS NULL
-          AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = e.sha256 AND p.status = 'indexed')
+          AND EXISTS (SELECT 1 FROM photos p WHERE p.sha256 = e.sha256 AND +p.status = 'indexed')
           AND NOT EXISTS (SELECT 1 FROM similar_scanned s
                            WHERE s.model_id = e.model_id AND s.sha256 = e.sha256 AND s.floor <= ?)`,
     )

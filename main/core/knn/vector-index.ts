@@ -11,6 +11,7 @@ import type { Db } from '../store/index.js';
 import { vectorFromBlob, vectorTable } from '../store/vectors.js';
 import { bitWords, cosine, encodeBits, encodeInt16, encodeInt8, normalizeInto, smallest } from './codes.js';
 import { CodeArena } from './kernels.js';
+import type { CodesView } from './batch.js';
 
 
 /** Below this many allowed rows the int8 re-score covers all of them (exact ranking). */
@@ -183,6 +184,11 @@ export class VectorIndex {
     return this.n;
   }
 
+  /** The codes in place, for scans over every row at once (batch.ts); valid until the next write. */
+  codesView(): CodesView {
+    return { n: this.n, dim: this.dim, arena: this.arena, factors: this.factors, eids: this.eids, alive: this.alive };
+  }
+
   /** Position of an embedding row, -1 if the index does not hold it. */
   positionOf(eid: number): number {
     return eid < this.posOfEid.length ? this.posOfEid[eid] - 1 : -1;
@@ -264,91 +270,6 @@ export class VectorIndex {
     for (let i = 0; i < count; i++) scores[i] = a.dots[i] * this.factors[a.rows[i]] * qf;
     const order = topIndices(scores, k);
     return order.map((i) => ({ eid: this.eids[a.rows[i]], score: scores[i] }));
-  }
-
-  /**
-   * Near neighbours of every live row (cosine ≥ minScore, at most k each), for "similar shots"
-   * over a whole library. Instead of one full scan per row (N² work), rows are bucketed by
-   * their two nearest of √N sample rows ("coarse centroids", as IVF indexes do) and each row is
-   * compared, by int8 cosine in the SIMD kernel, with the members of its two buckets only: a pair
-   * that close almost always shares a bucket (bench:scale measures the recall). Calls `each`
-   * per row in row order, awaiting it every `batch` rows so a caller can write and yield.
-   */
-  async neighbourLists(
-    k: number,
-    minScore: number,
-    each: (eid: number, neighbours: IndexHit[]) => void,
-    opts: { batch?: number; onBatch?: () => Promise<void> | void; only?: (eid: number) => boolean } = {},
-  ): Promise<number> {
-    const n = this.n;
-    const a = this.arena;
-    const live: number[] = [];
-    for (let i = 0; i < n; i++) if (this.alive[i]) live.push(i);
-    if (live.length < 2) return 0;
-    // Bucket centres: an even spread of live rows (deterministic).
-    const centres = Math.max(1, Math.round(Math.sqrt(live.length)));
-    const step = live.length / centres;
-    const best1 = new Int32Array(n).fill(-1), best2 = new Int32Array(n).fill(-1);
-    const s1 = new Float32Array(n).fill(-Infinity), s2 = new Float32Array(n).fill(-Infinity);
-    a.rows.set(live);
-    for (let c = 0; c < centres; c++) {
-      const centre = live[Math.floor(c * step)];
-      this.codeAsQuery(centre);
-      a.dot8(live.length);
-      const fc = this.factors[centre];
-      for (let j = 0; j < live.length; j++) {
-        // Proportional to the cosine for this row (its own factor is the same for every centre).
-        const d = a.dots[j] * fc;
-        const r = live[j];
-        if (d > s1[r]) {
-          s2[r] = s1[r]; best2[r] = best1[r];
-          s1[r] = d; best1[r] = c;
-        } else if (d > s2[r]) {
-          s2[r] = d; best2[r] = c;
-        }
-      }
-      if (c % 64 === 63) await opts.onBatch?.();
-    }
-    const members: number[][] = Array.from({ length: centres }, () => []);
-    for (const r of live) {
-      members[best1[r]].push(r);
-      if (best2[r] >= 0) members[best2[r]].push(r);
-    }
-    const seen = new Int32Array(n).fill(-1);
-    const batch = opts.batch ?? 512;
-    let done = 0;
-    for (const r of live) {
-      const eid = this.eids[r];
-      if (opts.only && !opts.only(eid)) continue;
-      let count = 0;
-      for (const c of [best1[r], best2[r]]) {
-        if (c < 0) continue;
-        for (const m of members[c]) {
-          if (m === r || seen[m] === r) continue;
-          seen[m] = r;
-          a.rows[count++] = m;
-        }
-      }
-      this.codeAsQuery(r);
-      a.dot8(count);
-      const f = this.factors[r] / 127;
-      const hits: IndexHit[] = [];
-      for (let i = 0; i < count; i++) {
-        const score = a.dots[i] * f * this.factors[a.rows[i]];
-        if (score >= minScore) hits.push({ eid: this.eids[a.rows[i]], score });
-      }
-      hits.sort((x, y) => y.score - x.score || x.eid - y.eid);
-      each(eid, hits.slice(0, k));
-      if (++done % batch === 0) await opts.onBatch?.();
-    }
-    return done;
-  }
-
-  /** Puts row r's own int8 code (as int16, ×127 so the int8·int16 kernel applies) in the query slot. */
-  private codeAsQuery(r: number): void {
-    const { codes, q16, dimPad } = this.arena;
-    const o = r * dimPad;
-    for (let i = 0; i < dimPad; i++) q16[i] = codes[o + i] * 127;
   }
 
   /** Exact cosine over every allowed row (tests and bench:scale's recall oracle). */
