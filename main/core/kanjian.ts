@@ -135,19 +135,20 @@ export class Kanjian implements KanjianApi {
       (id) => this.useFirstModel(id),
       { endpoint: async () => effectiveHfEndpoint(await this.getSettings()), idleTimeoutMs: opts.downloadIdleTimeoutMs },
     );
+    const readText = ocrEnabled(opts.ocr);
     // With text reading off, queued OCR jobs are not work left for this run (no phase stuck at 0 / n).
     this.progress = new ProgressTracker(
       () => this.store.jobs.count('index'),
-      ocrEnabled(opts.ocr) ? { ocr: () => this.store.jobs.count('ocr') } : {},
+      readText ? { ocr: () => this.store.jobs.count('ocr') } : {},
     );
     this.indexer = new Indexer(
       store,
-      { thumbDir: this.paths.thumbnails, model: slots.index, concurrency: opts.concurrency, textGate: ocrEnabled(opts.ocr) },
+      { thumbDir: this.paths.thumbnails, model: slots.index, concurrency: opts.concurrency, textGate: readText },
       this.progress,
     );
     // Everything after indexing steps aside for newly arrived files (the pipeline says when).
     const yieldNow = () => this.pipeline.yielding;
-    this.ocr = ocrEnabled(opts.ocr)
+    this.ocr = readText
       ? new OcrRunner(store, new WorkerOcrEngine(), { shouldYield: yieldNow, onProgress: () => this.progress.tick('ocr') })
       : null;
     // Both work from the model whose vectors cover the library (search's).
