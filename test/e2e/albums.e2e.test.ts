@@ -78,6 +78,9 @@ describe.skipIf(!haveChromium)('photos like this one, multi-select and albums in
     await addFolderInBrowser(page, photosDir);
     const bar = page.getByTestId('progress-bar');
     await expect.poll(async () => [await bar.getAttribute('data-state'), await bar.getAttribute('data-done')], { timeout: 60_000 }).toEqual(['idle', '12']);
+    // The grid fills while photos are indexed and reloads once at the end: wait for that last
+    // reload, or a click can land on a cell that is just being given another photo.
+    await expect.poll(async () => (await gridPaths(page)).length, { timeout: 15_000 }).toBe(12);
   });
 
   it('"Similar photos" from the viewer: the other red photo first, the photo itself not shown', async () => {
@@ -86,6 +89,7 @@ describe.skipIf(!haveChromium)('photos like this one, multi-select and albums in
       open: async () => {
         await cell(photos.red[0]).click();
         await similar.waitFor();
+        await expect.poll(() => page.getByTestId('viewer-name').textContent()).toBe(path.basename(photos.red[0]));
         await page.getByTestId('viewer-favourite').waitFor();
       },
       close: async () => {
@@ -99,7 +103,11 @@ describe.skipIf(!haveChromium)('photos like this one, multi-select and albums in
     await similar.click();
     const res = await answered;
     expect(res.status()).toBe(200);
-    const paths = await shown(await res.json());
+    const answer = (await res.json()) as { results: { photo: { path: string }; score: number }[]; notice?: unknown };
+    // The server's own answer first (what it ranked, and any notice), then what the grid shows.
+    const ranked = answer.results.map((r) => `${r.photo.path} ${r.score}`).join('\n');
+    expect(answer.results[0]?.photo.path, `answer: ${JSON.stringify(answer.notice)}\n${ranked}`).toBe(photos.red[1]);
+    const paths = await shown(answer);
     expect(paths[0]).toBe(photos.red[1]);
     expect(paths).not.toContain(photos.red[0]);
     await page.getByTestId('search-like').waitFor();
