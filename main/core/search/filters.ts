@@ -18,9 +18,10 @@ export interface SqlFilter {
 /**
  * The photo's date for filtering: the camera's capture time, else the file's modified time,
  * both as local wall-clock 'YYYY-MM-DDTHH:mm:ss' (EXIF has no zone, so local is all we know).
+ * Stored in `photos.date_key` by triggers (migrations.ts: 'localtime' may not appear in an
+ * expression index), so a date filter compares a column instead of running strftime per row.
  */
-export const PHOTO_DATE_SQL =
-  "COALESCE(p.taken_at, strftime('%Y-%m-%dT%H:%M:%S', p.mtime_ms / 1000.0, 'unixepoch', 'localtime'))";
+export const PHOTO_DATE_SQL = 'p.date_key';
 
 export function hasFilters(f: SearchFilters | undefined): boolean {
   if (!f) return false;
