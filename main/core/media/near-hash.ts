@@ -35,12 +35,12 @@ export function detailAspect(detail: Uint8Array): number {
   return 2 ** ((code - 32768) / 4096);
 }
 
-// cos((2x+1)uπ/2N) for u = 1..8: the hash never looks at other frequencies.
-const COS: Float64Array[] = Array.from({ length: LOW + 1 }, (_, u) => {
-  const row = new Float64Array(GRID);
-  for (let x = 0; x < GRID; x++) row[x] = Math.cos(((2 * x + 1) * u * Math.PI) / (2 * GRID));
-  return row;
-});
+// cos((2x+1)uπ/2N) for u = 1..8, row u − 1 of a flat table: the hash never looks at other frequencies.
+const COS = new Float64Array(LOW * GRID);
+for (let u = 1; u <= LOW; u++) for (let x = 0; x < GRID; x++) COS[(u - 1) * GRID + x] = Math.cos(((2 * x + 1) * u * Math.PI) / (2 * GRID));
+
+/** Two hex digits of each byte value. */
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** Cuts per side, as shares of the trimmed picture's width/height. */
 const CUTS = [0, 0.05, 0.1] as const;
@@ -79,23 +79,27 @@ interface Rect {
 /** Hashes of greyscale pixels `grey` (width × height, one byte each, upright). */
 export function nearHashes(grey: Uint8Array, width: number, height: number): NearHashes {
   const r = trimBorders(grey, width, height);
-  const sat = summedArea(grey, width, height);
-  const luma = sampleGrid(sat, grey, width, r.x, r.y, r.w, r.h, 1)[0];
+  const pic: Picture = { grey, width, height, sat: summedArea(grey, width, height) };
+  const luma = sampleGrid(pic, r.x, r.y, r.w, r.h, 1)[0];
   const hashOf = (wnd: { l: number; r: number; t: number; b: number }) => {
+    // The full picture goes through here too (not r.w, r.h): x1 − x0 can differ from r.w in
+    // the last bit, and the stored hashes were computed this way.
     const x0 = r.x + wnd.l * r.w;
     const x1 = r.x + (1 - wnd.r) * r.w;
     const y0 = r.y + wnd.t * r.h;
     const y1 = r.y + (1 - wnd.b) * r.h;
-    return dctSignHash(sampleGrid(sat, grey, width, x0, y0, x1 - x0, y1 - y0));
+    return dctSignHash(sampleGrid(pic, x0, y0, x1 - x0, y1 - y0, GRID));
   };
-  const fine = sampleGrid(sat, grey, width, r.x, r.y, r.w, r.h, DETAIL_SIDE);
+  const full = hashOf({ l: 0, r: 0, t: 0, b: 0 });
+  const windows = WINDOWS.map(hashOf);
+  const fine = sampleGrid(pic, r.x, r.y, r.w, r.h, DETAIL_SIDE);
   const detail = new Uint8Array(DETAIL_BYTES);
-  for (let i = 0; i < fine.length; i++) detail[i] = Math.round(fine[i]);
+  for (let i = 0; i < DETAIL_SIDE * DETAIL_SIDE; i++) detail[i] = Math.round(fine[i]);
   // The grid is stretched to a square: a turn can only be told from a shear knowing the shape.
   const code = Math.round(Math.log2(r.w / r.h) * 4096) + 32768;
   detail[DETAIL_SIDE * DETAIL_SIDE] = code >> 8;
   detail[DETAIL_SIDE * DETAIL_SIDE + 1] = code & 0xff;
-  return { full: hashOf({ l: 0, r: 0, t: 0, b: 0 }), windows: WINDOWS.map(hashOf), luma: Math.round(luma * 10) / 10, detail };
+  return { full, windows, luma: Math.round(luma * 10) / 10, detail };
 }
 
 /** The hashes of a decoded (upright) image, from one small greyscale render of it. */
@@ -193,70 +197,135 @@ function summedArea(grey: Uint8Array, width: number, height: number): Float64Arr
   return sat;
 }
 
-/**
- * Integral of the (piecewise-constant) picture over [0,x]×[0,y] at fractional x, y: inside one
- * pixel it is bilinear in x and y, so interpolating the table bilinearly is exact.
- */
-function integralAt(sat: Float64Array, W: number, x: number, y: number): number {
-  const ix = Math.min(Math.floor(x), W - 2);
-  const iy = Math.min(Math.floor(y), sat.length / W - 2);
-  const fx = x - ix;
-  const fy = y - iy;
-  const a = sat[iy * W + ix];
-  const b = sat[iy * W + ix + 1];
-  const c = sat[(iy + 1) * W + ix];
-  const d = sat[(iy + 1) * W + ix + 1];
-  return a + (b - a) * fx + (c - a) * fy + (d - b - c + a) * fx * fy;
+/** The picture and its summed-area table. */
+interface Picture {
+  grey: Uint8Array;
+  width: number;
+  height: number;
+  sat: Float64Array;
 }
 
+// Scratch buffers of sampleGrid and dctSignHash, sized for the largest grid (DETAIL_SIDE) and
+// reused instead of two fresh arrays per window: nearHashes is synchronous (and a worker thread
+// has its own module), so no two calls ever use them at once.
+const MAX_SIDE = DETAIL_SIDE;
+const cornerX = new Float64Array(MAX_SIDE + 1);
+const cornerY = new Float64Array(MAX_SIDE + 1);
+const pixelX = new Int32Array(MAX_SIDE + 1);
+const pixelY = new Int32Array(MAX_SIDE + 1);
+const fracX = new Float64Array(MAX_SIDE + 1);
+const fracY = new Float64Array(MAX_SIDE + 1);
+const corners = new Float64Array((MAX_SIDE + 1) * (MAX_SIDE + 1));
+const cells = new Float64Array(MAX_SIDE * MAX_SIDE);
+const dctRows = new Float64Array(GRID * LOW);
+
 /**
- * side×side (default GRID) box-filtered samples of the region (fractional bounds): each cell is the mean of
+ * side×side box-filtered samples of the region (fractional bounds): each cell is the mean of
  * the pixels under it, weighted by how much of each pixel it covers, from the summed-area table
- * in four look-ups (81 windows per photo: a per-pixel sum cost ~50 ms a photo on the main thread).
+ * (83 windows per photo: a per-pixel sum cost ~50 ms a photo on the main thread). Returns a
+ * scratch buffer, valid until the next call.
+ *
+ * The integral of the (piecewise-constant) picture over [0,x]×[0,y] at fractional x, y is
+ * bilinear inside one pixel, so interpolating the table bilinearly is exact. Neighbouring cells
+ * share corners, so the integral is computed once per corner of the (side+1)² lattice instead of
+ * four times per cell, and a corner's pixel and fraction once per lattice line. The arithmetic,
+ * its order included, is the one the stored hashes were computed with: reassociating it would
+ * move the last bit of some cells, and the sign of a near-zero DCT coefficient with it (flat and
+ * symmetric pictures have nothing but such coefficients).
  */
-function sampleGrid(sat: Float64Array, grey: Uint8Array, width: number, x0: number, y0: number, w: number, h: number, side = GRID): Float64Array {
-  const out = new Float64Array(side * side);
-  const height = grey.length / width;
+function sampleGrid(pic: Picture, x0: number, y0: number, w: number, h: number, side: number): Float64Array {
+  const { sat, grey, width, height } = pic;
   const W = width + 1;
-  const clampX = (x: number) => Math.max(0, Math.min(width, x));
-  const clampY = (y: number) => Math.max(0, Math.min(height, y));
-  const xs = new Float64Array(side + 1);
-  for (let g = 0; g <= side; g++) xs[g] = clampX(x0 + (g * w) / side);
+  const n = side + 1;
+  for (let g = 0; g <= side; g++) {
+    const x = Math.max(0, Math.min(width, x0 + (g * w) / side));
+    const ix = Math.min(Math.floor(x), width - 1);
+    cornerX[g] = x;
+    pixelX[g] = ix;
+    fracX[g] = x - ix;
+    const y = Math.max(0, Math.min(height, y0 + (g * h) / side));
+    const iy = Math.min(Math.floor(y), height - 1);
+    cornerY[g] = y;
+    pixelY[g] = iy;
+    fracY[g] = y - iy;
+  }
+  for (let gy = 0; gy <= side; gy++) {
+    const top = pixelY[gy] * W;
+    const fy = fracY[gy];
+    for (let gx = 0; gx <= side; gx++) {
+      const i = top + pixelX[gx];
+      const fx = fracX[gx];
+      const a = sat[i];
+      const b = sat[i + 1];
+      const c = sat[i + W];
+      const d = sat[i + W + 1];
+      corners[gy * n + gx] = a + (b - a) * fx + (c - a) * fy + (d - b - c + a) * fx * fy;
+    }
+  }
   for (let gy = 0; gy < side; gy++) {
-    const ya = clampY(y0 + (gy * h) / side);
-    const yb = clampY(y0 + ((gy + 1) * h) / side);
+    const ya = cornerY[gy];
+    const dy = cornerY[gy + 1] - ya;
+    const above = gy * n;
+    const below = above + n;
     for (let gx = 0; gx < side; gx++) {
-      const xa = xs[gx];
-      const xb = xs[gx + 1];
-      const area = (xb - xa) * (yb - ya);
-      out[gy * side + gx] =
+      const xa = cornerX[gx];
+      const area = (cornerX[gx + 1] - xa) * dy;
+      cells[gy * side + gx] =
         area > 0
-          ? (integralAt(sat, W, xb, yb) - integralAt(sat, W, xa, yb) - integralAt(sat, W, xb, ya) + integralAt(sat, W, xa, ya)) / area
+          ? (corners[below + gx + 1] - corners[below + gx] - corners[above + gx + 1] + corners[above + gx]) / area
           : grey[Math.min(height - 1, Math.floor(ya)) * width + Math.min(width - 1, Math.floor(xa))];
     }
   }
-  return out;
+  return cells;
 }
 
-/** Bit (v−1)·8 + (u−1), MSB first: the sign of DCT coefficient (u, v), u, v = 1..8. */
+/**
+ * Bit (v−1)·8 + (u−1), MSB first: the sign of DCT coefficient (u, v), u, v = 1..8, of a GRID²
+ * grid: the rows' 8 low frequencies, then those columns' 8. Each coefficient is summed in the
+ * order the stored hashes were (x, then y ascending, from 0); the eight of a row or column are
+ * accumulated side by side, which reads each sample once and changes no sum.
+ */
 function dctSignHash(px: Float64Array): string {
-  const rows = new Float64Array(GRID * LOW);
   for (let y = 0; y < GRID; y++) {
-    for (let u = 1; u <= LOW; u++) {
-      let s = 0;
-      for (let x = 0; x < GRID; x++) s += px[y * GRID + x] * COS[u][x];
-      rows[y * LOW + (u - 1)] = s;
+    let s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0;
+    for (let x = 0, i = y * GRID; x < GRID; x++, i++) {
+      const p = px[i];
+      s1 += p * COS[x];
+      s2 += p * COS[GRID + x];
+      s3 += p * COS[2 * GRID + x];
+      s4 += p * COS[3 * GRID + x];
+      s5 += p * COS[4 * GRID + x];
+      s6 += p * COS[5 * GRID + x];
+      s7 += p * COS[6 * GRID + x];
+      s8 += p * COS[7 * GRID + x];
     }
+    const o = y * LOW;
+    dctRows[o] = s1;
+    dctRows[o + 1] = s2;
+    dctRows[o + 2] = s3;
+    dctRows[o + 3] = s4;
+    dctRows[o + 4] = s5;
+    dctRows[o + 5] = s6;
+    dctRows[o + 6] = s7;
+    dctRows[o + 7] = s8;
   }
   let hex = '';
-  for (let v = 1; v <= LOW; v++) {
-    let byte = 0;
-    for (let u = 0; u < LOW; u++) {
-      let s = 0;
-      for (let y = 0; y < GRID; y++) s += rows[y * LOW + u] * COS[v][y];
-      byte = (byte << 1) | (s > 0 ? 1 : 0);
+  for (let v = 0; v < LOW; v++) {
+    let s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0, s8 = 0;
+    for (let y = 0, o = 0; y < GRID; y++, o += LOW) {
+      const c = COS[v * GRID + y];
+      s1 += dctRows[o] * c;
+      s2 += dctRows[o + 1] * c;
+      s3 += dctRows[o + 2] * c;
+      s4 += dctRows[o + 3] * c;
+      s5 += dctRows[o + 4] * c;
+      s6 += dctRows[o + 5] * c;
+      s7 += dctRows[o + 6] * c;
+      s8 += dctRows[o + 7] * c;
     }
-    hex += byte.toString(16).padStart(2, '0');
+    const byte =
+      (s1 > 0 ? 128 : 0) | (s2 > 0 ? 64 : 0) | (s3 > 0 ? 32 : 0) | (s4 > 0 ? 16 : 0) | (s5 > 0 ? 8 : 0) | (s6 > 0 ? 4 : 0) | (s7 > 0 ? 2 : 0) | (s8 > 0 ? 1 : 0);
+    hex += HEX[byte];
   }
   return hex;
 }
