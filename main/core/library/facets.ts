@@ -5,7 +5,7 @@
 // Places (reverse geocoding) are built on another branch and join this reply as `places`.
 import type { LibraryFacets } from '../api.js';
 import type { SearchFilters } from '../api-schemas.js';
-import { filterSql, PHOTO_DATE_SQL } from '../search/filters.js';
+import { filterSql } from '../search/filters.js';
 import type { Db } from '../store/db.js';
 
 /** Longest list sent (a library with more cameras than this lists its most used ones). */
@@ -13,7 +13,7 @@ export const FACET_LIMIT = 200;
 
 function where(filters: SearchFilters, tagModelId: number | null) {
   const f = filterSql(filters, { tagModelId });
-  return { sql: f.sql.replaceAll(PHOTO_DATE_SQL, 'p.date_key'), params: f.params };
+  return { sql: f.sql, params: f.params };
 }
 
 /**

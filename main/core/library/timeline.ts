@@ -7,7 +7,7 @@
 import type { PhotoSummary, TimelineBucket, TimelineResponse } from '../api.js';
 import type { SearchFilters } from '../api-schemas.js';
 import type { LibrarySort, TimelineGranularity } from '../api-values.js';
-import { filterSql, PHOTO_DATE_SQL } from '../search/filters.js';
+import { filterSql } from '../search/filters.js';
 import type { Db } from '../store/db.js';
 import { NAME_SQL_RAW } from '../store/migrations.js';
 import { toSummary, type PhotoRow } from '../store/photos.js';
@@ -35,13 +35,10 @@ export interface ListOptions {
   tagModelId: number | null;
 }
 
-/**
- * `filterSql`, but with the date filter on the indexed date_key column: the same value as
- * PHOTO_DATE_SQL (the column is that expression, stored), so results match search's filters.
- */
+/** `filterSql` (its date filter is on the indexed date_key column), within a folder if given. */
 function condition(filters: SearchFilters | undefined, folderId: number | undefined, tagModelId: number | null) {
   const f = filterSql(filters, { tagModelId });
-  let sql = f.sql.replaceAll(PHOTO_DATE_SQL, 'p.date_key');
+  let sql = f.sql;
   const params = [...f.params];
   if (folderId !== undefined) {
     sql += ' AND p.folder_id = ?';
