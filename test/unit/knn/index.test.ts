@@ -50,6 +50,21 @@ beforeAll(() => {
       });
       store.vectors.put(modelId, sha, v);
     }
+    // Copies of contents elsewhere (a content passes a filter when any of its photos does), and
+    // photos whose content has no vector (no row of theirs may be allowed).
+    for (let i = 0; i < N; i += 37) {
+      const year = 2000 + ((i * 7) % 25);
+      store.photos.upsert({
+        folder_id: folders[1 - (i % 2)], path: `/lib/${'ba'[i % 2]}/${year}/copy_${i}.png`, size: 1, mtime_ms: Date.UTC(year, 1, 1),
+        sha256: `sha-${i}`, width: 10, height: 10, format: 'png', taken_at: null, camera_make: null, camera_model: null, lat: null, lon: null,
+        orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0, lens: null,
+      });
+      store.photos.upsert({
+        folder_id: folders[i % 2], path: `/lib/${'ab'[i % 2]}/${year}/novector_${i}.jpg`, size: 1, mtime_ms: Date.UTC(year, 1, 1),
+        sha256: `sha-none-${i}`, width: 10, height: 10, format: 'jpeg', taken_at: null, camera_make: 'Canon', camera_model: 'Canon EOS 40D', lat: 30, lon: 10,
+        orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0, lens: null,
+      });
+    }
     // Places of the photos with GPS, as Places.sync writes them (the geocoder is tested on its own).
     store.db.exec(`INSERT INTO photo_places (photo_id, city_id, country, admin1, lat, lon)
       SELECT id, CASE WHEN (id - 1) % 12 = 0 THEN 2988507 WHEN (id - 1) % 24 = 6 THEN 1816670 ELSE 1796556 END,
