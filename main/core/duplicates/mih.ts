@@ -129,17 +129,18 @@ export class HashIndex {
   private tables: { offsets: Uint32Array; items: Uint32Array }[];
   private seen: Int32Array;
   private stamp = 0;
+  private hits: Int32Array | null = null;
 
   constructor(hashes: readonly Hash64[]) {
-    const n = hashes.length;
     this.hi = Uint32Array.from(hashes, (h) => h.hi);
     this.lo = Uint32Array.from(hashes, (h) => h.lo);
+    const n = hashes.length;
     this.seen = new Int32Array(n).fill(-1);
     this.tables = Array.from({ length: BANDS }, (_, i) => {
       const counts = new Uint32Array(65537);
       const keys = new Uint16Array(n);
       for (let j = 0; j < n; j++) {
-        keys[j] = band(hashes[j], i);
+        keys[j] = band({ hi: this.hi[j], lo: this.lo[j] }, i);
         counts[keys[j] + 1]++;
       }
       for (let k = 1; k <= 65536; k++) counts[k] += counts[k - 1];
@@ -150,25 +151,50 @@ export class HashIndex {
     });
   }
 
+  /** The same from the hashes' high and low words. */
+  static fromWords(hi: Uint32Array, lo: Uint32Array): HashIndex {
+    return new HashIndex(Array.from(hi, (h, j) => ({ hi: h, lo: lo[j] })));
+  }
+
   /** Calls `hit(index, distance)` once per indexed hash within maxDistance of `q`. */
   query(q: Hash64, maxDistance: number, hit: (index: number, distance: number) => void): void {
+    const out = (this.hits ??= new Int32Array(2 * this.hi.length));
+    const found = this.collect(q.hi, q.lo, maxDistance, out);
+    for (let h = 0; h < found; h++) hit(out[2 * h], out[2 * h + 1]);
+  }
+
+  /**
+   * The indexed hashes within maxDistance of the hash (qhi, qlo): writes index, distance pairs
+   * into `out` (room for every indexed hash) and returns how many. No callback or object per
+   * query: grouping asks millions of them.
+   */
+  collect(qhi: number, qlo: number, maxDistance: number, out: Int32Array): number {
     const masks = maskCache(Math.floor(maxDistance / BANDS));
     const stamp = this.stamp++;
+    const seen = this.seen;
+    const his = this.hi;
+    const los = this.lo;
+    let found = 0;
     for (let i = 0; i < BANDS; i++) {
       const { offsets, items } = this.tables[i];
-      const own = band(q, i);
+      const own = i === 0 ? qhi >>> 16 : i === 1 ? qhi & 0xffff : i === 2 ? qlo >>> 16 : qlo & 0xffff;
       for (let m = 0; m < masks.length; m++) {
         const key = own ^ masks[m];
         const end = offsets[key + 1];
         for (let p = offsets[key]; p < end; p++) {
           const j = items[p];
-          if (this.seen[j] === stamp) continue;
-          this.seen[j] = stamp;
-          const d = popcount32((q.hi ^ this.hi[j]) >>> 0) + popcount32((q.lo ^ this.lo[j]) >>> 0);
-          if (d <= maxDistance) hit(j, d);
+          if (seen[j] === stamp) continue;
+          seen[j] = stamp;
+          const d = popcount32((qhi ^ his[j]) >>> 0) + popcount32((qlo ^ los[j]) >>> 0);
+          if (d <= maxDistance) {
+            out[2 * found] = j;
+            out[2 * found + 1] = d;
+            found++;
+          }
         }
       }
     }
+    return found;
   }
 }
 

@@ -5,8 +5,7 @@
 //   - each of its crop windows (a copy that is a crop of it: the copy's full ≈ our window).
 // Contents indexed before these hashes existed (no row yet) pair by their old pHash until the
 // backfill reaches them.
-import { rotateHash } from '../media/near-hash.js';
-import { HashIndex, nearPairs, parseHash, type Hash64 } from './mih.js';
+import { HashIndex, parseHash, type Hash64 } from './mih.js';
 
 export interface NearItem {
   full: string | null;
@@ -52,34 +51,109 @@ export function nearEdges(items: readonly NearItem[], t: NearThresholds): NearEd
     }
   };
 
-  const withFull = items.map((it, i) => (it.full ? i : -1)).filter((i) => i >= 0);
-  const fulls = withFull.map((i) => safe(items[i].full!)).filter((h): h is Hash64 => !!h);
-  if (fulls.length === withFull.length && fulls.length > 1) {
-    const index = new HashIndex(fulls);
-    for (const i of withFull) {
-      const it = items[i];
+  // Hashes as numbers from here on: at 100k contents the queries number in the millions, and a
+  // parsed object or a turned hex string per query was most of the time (and the garbage).
+  const withFull: number[] = [];
+  const hi: number[] = [];
+  const lo: number[] = [];
+  let allParsed = true;
+  for (let i = 0; i < n; i++) {
+    const it = items[i];
+    if (!it.full) continue;
+    withFull.push(i);
+    if (!parseInto(it.full)) allParsed = false;
+    hi.push(scratch[0]);
+    lo.push(scratch[1]);
+  }
+  if (allParsed && withFull.length > 1) {
+    const index = HashIndex.fromWords(Uint32Array.from(hi), Uint32Array.from(lo));
+    const hits = new Int32Array(2 * withFull.length);
+    const turned = new Uint32Array(2);
+    for (let k = 0; k < withFull.length; k++) {
+      const i = withFull[k];
       for (let turns = 0; turns < 4; turns++) {
-        const q = safe(turns ? rotateHash(it.full!, turns) : it.full!);
-        if (q) index.query(q, t.full, (j, d) => keep(i, withFull[j], d, turns, false));
+        turned[0] = hi[k];
+        turned[1] = lo[k];
+        for (let r = 0; r < turns; r++) quarterTurn(turned);
+        const found = index.collect(turned[0], turned[1], t.full, hits);
+        for (let h = 0; h < found; h++) keep(i, withFull[hits[2 * h]], hits[2 * h + 1], turns, false);
       }
-      for (const [w, hex] of (it.windows ?? []).entries()) {
-        const q = safe(hex);
-        if (q) index.query(q, t.window, (j, d) => keep(i, withFull[j], d, 0, true, w));
+      const windows = items[i].windows ?? [];
+      for (let w = 0; w < windows.length; w++) {
+        if (!parseInto(windows[w])) continue;
+        const found = index.collect(scratch[0], scratch[1], t.window, hits);
+        for (let h = 0; h < found; h++) keep(i, withFull[hits[2 * h]], hits[2 * h + 1], 0, true, w);
       }
     }
   }
 
-  // Old rows: pHash pairs where at least one side has no new hashes yet.
+  // Old rows: pHash pairs where at least one side has no new hashes yet. Only those rows ask
+  // (against every row's pHash), so a library whose rows all have the new hashes pays nothing.
   const legacy = items.map((it, i) => (it.legacy && safe(it.legacy) ? i : -1)).filter((i) => i >= 0);
-  if (legacy.some((i) => !items[i].full)) {
-    for (const p of nearPairs(legacy.map((i) => safe(items[i].legacy!)!), t.legacy)) {
-      const a = legacy[p.a];
-      const b = legacy[p.b];
-      if (items[a].full && items[b].full) continue;
-      keep(a, b, p.distance, 0, false);
+  const asking = legacy.filter((i) => !items[i].full);
+  if (asking.length) {
+    const index = new HashIndex(legacy.map((i) => safe(items[i].legacy!)!));
+    const hits = new Int32Array(2 * legacy.length);
+    for (const a of asking) {
+      const q = safe(items[a].legacy!)!;
+      const found = index.collect(q.hi, q.lo, t.legacy, hits);
+      for (let h = 0; h < found; h++) {
+        // Two old rows find each other twice: the same edge, kept once.
+        keep(a, legacy[hits[2 * h]], hits[2 * h + 1], 0, false);
+      }
     }
   }
   return [...best.values()];
+}
+
+/** Parsed words of the last parseInto (hi, lo). */
+const scratch = new Uint32Array(2);
+
+/** 16 hex digits → scratch; false (scratch untouched) for anything else. */
+function parseInto(hex: string): boolean {
+  if (hex.length !== 16) return false;
+  let h = 0;
+  let l = 0;
+  for (let i = 0; i < 16; i++) {
+    const c = hex.charCodeAt(i);
+    const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : c >= 65 && c <= 70 ? c - 55 : -1;
+    if (d < 0) return false;
+    if (i < 8) h = (h << 4) | d;
+    else l = (l << 4) | d;
+  }
+  scratch[0] = h >>> 0;
+  scratch[1] = l >>> 0;
+  return true;
+}
+
+/**
+ * rotateHash (media/near-hash.ts) by one quarter turn, on the two 32-bit words in place: bit k
+ * of the hash (k = row·8 + column of the 8×8 DCT signs, most significant first) comes from the
+ * transposed coefficient, flipped for odd frequencies (see rotateHash).
+ */
+function quarterTurn(words: Uint32Array): void {
+  const h = words[0];
+  const l = words[1];
+  let nh = 0;
+  let nl = 0;
+  for (let k = 0; k < 64; k++) {
+    const src = TURN_SOURCE[k];
+    let bit = (src < 32 ? h >>> (31 - src) : l >>> (63 - src)) & 1;
+    bit ^= TURN_FLIP[k];
+    if (k < 32) nh |= bit << (31 - k);
+    else nl |= bit << (63 - k);
+  }
+  words[0] = nh >>> 0;
+  words[1] = nl >>> 0;
+}
+
+const TURN_SOURCE = new Uint8Array(64);
+const TURN_FLIP = new Uint8Array(64);
+for (let v = 1; v <= 8; v++) {
+  for (let u = 1; u <= 8; u++) {
+    TURN_SOURCE[(v - 1) * 8 + (u - 1)] = (u - 1) * 8 + (v - 1);
+    TURN_FLIP[(v - 1) * 8 + (u - 1)] = u % 2;
+  }
 }
 
 function safe(hex: string): Hash64 | null {
