@@ -54,6 +54,8 @@ export interface EmbeddingModel {
   embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
   /** The text tower file the session runs (fp32 or int8): text vectors belong to that file. */
   readonly textFile: string;
+  /** What one text run takes, from the graph's declared ids shape (loads the text tower). */
+  textBatching(): Promise<{ batch: number | 'dynamic'; dynamicSequence: boolean }>;
   close(): Promise<void>;
 }
 
@@ -138,6 +140,11 @@ class OnnxEmbeddingModel implements EmbeddingModel {
     // A query is padded to the full context, as the graph was exported with.
     const [v] = await this.runTextBatch(tower, [query], { rows: fixedRows(tower), fullContext: true });
     return v;
+  }
+
+  async textBatching(): Promise<{ batch: number | 'dynamic'; dynamicSequence: boolean }> {
+    const { batch, dynamicSequence } = await this.textTower();
+    return { batch, dynamicSequence };
   }
 
   async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
