@@ -9,5 +9,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Native modules (better-sqlite3, onnxruntime, sharp) are safest in forks.
     pool: 'forks',
+    // No per-machine cache (~/.cache/Kanjian): tests read nothing beside the clone; the tests
+    // of the cache give their own folder.
+    env: { KANJIAN_CACHE: 'off' },
   },
 });

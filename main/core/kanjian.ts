@@ -2,6 +2,7 @@
 // search behind the one API every shell exposes. No Electron import here; the shells (CLI,
 // HTTP, Electron) wrap it. Each job lives in its own part under app/; this class wires them
 // and delegates.
+import path from 'node:path';
 import type {
   MaintenanceReport,
   Album,
@@ -62,11 +63,11 @@ import { installModelFromPath } from './models/install-local.js';
 import { effectiveHfEndpoint, getAppSettings, updateAppSettings } from './settings/app-settings.js';
 import { OcrRunner, WorkerOcrEngine, ocrEnabled } from './ocr/index.js';
 import { indexPhases } from './app/run-report.js';
-import { libraryPaths, type LibraryPaths } from './paths.js';
+import { defaultCacheDir, libraryPaths, type LibraryPaths } from './paths.js';
 import { Places } from './places/index.js';
 import { Store, toDetail } from './store/index.js';
 import { WriterLease } from './store/lease.js';
-import { Tags, type Vocabulary } from './tags/index.js';
+import { Tags, TagVectorCache, type Vocabulary } from './tags/index.js';
 
 export interface KanjianOptions {
   dataDir: string;
@@ -94,6 +95,11 @@ export interface KanjianOptions {
   downloadIdleTimeoutMs?: number;
   /** Tag vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
   vocabulary?: Vocabulary;
+  /**
+   * The per-machine cache folder shared by every library (tag vectors, tags/vector-cache.ts);
+   * default `defaultCacheDir()` (KANJIAN_CACHE, else the OS's per-user cache folder); null: none.
+   */
+  cacheDir?: string | null;
   log?: (message: string) => void;
   /** How other processes see this one while it writes the library ("kanjian watch"). */
   role?: string;
@@ -153,7 +159,13 @@ export class Kanjian implements KanjianApi {
       : null;
     // Both work from the model whose vectors cover the library (search's).
     this.duplicates = new Duplicates(store, () => this.slots.search, opts.trashFile, yieldNow);
-    this.tags = new Tags(store, () => this.slots.search, { vocabulary: opts.vocabulary, shouldStop: yieldNow, log: opts.log });
+    const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+    this.tags = new Tags(store, () => this.slots.search, {
+      vocabulary: opts.vocabulary,
+      shouldStop: yieldNow,
+      log: opts.log,
+      vectorCache: cacheDir ? new TagVectorCache(path.join(cacheDir, 'tag-vectors'), opts.log) : null,
+    });
     this.folders = new LibraryFolders(store, this.events, this.progress, background, {
       dataDir: this.paths.dataDir,
       onChange: () => this.pipeline.kick(),

@@ -12,6 +12,18 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform = 
   return path.join(env.XDG_CONFIG_HOME ?? path.join(home, '.config'), 'Kanjian');
 }
 
+/**
+ * The per-user cache folder, shared by every library on this computer (tag vectors): rebuildable,
+ * never needed to open a library. KANJIAN_CACHE overrides it ("off": no cache; the tests set it).
+ */
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string | null {
+  if (env.KANJIAN_CACHE) return env.KANJIAN_CACHE === 'off' ? null : path.resolve(env.KANJIAN_CACHE);
+  const home = os.homedir();
+  if (platform === 'win32') return path.join(env.LOCALAPPDATA ?? path.join(home, 'AppData', 'Local'), 'Kanjian', 'Cache');
+  if (platform === 'darwin') return path.join(home, 'Library', 'Caches', 'Kanjian');
+  return path.join(env.XDG_CACHE_HOME ?? path.join(home, '.cache'), 'Kanjian');
+}
+
 export interface LibraryPaths {
   dataDir: string;
   database: string;

@@ -13,9 +13,14 @@
 // Next to the rates, CPU time a photo (all threads; the CLI's from its rusage as a reaped child):
 // on a shared machine the rates follow whatever share of the 2 cores the run got, CPU time far less.
 //
-//   npm run bench:index -- [--photos 120] [--repeats 3] [--tower <package dir>]
+// The tag vocabulary's vectors come from a per-machine cache (main/core/tags/vector-cache.ts)
+// that the bench keeps in .cache/bench-machine-cache (KANJIAN_CACHE for its CLI runs), so only the
+// first bench run on a machine embeds the vocabulary; --cold-vocabulary empties it first. What
+// each run did is written beside the table.
+//
+//   npm run bench:index -- [--photos 120] [--repeats 3] [--tower <package dir>] [--cold-vocabulary]
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,6 +28,7 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import type { IndexSummary } from '../../main/core/api.js';
 import { openModel } from '../../main/core/embed/encoder.js';
+import { builtinVocabulary, tagPrompts } from '../../main/core/tags/vocabulary.js';
 import { openImage } from '../../main/core/media/decode.js';
 import { REPO_ROOT, TOY_MODEL } from '../helpers/cli.js';
 import { makePhotos } from './lib/photos-12mp.js';
@@ -34,8 +40,12 @@ const { values } = parseArgs({
     photos: { type: 'string', default: '120' },
     repeats: { type: 'string', default: '3' },
     tower: { type: 'string', default: path.join(REPO_ROOT, '.cache/bench-models/bench-vitb32-xlmr') },
+    'cold-vocabulary': { type: 'boolean', default: false },
   },
 });
+/** The per-machine cache folder of the bench's CLI runs (tag vectors). */
+const MACHINE_CACHE = path.join(REPO_ROOT, '.cache/bench-machine-cache');
+const CLI_ENV = { ...process.env, KANJIAN_CACHE: MACHINE_CACHE };
 const N = Number(values.photos);
 const REPEATS = Math.max(3, Number(values.repeats));
 const CLI = path.join(REPO_ROOT, 'main/cli/index.ts');
@@ -119,7 +129,7 @@ async function cliIndex(c: Config, folder: string, expect = N, seed?: string, ke
     const c0 = childrenCpuS();
     const t0 = performance.now();
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: CLI_ENV, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       let err = '';
       child.stdout.on('data', (d) => (out += d));
@@ -138,15 +148,94 @@ async function cliIndex(c: Config, folder: string, expect = N, seed?: string, ke
   }
 }
 
+/** The model's tag vector files in the per-machine cache, with their modification times. */
+function cachedVocabulary(c: Config): string[] {
+  const dir = path.join(MACHINE_CACHE, 'tag-vectors');
+  if (!existsSync(dir)) return [];
+  const id = (JSON.parse(readFileSync(path.join(c.model, 'manifest.json'), 'utf8')) as { id: string }).id;
+  return readdirSync(dir)
+    .filter((f) => f.startsWith(`${id}-`) && f.endsWith('.json'))
+    .map((f) => `${f}@${statSync(path.join(dir, f)).mtimeMs}`);
+}
+
+interface Seed {
+  dir: string;
+  wallS: number;
+  cpuS: number;
+  /** 'embedded': the per-machine cache had no vectors for this text tower, the run embedded the vocabulary. */
+  vocabulary: 'embedded' | 'machine cache';
+  /** A second new library right after: its vocabulary from the per-machine cache. */
+  warmWallS: number;
+  warmCpuS: number;
+}
+
 /**
  * A library as it is after its first run: `cli index` of an empty folder into a new data folder,
- * which embeds the tag vocabulary with the model's text tower once (cached per model in the
- * library). Its wall time is reported apart; the rounds start from copies of it.
+ * which embeds the tag vocabulary with the model's text tower unless the per-machine cache has
+ * it (and then stores it in the library too). Reported apart, with a second new library right
+ * after (vocabulary from the per-machine cache for certain); the rounds start from copies of it.
  */
-async function seedLibrary(c: Config): Promise<{ dir: string; wallS: number }> {
+async function seedLibrary(c: Config): Promise<Seed> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'kanjian-bench-seed-'));
-  const { wallS } = await cliIndex(c, EMPTY, 0, undefined, dir);
-  return { dir, wallS };
+  const before = cachedVocabulary(c);
+  const { wallS, cpuS } = await cliIndex(c, EMPTY, 0, undefined, dir);
+  const after = cachedVocabulary(c);
+  const embedded = after.some((f) => !before.includes(f));
+  const warm = await cliIndex(c, EMPTY, 0);
+  if (cachedVocabulary(c).some((f) => !after.includes(f))) throw new Error('the second new library embedded the vocabulary again');
+  return { dir, wallS, cpuS, vocabulary: embedded ? 'embedded' : 'machine cache', warmWallS: warm.wallS, warmCpuS: warm.cpuS };
+}
+
+/**
+ * What batching the text tower does for this package: its ids input's declared shape, and 32 tag
+ * prompts through embedText one by one against embedTexts (ms a text, CPU ms a text, the worst
+ * cosine between the two vectors of a prompt).
+ */
+async function textBatching(c: Config): Promise<string> {
+  const model = await openModel(c.model, { precision: c.precision, provider: 'cpu' });
+  try {
+    const v = builtinVocabulary();
+    const prompts = v.tags.slice(0, 8).flatMap((t) => tagPrompts({ en: t.en, zh: t.zh, phrase: t.phrase, prompts: t.prompts }, v.templates, ['en', 'zh']));
+    await model.embedText(prompts[0]);
+    await model.embedTexts(prompts.slice(0, 2));
+    const time = async <T>(f: () => Promise<T>) => {
+      const c0 = ownCpuS();
+      const t0 = performance.now();
+      const r = await f();
+      return { r, ms: (performance.now() - t0) / prompts.length, cpuMs: (1000 * (ownCpuS() - c0)) / prompts.length };
+    };
+    const single = await time(async () => {
+      const out: Float32Array[] = [];
+      for (const p of prompts) out.push(await model.embedText(p));
+      return out;
+    });
+    const batched = await time(() => model.embedTexts(prompts));
+    let worst = 1;
+    single.r.forEach((a, i) => {
+      const b = batched.r[i];
+      let d = 0;
+      let na = 0;
+      let nb = 0;
+      for (let j = 0; j < a.length; j++) {
+        d += a[j] * b[j];
+        na += a[j] * a[j];
+        nb += b[j] * b[j];
+      }
+      if (na > 1e-12 && nb > 1e-12) worst = Math.min(worst, d / Math.sqrt(na * nb));
+    });
+    const shape = await model.textBatching();
+    const how =
+      shape.batch === 1
+        ? 'a fixed batch of 1: embedTexts runs one text at a time'
+        : `${shape.batch === 'dynamic' ? 'a dynamic batch' : `a fixed batch of ${shape.batch}`}${shape.dynamicSequence ? ' and sequence (padded to the longest)' : ''}: embedTexts batches`;
+    return (
+      `${c.name} (${c.precision}) text tower, ${how}; ` +
+      `${prompts.length} tag prompts: embedText ${single.ms.toFixed(2)} ms a text (CPU ${single.cpuMs.toFixed(2)} ms), embedTexts ${batched.ms.toFixed(2)} ms (CPU ${batched.cpuMs.toFixed(2)} ms); ` +
+      `worst cosine between the two vectors of a prompt ${worst.toFixed(6)}.`
+    );
+  } finally {
+    await model.close();
+  }
 }
 
 async function measure(c: Config, folder: string, files: string[], seed: string): Promise<Round[]> {
@@ -204,13 +293,16 @@ async function main(): Promise<void> {
     notes.push(why);
   }
 
+  if (values['cold-vocabulary']) rmSync(MACHINE_CACHE, { recursive: true, force: true });
   const results: Record<string, unknown>[] = [];
   const rows: (string | number)[][] = [];
   const headers = [
     'model',
     'cli index photos/s (spawn to exit)',
     'cli index of an empty folder s',
-    'first run of a new library s (once)',
+    'first run of a new library s (once; CPU s)',
+    'its tag vocabulary',
+    'next new library s (vocabulary from the machine cache; CPU s)',
     'its indexing phase photos/s',
     'its text phase s',
     'gate cleared / OCR read',
@@ -229,9 +321,10 @@ async function main(): Promise<void> {
       '# bench:index',
       '',
       `Command: \`npm run bench:index -- --photos ${N}\`. ${N} generated text-free 4000×3000 (12 MP) JPEGs; median of ${REPEATS} rounds, the three measures interleaved in each round.`,
-      '`cli index` is the real CLI spawned as a child process (OCR, tags and similar shots included; Node + tsx start-up included), timed from spawn to exit, into a library that exists (a copy of one made by a first run, fresh for every round): adding a folder of new photos. The first run of a new library embeds the tag vocabulary (471 tags × 4 prompts) with the model\'s text tower once; its time, on an empty folder, is its own column.',
+      '`cli index` is the real CLI spawned as a child process (OCR, tags and similar shots included; Node + tsx start-up included), timed from spawn to exit, into a library that exists (a copy of one made by a first run, fresh for every round): adding a folder of new photos. A new library needs the tag vocabulary\'s vectors (471 tags × 4 prompts = 1884 texts, + 4 background prompts); see below for where they came from.',
       `Decode only: read + sharp shrink-on-load decode to ${DECODE_SIZE} px with EXIF orientation, ${DECODE_STREAMS} files in flight. Model only: the image tower, batch 1, on one real tensor.`,
       'CPU ms/photo: user + system time of every thread over the photos (the CLI\'s whole run, start-up and tags included, from its rusage); on a shared machine it moves far less with load than the rates do.',
+      `Tag vocabulary: the CLI runs share a per-machine cache folder (${path.relative(REPO_ROOT, MACHINE_CACHE)}, KANJIAN_CACHE). "First run of a new library" is \`cli index\` of an empty folder into a new data folder; "its tag vocabulary" says whether that run embedded the vocabulary with the text tower (the cache had nothing for this text tower: the first bench run on the machine, or --cold-vocabulary) or read it from the cache (an earlier bench run embedded it). "Next new library" is the same command into another new data folder right after, which always reads it from the cache. Every round's \`cli index\` starts from a copy of the first library, so the rounds read the vocabulary from the library's own table and never run the text tower for it.`,
       'The same command on an empty folder (same existing library) gives the fixed part of that wall time (Node + tsx start-up, opening the store and the model). "Indexing phase" is the CLI\'s own `phases.indexing` (scan excluded: every photo decoded, hashed, thumbnailed, gated, embedded and stored), after which every photo is searchable by image.',
       '',
       markdownTable(headers, rows),
@@ -245,7 +338,12 @@ async function main(): Promise<void> {
   for (const c of configs) {
     console.log(`${c.name}: a new library first (tag vocabulary embedded once) …`);
     const seed = await seedLibrary(c);
-    console.log(`  new library: ${round(seed.wallS, 1)} s`);
+    console.log(
+      `  new library: ${round(seed.wallS, 1)} s (CPU ${round(seed.cpuS, 1)} s; vocabulary ${seed.vocabulary}); next new library: ${round(seed.warmWallS, 1)} s (CPU ${round(seed.warmCpuS, 1)} s)`,
+    );
+    const batching = await textBatching(c);
+    console.log(`  ${batching}`);
+    notes.push(batching);
     const rounds = await measure(c, folder, all, seed.dir);
     rmSync(seed.dir, { recursive: true, force: true });
     const cli = N / med(rounds.map((r) => r.cliWallS));
@@ -261,6 +359,10 @@ async function main(): Promise<void> {
       cliPerS: round(cli, 2),
       cliEmptyFolderS: round(med(rounds.map((r) => r.cliEmptyS)), 2),
       newLibraryS: round(seed.wallS, 2),
+      newLibraryCpuS: round(seed.cpuS, 2),
+      newLibraryVocabulary: seed.vocabulary,
+      nextNewLibraryS: round(seed.warmWallS, 2),
+      nextNewLibraryCpuS: round(seed.warmCpuS, 2),
       cliIndexingPhasePerS: round(indexing, 2),
       cliTextPhaseS: round(med(rounds.map((r) => r.cliOcrS)), 2),
       textGateCleared: rounds[0].ocrNoText,
@@ -279,7 +381,9 @@ async function main(): Promise<void> {
       `${c.name} (${c.precision})`,
       round(cli, 2),
       round(med(rounds.map((r) => r.cliEmptyS)), 2),
-      round(seed.wallS, 1),
+      `${round(seed.wallS, 1)} (${round(seed.cpuS, 1)})`,
+      seed.vocabulary,
+      `${round(seed.warmWallS, 1)} (${round(seed.warmCpuS, 1)})`,
       round(indexing, 2),
       round(med(rounds.map((r) => r.cliOcrS)), 2),
       `${rounds[0].ocrNoText} / ${rounds[0].ocrRead}`,

@@ -10,6 +10,9 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 180_000,
     pool: 'forks',
+    // No per-machine cache (~/.cache/Kanjian): tests read nothing beside the clone; the tests
+    // of the cache give their own folder.
+    env: { KANJIAN_CACHE: 'off' },
     // One browser and one server at a time: the machines have two cores.
     fileParallelism: false,
   },

@@ -45,6 +45,17 @@ export interface EmbeddingModel {
   /** `tensor` is one preprocessed image, [3, size, size] values as produced by `imageTensor`. */
   embedImage(tensor: Float32Array): Promise<Float32Array>;
   embedText(text: string): Promise<Float32Array>;
+  /**
+   * The vectors of many texts, in order, each equal to `embedText` of it (up to float rounding).
+   * Where the text graph takes a dynamic batch, texts run `TEXT_BATCH` at a time, padded to the
+   * longest of the batch when the sequence axis is dynamic too; a graph with a fixed batch of 1
+   * (Immich's exports) runs them one by one.
+   */
+  embedTexts(texts: readonly string[]): Promise<Float32Array[]>;
+  /** The text tower file the session runs (fp32 or int8): text vectors belong to that file. */
+  readonly textFile: string;
+  /** What one text run takes, from the graph's declared ids shape (loads the text tower). */
+  textBatching(): Promise<{ batch: number | 'dynamic'; dynamicSequence: boolean }>;
   close(): Promise<void>;
 }
 
@@ -60,7 +71,14 @@ export async function openModel(dir: string, opts: OpenModelOptions = {}): Promi
 interface TextTower {
   session: ort.InferenceSession;
   tokenizer: QueryTokenizer;
+  /** Rows one run takes: 'dynamic', or the graph's fixed batch. */
+  batch: number | 'dynamic';
+  /** True when the graph takes any sequence length (pad to the longest), false for a fixed context. */
+  dynamicSequence: boolean;
 }
+
+/** Texts in one run of a dynamic-batch text graph. */
+export const TEXT_BATCH = 32;
 
 class OnnxEmbeddingModel implements EmbeddingModel {
   readonly manifest: ModelManifest;
@@ -70,6 +88,7 @@ class OnnxEmbeddingModel implements EmbeddingModel {
   private text: Promise<TextTower> | null = null;
   private closed = false;
   private readonly inputSize: number;
+  readonly textFile: string;
 
   constructor(
     readonly pkg: ModelPackage,
@@ -85,6 +104,7 @@ class OnnxEmbeddingModel implements EmbeddingModel {
     this.notes = note;
     this.dim = pkg.manifest.embeddingDim;
     this.inputSize = 3 * pkg.manifest.image.size ** 2;
+    this.textFile = chooseModelFile(pkg, 'text', opts.precision).path;
   }
 
   get providerNote(): string | null {
@@ -116,15 +136,52 @@ class OnnxEmbeddingModel implements EmbeddingModel {
 
   async embedText(query: string): Promise<Float32Array> {
     this.assertOpen();
+    const tower = await this.textTower();
+    // A query is padded to the full context, as the graph was exported with.
+    const [v] = await this.runTextBatch(tower, [query], { rows: fixedRows(tower), fullContext: true });
+    return v;
+  }
+
+  async textBatching(): Promise<{ batch: number | 'dynamic'; dynamicSequence: boolean }> {
+    const { batch, dynamicSequence } = await this.textTower();
+    return { batch, dynamicSequence };
+  }
+
+  async embedTexts(texts: readonly string[]): Promise<Float32Array[]> {
+    this.assertOpen();
+    const tower = await this.textTower();
+    const step = tower.batch === 'dynamic' ? TEXT_BATCH : tower.batch;
+    const out: Float32Array[] = [];
+    for (let i = 0; i < texts.length; i += step) {
+      out.push(...(await this.runTextBatch(tower, texts.slice(i, i + step), { rows: fixedRows(tower), fullContext: false })));
+    }
+    return out;
+  }
+
+  /**
+   * One run over `texts`. A fixed batch (`rows`) is filled up with padding-only rows; a dynamic
+   * sequence axis is cut to the longest text unless `fullContext`.
+   */
+  private async runTextBatch(tower: TextTower, texts: readonly string[], opts: { rows?: number; fullContext: boolean }): Promise<Float32Array[]> {
+    this.assertOpen();
     const spec = this.manifest.text;
-    const { session, tokenizer } = await this.textTower();
-    const encoded = tokenizer.encode(query);
-    const shape = [1, spec.contextLength];
-    const feeds: Record<string, ort.Tensor> = { [spec.ids.name]: tensorOf(encoded.ids, shape) };
-    if (spec.mask) feeds[spec.mask.name] = tensorOf(encoded.mask, shape);
-    const name = outputName(session, spec.output);
-    const out = await session.run(feeds, [name]);
-    return this.firstRow(out[name], 'text', spec.normalize);
+    const rows = opts.rows ?? texts.length;
+    const encoded = texts.map((t) => tower.tokenizer.encode(t));
+    const width = tower.dynamicSequence && !opts.fullContext ? Math.max(1, ...encoded.map((e) => e.length)) : spec.contextLength;
+    const ids = new Array<number>(rows * width).fill(spec.padId);
+    const mask = new Array<number>(rows * width).fill(0);
+    encoded.forEach((e, r) => {
+      for (let j = 0; j < e.length; j++) {
+        ids[r * width + j] = Number(e.ids[j]);
+        mask[r * width + j] = 1;
+      }
+    });
+    const shape = [rows, width];
+    const feeds: Record<string, ort.Tensor> = { [spec.ids.name]: idTensor(ids, spec.ids.type, shape) };
+    if (spec.mask) feeds[spec.mask.name] = idTensor(mask, spec.mask.type, shape);
+    const name = outputName(tower.session, spec.output);
+    const result = await tower.session.run(feeds, [name]);
+    return this.rows(result[name], texts.length, spec.normalize);
   }
 
   async close(): Promise<void> {
@@ -166,7 +223,23 @@ class OnnxEmbeddingModel implements EmbeddingModel {
     }
     const textNote = joinNotes(opened.note && `text model: ${opened.note}`, file.note);
     this.notes = joinNotes(this.notes, textNote);
-    return { session: opened.session, tokenizer };
+    return { session: opened.session, tokenizer, ...textShape(opened.session, this.manifest.text.ids.name) };
+  }
+
+  /** The first `count` rows of a [batch, dim] text output, copied (and normalised when asked). */
+  private rows(out: ort.Tensor | undefined, count: number, normalize: boolean): Float32Array[] {
+    if (!out) throw new Error('text model produced no output');
+    if (out.type !== 'float32') throw new Error(`text model output is ${out.type}; only float32 is supported`);
+    const data = out.data as Float32Array;
+    if (data.length < count * this.dim || data.length % this.dim !== 0) {
+      throw new Error(`text model output has ${data.length} values (shape [${out.dims.join(', ')}]) for ${count} texts; manifest embeddingDim is ${this.dim}`);
+    }
+    const vectors: Float32Array[] = [];
+    for (let r = 0; r < count; r++) {
+      const row = data.slice(r * this.dim, (r + 1) * this.dim);
+      vectors.push(normalize ? l2Normalize(row) : row);
+    }
+    return vectors;
   }
 
   private firstRow(out: ort.Tensor | undefined, tower: 'image' | 'text', normalize: boolean): Float32Array {
@@ -186,8 +259,31 @@ class OnnxEmbeddingModel implements EmbeddingModel {
   }
 }
 
-function tensorOf(values: Int32Array | BigInt64Array, dims: number[]): ort.Tensor {
-  return values instanceof BigInt64Array ? new ort.Tensor('int64', values, dims) : new ort.Tensor('int32', values, dims);
+/** The rows a run must have: the graph's fixed batch, or undefined (as many as there are texts). */
+function fixedRows(tower: TextTower): number | undefined {
+  return tower.batch === 'dynamic' ? undefined : tower.batch;
+}
+
+function idTensor(values: number[], type: 'int32' | 'int64', dims: number[]): ort.Tensor {
+  return type === 'int64'
+    ? new ort.Tensor('int64', BigInt64Array.from(values, (v) => BigInt(v)), dims)
+    : new ort.Tensor('int32', Int32Array.from(values), dims);
+}
+
+/**
+ * What the graph's ids input accepts, from its declared shape: a symbolic (or unknown) first
+ * dimension is a dynamic batch, a number a fixed one; the same for the sequence. A graph that
+ * declares no shape is run one text at a time, as before batching existed.
+ */
+export function textShape(session: Pick<ort.InferenceSession, 'inputMetadata' | 'inputNames'>, idsName: string): Pick<TextTower, 'batch' | 'dynamicSequence'> {
+  const meta = session.inputMetadata.find((m) => m.name === idsName);
+  const shape = meta && meta.isTensor ? meta.shape : [];
+  if (shape.length !== 2) return { batch: 1, dynamicSequence: false };
+  const fixed = (d: number | string) => typeof d === 'number' && d > 0;
+  return {
+    batch: fixed(shape[0]) ? (shape[0] as number) : 'dynamic',
+    dynamicSequence: !fixed(shape[1]),
+  };
 }
 
 function joinNotes(...notes: Array<string | null>): string | null {

@@ -38,3 +38,34 @@ export function idOfKey(key: string): string {
   const i = key.indexOf('#');
   return i < 0 ? key : key.slice(0, i);
 }
+
+/**
+ * A digest of everything a text vector of `textFile` (a file of `pkg`) depends on: the text
+ * tower's files (the chosen fp32 or int8 graph and every file beside it — external weights,
+ * tokenizer — from SHA256SUMS, else the graph and the tokenizer files hashed here), which of
+ * them runs, and the manifest's text settings (context, padding, prefix, normalisation). Used to
+ * share tag vectors between libraries (tags/vector-cache.ts): equal digests, equal vectors.
+ * 64 hex characters.
+ */
+export async function textTowerDigest(pkg: ModelPackage, textFile: string): Promise<string> {
+  const rel = (f: string) => path.relative(pkg.dir, f).split(path.sep).join('/');
+  const file = rel(textFile);
+  const towerDir = path.posix.dirname(file);
+  const tokenizerFiles = [pkg.paths.tokenizer, path.join(path.dirname(pkg.paths.tokenizer), 'tokenizer_config.json')];
+  const sums = await readFile(path.join(pkg.dir, CHECKSUMS_FILE), 'utf8').then(parseChecksums, () => null);
+  const lines: string[] = [];
+  if (sums?.has(file)) {
+    const wanted = new Set(tokenizerFiles.map(rel));
+    for (const [f, h] of sums) if (f === file || wanted.has(f) || (towerDir !== '.' && f.startsWith(`${towerDir}/`))) lines.push(`${h}  ${f}`);
+  } else {
+    lines.push(`${await sha256File(textFile)}  ${file}`);
+    for (const f of tokenizerFiles) {
+      const h = await sha256File(f).catch(() => null);
+      if (h) lines.push(`${h}  ${rel(f)}`);
+    }
+  }
+  lines.sort();
+  return createHash('sha256')
+    .update(JSON.stringify({ runs: file, files: lines, text: pkg.manifest.text, dim: pkg.manifest.embeddingDim }))
+    .digest('hex');
+}

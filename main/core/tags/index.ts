@@ -4,13 +4,15 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { FolderTag, PhotoSummary, PhotoTag, Tag, TagInfo } from '../api.js';
-import type { EmbeddingModel } from '../embed/encoder.js';
+import { TEXT_BATCH, type EmbeddingModel } from '../embed/encoder.js';
+import { textTowerDigest } from '../embed/identity.js';
 import type { LoadedModel } from '../embed/loaded.js';
 import { toSummary, type Store } from '../store/index.js';
 import { vectorsOf } from '../store/vectors.js';
 import { assignTags, CALIBRATION_VERSION, type TagMatrix } from './calibrate.js';
 import { TagRepo, toTag, type TagRow, type TagSource, type TagUpsert } from './repo.js';
 import { summarize, type FolderSummary } from './summary.js';
+import { promptSetKey, type CachedVector, type TagVectorCache, type TowerKey } from './vector-cache.js';
 import {
   builtinVocabulary,
   modelLanguages,
@@ -23,17 +25,23 @@ import { round4 } from '../round.js';
 
 export { summarize, FOLDER_MIN_SHARE, FOLDER_MAX_TAGS } from './summary.js';
 export type { FolderSummary } from './summary.js';
+export { TagVectorCache } from './vector-cache.js';
 export { loadVocabularyFile, builtinVocabulary, VocabularyError, type Vocabulary } from './vocabulary.js';
 
 /** Tagging needs the text tower (tag prompts) and the stored image vectors. */
-type TagModel = LoadedModel<Pick<EmbeddingModel, 'manifest' | 'embedText'>>;
+type TagModel = LoadedModel<Pick<EmbeddingModel, 'manifest' | 'pkg' | 'textFile' | 'embedTexts'>>;
 
 export interface TagsOptions {
   /** A vocabulary for this run (CLI --vocabulary) instead of the built-in one. */
   vocabulary?: Vocabulary;
   shouldStop?: () => boolean;
   log?: (message: string) => void;
+  /** The per-machine cache shared by every library (vector-cache.ts); none when absent. */
+  vectorCache?: TagVectorCache | null;
 }
+
+/** How often a long vocabulary embedding writes what it has to the per-machine cache. */
+const CACHE_FLUSH_MS = 30_000;
 
 interface ActiveTag {
   row: TagRow;
@@ -48,6 +56,8 @@ export class Tags {
   private running: Promise<number> | null = null;
   private again = false;
   private background = new Map<number, { sig: string; vector: Float32Array | null }>();
+  /** Text tower digests, per text file (hashing a tower without SHA256SUMS reads it whole). */
+  private digests = new Map<string, Promise<string>>();
 
   constructor(
     private store: Store,
@@ -168,28 +178,80 @@ export class Tags {
     return done;
   }
 
-  /** Text vectors of the usable tags (cached per model in SQLite) and the background. */
+  /**
+   * Text vectors of the usable tags and the background: from the library's table, else from the
+   * per-machine cache, else embedded (many prompts a session run where the graph allows it) and
+   * written to both.
+   */
   private async tagMatrix(m: TagModel): Promise<{ m: TagMatrix; tags: ActiveTag[]; vocabSig: string }> {
     const languages = modelLanguages(m.model.manifest.languages);
     const active = this.activeTags(languages);
     const cache = this.repo.cachedVectors(m.modelId);
-    const usable: { tag: ActiveTag; vector: Float32Array }[] = [];
+    const vectors = new Map<ActiveTag, Float32Array | null>();
+    const missing: ActiveTag[] = [];
     for (const tag of active) {
-      let hit = cache.get(tag.row.id);
-      if (!hit || hit.sig !== tag.sig) {
-        const vector = await embedPrompts(m.model, tag.prompts);
-        this.repo.putVector(m.modelId, tag.row.id, tag.sig, vector);
-        hit = { sig: tag.sig, vector };
-      }
-      if (hit.vector) usable.push({ tag, vector: hit.vector });
+      const hit = cache.get(tag.row.id);
+      if (hit && hit.sig === tag.sig) vectors.set(tag, hit.vector);
+      else missing.push(tag);
     }
     const bgPrompts = languages.flatMap((l) => this.vocabulary.background[l] ?? []);
     const bgSig = sigOf(bgPrompts);
     let bg = this.background.get(m.modelId);
-    if (!bg || bg.sig !== bgSig) {
-      bg = { sig: bgSig, vector: bgPrompts.length ? await embedPrompts(m.model, bgPrompts) : null };
-      this.background.set(m.modelId, bg);
+    if (missing.length || !bg || bg.sig !== bgSig) {
+      const shared = await this.sharedVectors(m.model);
+      const fresh = new Map<string, CachedVector>();
+      let flushed = Date.now();
+      const flush = async () => {
+        if (!shared || !fresh.size) return;
+        await shared.cache.save(shared.key, fresh).catch((e) => this.opts.log?.(`tag vector cache: cannot write: ${(e as Error).message}`));
+        fresh.clear();
+        flushed = Date.now();
+      };
+      const toEmbed = missing.filter((tag) => {
+        const k = promptSetKey(tag.prompts);
+        if (!shared?.entries.has(k)) return true;
+        vectors.set(tag, shared.entries.get(k)!);
+        return false;
+      });
+      if (toEmbed.length < missing.length) {
+        this.store.tx(() => {
+          for (const tag of missing) if (vectors.has(tag)) this.repo.putVector(m.modelId, tag.row.id, tag.sig, vectors.get(tag)!);
+        });
+      }
+      // Enough tags for a full batch of prompts each time; stored after every chunk, so a run
+      // cut short keeps what it embedded.
+      for (let i = 0; i < toEmbed.length; ) {
+        const chunk: ActiveTag[] = [];
+        let prompts = 0;
+        while (i < toEmbed.length && prompts < TEXT_BATCH) {
+          chunk.push(toEmbed[i]);
+          prompts += toEmbed[i++].prompts.length;
+        }
+        const embedded = await embedPromptSets(m.model, chunk.map((t) => t.prompts));
+        this.store.tx(() => chunk.forEach((tag, j) => this.repo.putVector(m.modelId, tag.row.id, tag.sig, embedded[j])));
+        chunk.forEach((tag, j) => {
+          vectors.set(tag, embedded[j]);
+          fresh.set(promptSetKey(tag.prompts), embedded[j]);
+        });
+        if (Date.now() - flushed > CACHE_FLUSH_MS) await flush();
+      }
+      if (!bg || bg.sig !== bgSig) {
+        const k = promptSetKey(bgPrompts);
+        let vector: CachedVector = null;
+        if (bgPrompts.length && shared?.entries.has(k)) vector = shared.entries.get(k)!;
+        else if (bgPrompts.length) {
+          [vector] = await embedPromptSets(m.model, [bgPrompts]);
+          fresh.set(k, vector);
+        }
+        bg = { sig: bgSig, vector };
+        this.background.set(m.modelId, bg);
+      }
+      await flush();
     }
+    const usable = active.flatMap((tag) => {
+      const vector = vectors.get(tag);
+      return vector ? [{ tag, vector }] : [];
+    });
     const dim = usable[0]?.vector.length ?? 0;
     const data = new Float32Array(usable.length * dim);
     usable.forEach((u, i) => data.set(u.vector, i * dim));
@@ -203,6 +265,25 @@ export class Tags {
       tags: usable.map((u) => u.tag),
       vocabSig,
     };
+  }
+
+  /** The per-machine cache's vectors for this model's text tower, or null (no cache, or it failed). */
+  private async sharedVectors(model: TagModel['model']): Promise<{ cache: TagVectorCache; key: TowerKey; entries: Map<string, CachedVector> } | null> {
+    const cache = this.opts.vectorCache;
+    if (!cache) return null;
+    try {
+      let digest = this.digests.get(model.textFile);
+      if (!digest) {
+        digest = textTowerDigest(model.pkg, model.textFile);
+        this.digests.set(model.textFile, digest);
+        digest.catch(() => this.digests.delete(model.textFile));
+      }
+      const key: TowerKey = { modelId: model.manifest.id, digest: await digest, dim: model.manifest.embeddingDim };
+      return { cache, key, entries: await cache.load(key) };
+    } catch (e) {
+      this.opts.log?.(`tag vector cache: not used: ${(e as Error).message}`);
+      return null;
+    }
   }
 
   // ---- look-ups ----
@@ -279,12 +360,20 @@ export class Tags {
   }
 }
 
-/** Mean of the prompts' unit vectors, normalised; null when the model reads none of them. */
-async function embedPrompts(model: TagModel['model'], prompts: string[]): Promise<Float32Array | null> {
+/**
+ * Per prompt set: the mean of its prompts' unit vectors, normalised; null when the model reads
+ * none of them. All prompts of all sets go to the text tower in one `embedTexts`.
+ */
+async function embedPromptSets(model: TagModel['model'], sets: readonly string[][]): Promise<(Float32Array | null)[]> {
+  const all = await model.embedTexts(sets.flat());
+  let at = 0;
+  return sets.map((prompts) => meanOfUnits(all.slice(at, (at += prompts.length))));
+}
+
+function meanOfUnits(vectors: readonly Float32Array[]): Float32Array | null {
   let sum: Float32Array | null = null;
   let used = 0;
-  for (const p of prompts) {
-    const v = await model.embedText(p);
+  for (const v of vectors) {
     let norm = 0;
     for (let i = 0; i < v.length; i++) norm += v[i] * v[i];
     norm = Math.sqrt(norm);
