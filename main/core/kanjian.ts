@@ -559,6 +559,7 @@ export class Kanjian implements KanjianApi {
     this.downloads.cancelAll();
     await this.pipeline.stop();
     await this.ocr?.close();
+    await this.duplicates.close();
     await this.background.settle();
     for (const m of this.slots.takeAll()) await m.model.close();
     this.lease.releaseAll();

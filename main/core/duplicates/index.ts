@@ -79,7 +79,7 @@ export class Duplicates {
       if (backlog > 0 && backlog <= WAIT_FOR_SCAN_MAX) await this.backfill(WAIT_FOR_SCAN_MAX);
       else if (backlog > 0) void this.backfill(Number.MAX_SAFE_INTEGER).catch(() => undefined);
     }
-    const res = pageGroups(this.cache.get(req, m), req);
+    const res = pageGroups(await this.cache.get(req, m), req);
     if (pending > 0 && !res.notice) {
       res.notice = { code: 'duplicates.scanning', params: { n: pending } };
       res.message = `Still looking for similar shots among ${pending} recently indexed photos; they will show when that is done.`;
@@ -109,7 +109,12 @@ export class Duplicates {
 
   /** Every group at the default thresholds: what "the last copy of a group" is judged against. */
   private async allGroups(): Promise<readonly DuplicateGroup[]> {
-    return this.cache.get({}, this.model()).groups;
+    return (await this.cache.get({}, this.model())).groups;
+  }
+
+  /** Stops the grouping worker (the library is closing). */
+  close(): Promise<void> {
+    return this.cache.close();
   }
 
   async dismiss(photoIds: number[]): Promise<{ pairs: number }> {

@@ -2,11 +2,8 @@
 // (JavaScript loops over every pixel, OpenCV in wasm) never blocks the thread that serves the
 // UI, the watcher and the indexer. The worker starts on the first read and stops after a
 // quiet spell, giving back the ~150 MB its models and OpenCV hold.
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import { spawnWorker } from '../worker-thread.js';
 import { MediaError } from '../media/errors.js';
 import type { PaddleOptions } from './paddle.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
@@ -51,7 +48,7 @@ export class WorkerOcrEngine implements OcrEngine {
 
   private start(): Worker {
     const { idleMs: _idle, ...workerData } = this.opts;
-    const worker = spawnWorker(workerData);
+    const worker = spawnOcrWorker(workerData);
     worker.on('message', (reply: WorkerReply) => this.onReply(reply));
     // A crash (native abort, out of memory) fails what was in flight; the next read starts afresh.
     worker.on('error', (e) => this.failAll(e instanceof Error ? e : new Error(String(e))));
@@ -97,26 +94,6 @@ export class WorkerOcrEngine implements OcrEngine {
   }
 }
 
-/**
- * Built code (dist/, the packaged app) has worker.js beside this file. Run from TypeScript
- * sources (tsx for the CLI, vitest), the worker registers tsx itself first: a worker does not
- * inherit the loader the main thread was started with.
- */
-function spawnWorker(workerData: PaddleOptions): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData });
-  const tsxApi = pathToFileURL(tsxEsmApi(here)).href;
-  const entry = new URL('./worker.ts', here).href;
-  const boot =
-    `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); ` +
-    `return import(${JSON.stringify(entry)}); });`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
-/** tsx's ESM register API (its CommonJS build cannot register from inside a worker). */
-function tsxEsmApi(from: string): string {
-  const require = createRequire(from);
-  const pkgFile = require.resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
-  return path.join(path.dirname(pkgFile), pkg.exports['./esm/api'].import.default);
+function spawnOcrWorker(workerData: PaddleOptions): Worker {
+  return spawnWorker(import.meta.url, 'worker', workerData);
 }

@@ -25,6 +25,18 @@ export function openDatabase(file: string): Db {
 }
 
 /**
+ * A read-only connection to an existing library (a worker thread reading beside the app's own
+ * connection: WAL lets it read while the app writes). No migrations, no statistics: the app's
+ * connection keeps the file current.
+ */
+export function openReader(file: string): Db {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 10000');
+  sqliteVec.load(db);
+  return db;
+}
+
+/**
  * Table statistics for SQLite's query planner (PRAGMA optimize: ANALYZE of the tables whose
  * size changed a lot since the last one, sampled by analysis_limit so it stays in milliseconds at
  * a million photos). Without them the planner guessed that `status = 'indexed'` is selective and
