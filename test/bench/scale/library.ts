@@ -11,6 +11,9 @@ import type { LoadedModel } from '../../../main/core/embed/loaded.js';
 import { NameIndex } from '../../../main/core/search/names.js';
 import { TagSequenceIndex, tagSequenceTable } from '../../../main/core/search/tag-sequences.js';
 import type { Store } from '../../../main/core/store/index.js';
+import { putNearHashes } from '../../../main/core/store/near-hashes.js';
+import { WINDOWS } from '../../../main/core/media/near-hash.js';
+import { hammingDistance } from '../../../main/core/media/hash.js';
 import { EN, NAME_WORDS, ZH } from '../search-bench.js';
 import { embeddingWorld, rng, type EmbeddingWorld } from './vectors.js';
 
@@ -175,3 +178,75 @@ export async function buildLibrary(store: Store, n: number, vectorFile: string, 
   });
   return { model, world, photos: n, contents, ocrPhotos: ocrShas.length, buildMs };
 }
+
+/** Crop windows per content, as main/core/media/near-hash.ts stores them. */
+const WINDOW_COUNT = WINDOWS.length;
+
+/**
+ * The near-copy hashes the app stores per content (near_hashes), added to a library that has
+ * none yet (a new one, or one kept by --keep from before this step existed), through the
+ * store's own writer. Stand-ins with the shape of real ones, no pixels behind them: `full` is the
+ * photo's pHash (so the edited copies buildLibrary made are a few bits from their original);
+ * each crop window is `full` with 3–14 bits flipped (a real window's hash sits that far from
+ * its picture's); half of the edited copies are crops instead, their `full` a window of the
+ * original's with 0–2 bits flipped. No verification grids (2.3 KB a content): the pair check
+ * passes pairs without them, so grouping time here excludes it (it reads grids only for the
+ * candidate pairs). Returns the milliseconds taken, or null when the hashes were there.
+ */
+export function ensureNearHashes(store: Store, log: (s: string) => void): number | null {
+  const have = store.db.prepare('SELECT COUNT(*) FROM near_hashes').pluck().get() as number;
+  if (have > 0) return null;
+  const t0 = performance.now();
+  const r = rng(913);
+  const flipped = (words: Uint32Array, at: number, bits: number) => {
+    for (let k = 0; k < bits; k++) {
+      const b = Math.floor(r() * 64);
+      words[at + (b >> 5)] ^= 1 << (b & 31);
+    }
+  };
+  const hexOf = (words: Uint32Array, at: number) => words[at].toString(16).padStart(8, '0') + words[at + 1].toString(16).padStart(8, '0');
+  const rows = store.db.prepare(`SELECT sha256, MIN(phash) FROM photos WHERE sha256 IS NOT NULL AND phash IS NOT NULL GROUP BY sha256 ORDER BY MIN(id)`).raw().all() as [string, string][];
+  const windows = new Uint32Array(WINDOW_COUNT * 2);
+  const previous = new Uint32Array(WINDOW_COUNT * 2);
+  let prevFull = '';
+  let hashed = 0;
+  const write = (batch: [string, string, string[]][]) =>
+    store.tx(() => {
+      for (const [sha, full, wins] of batch) putNearHashes(store.db, sha, { full, windows: wins, luma: 128 });
+    });
+  let batch: [string, string, string[]][] = [];
+  for (const [sha, phash] of rows) {
+    let full = phash;
+    // An edited copy of the previous content (buildLibrary flips two pHash bits): half become crops.
+    if (prevFull && hammingDistance(prevFull, phash) <= 2 && r() < 0.5) {
+      const tmp = new Uint32Array(2);
+      const w = Math.floor(r() * WINDOW_COUNT);
+      tmp[0] = previous[2 * w];
+      tmp[1] = previous[2 * w + 1];
+      flipped(tmp, 0, Math.floor(r() * 3));
+      full = hexOf(tmp, 0);
+    }
+    const hi = parseInt(full.slice(0, 8), 16) >>> 0;
+    const lo = parseInt(full.slice(8), 16) >>> 0;
+    const wins: string[] = [];
+    for (let w = 0; w < WINDOW_COUNT; w++) {
+      windows[2 * w] = hi;
+      windows[2 * w + 1] = lo;
+      flipped(windows, 2 * w, 3 + Math.floor(r() * 12));
+      wins.push(hexOf(windows, 2 * w));
+    }
+    previous.set(windows);
+    prevFull = phash;
+    batch.push([sha, full, wins]);
+    if (batch.length === 20_000) {
+      write(batch);
+      batch = [];
+    }
+    hashed++;
+  }
+  write(batch);
+  const ms = Math.round(performance.now() - t0);
+  log(`  near-copy hashes: ${hashed} contents, ${(ms / 1000).toFixed(1)} s`);
+  return ms;
+}
+
