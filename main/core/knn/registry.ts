@@ -6,6 +6,7 @@ import type { SearchFilters } from '../api.js';
 import type { Db } from '../store/index.js';
 import { ChangeFeed } from './changes.js';
 import { PhotoFacets } from './facets.js';
+import { OcrContents } from './ocr-contents.js';
 import { VectorIndex } from './vector-index.js';
 
 /** After another process wrote, reload in full at most this often (new rows are caught up at once). */
@@ -16,6 +17,7 @@ const BITMAPS_HELD = 8;
 class LibraryIndexes {
   readonly feed: ChangeFeed;
   private vectors = new Map<number, { index: VectorIndex; loadedAt: number }>();
+  private ocr = new Map<number, OcrContents>();
   private facets = new Map<number, { facets: PhotoFacets; loadedAt: number }>();
   /** Recent filters' bitmaps: as-you-type search asks again with the same filter for every keystroke. */
   private bitmaps = new Map<string, { index: VectorIndex; facets: PhotoFacets; generation: number; rows: number; result: { bitmap: Uint8Array; count: number } }>();
@@ -35,6 +37,12 @@ class LibraryIndexes {
       return held.index;
     }
     return this.loadVectors(modelId, dim);
+  }
+
+  /** The model's index if a search has loaded it (kept in step), else null: callers that only gain from it never load it. */
+  loadedVectorIndex(modelId: number): VectorIndex | null {
+    const held = this.vectors.get(modelId);
+    return held ? this.vectorIndex(modelId, held.index.dim) : null;
   }
 
   /**
@@ -73,6 +81,26 @@ class LibraryIndexes {
       if (this.bitmaps.size > BITMAPS_HELD) this.bitmaps.delete(this.bitmaps.keys().next().value!);
     }
     return result;
+  }
+
+  /**
+   * For a filtered text search: whether the filters allow a text row's content — 1 yes, 0 no,
+   * -1 unknown (its content has no vector row in `index`, or is not in it yet: ask SQL). The
+   * same answer as the filter's SQL on the content's photos (facets.ts semantics), from the
+   * bitmap the image view uses; the SQL still checks every photo shown.
+   */
+  textRowsAllowed(index: VectorIndex, filters: SearchFilters): (ocrId: number) => number {
+    let map = this.ocr.get(index.modelId);
+    if (!map) this.ocr.set(index.modelId, (map = OcrContents.load(this.db, index.modelId)));
+    else map.catchUp();
+    const { bitmap } = this.allowed(index, filters);
+    const m = map;
+    return (ocrId) => {
+      const eid = m.eidOf(ocrId);
+      const at = eid > 0 ? index.positionOf(eid) : -1;
+      // A row orphaned or purged since the map was made may stand for a content now held by another row.
+      return at < 0 || at >= bitmap.length || !index.aliveAt(at) ? -1 : bitmap[at];
+    };
   }
 
   private loadVectors(modelId: number, dim: number): VectorIndex {

@@ -194,6 +194,11 @@ export class VectorIndex {
     return eid < this.posOfEid.length ? this.posOfEid[eid] - 1 : -1;
   }
 
+  /** Whether the row at a position is in use (not orphaned, not purged). */
+  aliveAt(at: number): boolean {
+    return at >= 0 && at < this.n && this.alive[at] === 1;
+  }
+
   /** Adds (or replaces) a vector. */
   put(eid: number, vector: Float32Array, alive = true): void {
     const at = this.positionOf(eid);

@@ -25,7 +25,7 @@ const MAX_LIMIT = 1000;
 export function searchViews(store: Store, model: LoadedModel | null): SearchView[] {
   const views: SearchView[] = [];
   if (model) views.push(new ImageView(store, model), new TagView(store, model));
-  views.push(new OcrView(store), new PlaceView(store), new MetadataView(store));
+  views.push(new OcrView(store, model?.modelId ?? null), new PlaceView(store), new MetadataView(store));
   return views;
 }
 

@@ -3,6 +3,8 @@
 import type { Store } from '../../store/index.js';
 import { lexicalCandidates, takeAccepted } from '../lexical.js';
 import { statement } from '../statements.js';
+import { hasTagFilter } from '../filters.js';
+import { libraryIndexes } from '../../knn/registry.js';
 import { photosOfContents, type SearchView, type ViewHit, type ViewQuery } from './types.js';
 
 const SNIPPET_CHARS = 160;
@@ -10,19 +12,39 @@ const SNIPPET_CHARS = 160;
 export class OcrView implements SearchView {
   readonly name = 'ocr' as const;
 
-  constructor(private store: Store) {}
+  /** `modelId`: the search model, whose filter bitmap (knn/) can answer a filter in memory. */
+  constructor(
+    private store: Store,
+    private modelId: number | null = null,
+  ) {}
 
   async search(q: ViewQuery): Promise<ViewHit[]> {
     const ranked = lexicalCandidates(this.store.db, 'ocr_fts', q.terms);
     if (!ranked.length) return [];
+    type Row = { id: number; sha256: string; text: string };
     const accept = statement(
       this.store.db,
       `SELECT t.id AS id, t.sha256 AS sha256, t.text AS text FROM ocr_texts t
         WHERE t.id IN (SELECT value FROM json_each(?))
           AND EXISTS (SELECT 1 FROM photos p INDEXED BY photos_sha256 WHERE p.sha256 = t.sha256 AND ${q.filter.sql})`,
     );
+    const read = statement(this.store.db, 'SELECT t.id AS id, t.sha256 AS sha256, t.text AS text FROM ocr_texts t WHERE t.id IN (SELECT value FROM json_each(?))');
+    const known = this.knownAllowed(q);
     const kept = takeAccepted(ranked, q.depth, (chunk) => {
-      const rows = accept.all(JSON.stringify(chunk.map((c) => c.rowid)), ...q.filter.params) as { id: number; sha256: string; text: string }[];
+      const ids = chunk.map((c) => c.rowid);
+      if (!known) return new Map((accept.all(JSON.stringify(ids), ...q.filter.params) as Row[]).map((r) => [r.id, r]));
+      // The bitmap says yes or no for most rows; SQL decides the rest (contents without a vector).
+      const yes: number[] = [];
+      const ask: number[] = [];
+      for (const id of ids) {
+        const k = known(id);
+        if (k === 1) yes.push(id);
+        else if (k === -1) ask.push(id);
+      }
+      const rows = [
+        ...(yes.length ? (read.all(JSON.stringify(yes)) as Row[]) : []),
+        ...(ask.length ? (accept.all(JSON.stringify(ask), ...q.filter.params) as Row[]) : []),
+      ];
       return new Map(rows.map((r) => [r.id, r]));
     });
     return photosOfContents(
@@ -36,6 +58,14 @@ export class OcrView implements SearchView {
       q.filter,
       q.depth,
     );
+  }
+
+  /** With a filter the bitmap can express and a loaded vector index: a text row → 1 allowed, 0 not, -1 ask SQL. */
+  private knownAllowed(q: ViewQuery): ((ocrId: number) => number) | null {
+    if (this.modelId === null || !q.filter.active || hasTagFilter(q.filter.filters)) return null;
+    const indexes = libraryIndexes(this.store.db);
+    const index = indexes.loadedVectorIndex(this.modelId);
+    return index ? indexes.textRowsAllowed(index, q.filter.filters) : null;
   }
 }
 
