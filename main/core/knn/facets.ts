@@ -9,6 +9,7 @@ import { PHOTO_TYPES, type SearchFilters } from '../api.js';
 import type { Db } from '../store/index.js';
 import { dateBound, parsePhotoType } from '../api-values.js';
 import { hasFilters } from '../search/filters.js';
+import { vectorRowsByContent } from './vector-rows.js';
 
 /** 'YYYY-MM-DDTHH:mm:ss' local wall clock → seconds (compared like the SQL compares strings). */
 function wallSeconds(s: string): number {
@@ -30,34 +31,6 @@ function wallSeconds(s: string): number {
 function mtimeWallSeconds(mtimeMs: number): number {
   const s = Math.floor(mtimeMs / 1000);
   return s - new Date(s * 1000).getTimezoneOffset() * 60;
-}
-
-/**
- * photos.id → the embeddings.id of its content for the model (0: none), by merging two scans in
- * content-hash order, each of a covering index: a join probing the embeddings index once per
- * photo took 10.5 s at a million photos (bench:scale's library), these scans ~3 s.
- */
-function vectorRowsOfPhotos(db: Db, modelId: number): Int32Array {
-  const maxId = (db.prepare('SELECT COALESCE(MAX(id), 0) FROM photos').pluck().get() as number) ?? 0;
-  const out = new Int32Array(maxId + 1);
-  const photos = db
-    .prepare('SELECT sha256, id FROM photos INDEXED BY photos_sha256 WHERE sha256 IS NOT NULL ORDER BY sha256')
-    .raw()
-    .iterate() as Iterator<[string, number]>;
-  const vectors = db.prepare('SELECT sha256, id FROM embeddings WHERE model_id = ? ORDER BY sha256').raw().iterate(modelId) as Iterator<[string, number]>;
-  // Hashes are lower-case hex: SQLite's binary order and JavaScript's string order agree.
-  let v = vectors.next();
-  for (let p = photos.next(); !p.done; p = photos.next()) {
-    const [sha, id] = p.value;
-    while (!v.done && v.value[0] < sha) v = vectors.next();
-    if (v.done) {
-      photos.return?.();
-      break;
-    }
-    if (v.value[0] === sha) out[id] = v.value[1];
-  }
-  vectors.return?.();
-  return out;
 }
 
 /** SQLite's lower(): ASCII only. */
@@ -105,7 +78,8 @@ export class PhotoFacets {
     const f = new PhotoFacets(db, modelId);
     const count = (db.prepare('SELECT COUNT(*) AS n FROM photos').get() as { n: number }).n;
     f.reserve(count);
-    const eidOf = vectorRowsOfPhotos(db, modelId);
+    const maxId = (db.prepare('SELECT COALESCE(MAX(id), 0) FROM photos').pluck().get() as number) ?? 0;
+    const eidOf = vectorRowsByContent(db, modelId, 'SELECT sha256, id FROM photos INDEXED BY photos_sha256 WHERE sha256 IS NOT NULL ORDER BY sha256', maxId);
     const rows = db
       .prepare('SELECT id, status = \'indexed\', path, taken_at, mtime_ms, camera_make, camera_model, lat, lon, format, lens FROM photos')
       .raw()

@@ -2,8 +2,9 @@
 // of the search model), so a filtered text search asks the filter bitmap (facets.ts) in memory
 // instead of reading each candidate's photo rows: at 100k photos a date filter tripled the OCR
 // view's time (it reads ~10 candidates per accepted one). Loaded at the first filtered text
-// search by merging two hash-ordered covering scans; rows added since are read on each use.
+// search (vector-rows.ts); rows added since are read on each use.
 import type { Db } from '../store/index.js';
+import { vectorRowsByContent } from './vector-rows.js';
 
 export class OcrContents {
   private eids = new Int32Array(0);
@@ -17,20 +18,7 @@ export class OcrContents {
   static load(db: Db, modelId: number): OcrContents {
     const m = new OcrContents(db, modelId);
     m.maxId = (db.prepare('SELECT COALESCE(MAX(id), 0) FROM ocr_texts').pluck().get() as number) ?? 0;
-    m.eids = new Int32Array(m.maxId + 1);
-    const texts = db.prepare('SELECT sha256, id FROM ocr_texts WHERE id <= ? ORDER BY sha256').raw().iterate(m.maxId) as Iterator<[string, number]>;
-    const vectors = db.prepare('SELECT sha256, id FROM embeddings WHERE model_id = ? ORDER BY sha256').raw().iterate(modelId) as Iterator<[string, number]>;
-    // Hashes are lower-case hex: SQLite's binary order and JavaScript's string order agree.
-    let v = vectors.next();
-    for (let t = texts.next(); !t.done; t = texts.next()) {
-      while (!v.done && v.value[0] < t.value[0]) v = vectors.next();
-      if (v.done) {
-        texts.return?.();
-        break;
-      }
-      if (v.value[0] === t.value[0]) m.eids[t.value[1]] = v.value[1];
-    }
-    vectors.return?.();
+    m.eids = vectorRowsByContent(db, modelId, 'SELECT sha256, id FROM ocr_texts ORDER BY sha256', m.maxId);
     return m;
   }
 
