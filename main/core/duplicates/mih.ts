@@ -1,6 +1,6 @@
 // Near-duplicate candidates by multi-index hashing (Norouzi, Punjani & Fleet, "Fast Search in
-// Hamming Space with Multi-Index Hashing", CVPR 2012): every pair of 64-bit perceptual hashes
-// within `maxDistance` bits, without comparing every photo with every other.
+// Hamming Space with Multi-Index Hashing", CVPR 2012): every 64-bit perceptual hash within
+// `maxDistance` bits of a query, without comparing it with every other.
 //
 // Why it finds every pair (no false negatives): the 64 bits are cut into m disjoint 16-bit
 // bands. If two hashes differed by more than s = floor(r / m) bits in *every* band, they would
@@ -48,80 +48,11 @@ function probeMasks(radius: number): number[] {
   return masks;
 }
 
-export interface NearPair {
-  /** Indexes into the input array, a < b. */
-  a: number;
-  b: number;
-  distance: number;
-}
-
 /**
- * Every pair (a < b) of `hashes` within `maxDistance` bits. Cost grows with the candidates the
- * band tables yield — about n · 4 · C(16, ≤s) · n / 65536 for well-spread hashes — not n².
- */
-export function nearPairs(hashes: readonly Hash64[], maxDistance: number): NearPair[] {
-  if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > 64) {
-    throw new RangeError('maxDistance must be an integer from 0 to 64');
-  }
-  const n = hashes.length;
-  const radius = Math.floor(maxDistance / BANDS);
-  const masks = Int32Array.from(probeMasks(radius));
-  // Flat typed arrays: the inner loop touches millions of candidates at 100k photos.
-  const hi = new Uint32Array(n);
-  const lo = new Uint32Array(n);
-  for (let j = 0; j < n; j++) {
-    hi[j] = hashes[j].hi;
-    lo[j] = hashes[j].lo;
-  }
-  // Per band: key → indexes, as a counting-sort layout (offsets + flat array) to keep 100k
-  // photos in a few typed arrays instead of 4 × 65536 JS arrays.
-  const tables = Array.from({ length: BANDS }, (_, i) => {
-    const counts = new Uint32Array(65537);
-    const keys = new Uint16Array(n);
-    for (let j = 0; j < n; j++) {
-      keys[j] = band({ hi: hi[j], lo: lo[j] }, i);
-      counts[keys[j] + 1]++;
-    }
-    for (let k = 1; k <= 65536; k++) counts[k] += counts[k - 1];
-    const fill = counts.slice(0, 65536);
-    const items = new Uint32Array(n);
-    for (let j = 0; j < n; j++) items[fill[keys[j]]++] = j;
-    return { offsets: counts, items, keys };
-  });
-
-  const pairs: NearPair[] = [];
-  // A pair can surface in several bands and probes: remember the last `a` that saw each `b`.
-  const seenBy = new Int32Array(n).fill(-1);
-  const probes = masks.length;
-  for (let a = 0; a < n; a++) {
-    const ha = hi[a];
-    const la = lo[a];
-    for (let i = 0; i < BANDS; i++) {
-      const { offsets, items, keys } = tables[i];
-      const own = keys[a];
-      for (let q = 0; q < probes; q++) {
-        const key = own ^ masks[q];
-        const end = offsets[key + 1];
-        // Buckets hold indexes in ascending order: only earlier photos (b < a) are compared, so
-        // each pair is checked from one side only.
-        for (let p = offsets[key]; p < end; p++) {
-          const b = items[p];
-          if (b >= a) break;
-          if (seenBy[b] === a) continue;
-          seenBy[b] = a;
-          const d = popcount32((ha ^ hi[b]) >>> 0) + popcount32((la ^ lo[b]) >>> 0);
-          if (d <= maxDistance) pairs.push({ a: b, b: a, distance: d });
-        }
-      }
-    }
-  }
-  return pairs;
-}
-
-/**
- * The band tables of a set of hashes, queried with hashes from elsewhere (a photo's crop
- * windows, its quarter-turned hash). Same guarantee as nearPairs: every indexed hash within
- * `maxDistance` of the query is reported, and only those.
+ * The band tables of a set of hashes, queried with a hash (one of the set, a photo's crop
+ * window, its quarter-turned hash): every indexed hash within `maxDistance` of the query is
+ * reported, and only those. Cost grows with the candidates the band tables yield — about
+ * 4 · C(16, ≤s) · n / 65536 a query for well-spread hashes — not with n.
  */
 export class HashIndex {
   private hi: Uint32Array;
@@ -129,18 +60,17 @@ export class HashIndex {
   private tables: { offsets: Uint32Array; items: Uint32Array }[];
   private seen: Int32Array;
   private stamp = 0;
-  private hits: Int32Array | null = null;
 
-  constructor(hashes: readonly Hash64[]) {
-    this.hi = Uint32Array.from(hashes, (h) => h.hi);
-    this.lo = Uint32Array.from(hashes, (h) => h.lo);
-    const n = hashes.length;
+  constructor(hi: Uint32Array, lo: Uint32Array) {
+    this.hi = hi;
+    this.lo = lo;
+    const n = hi.length;
     this.seen = new Int32Array(n).fill(-1);
     this.tables = Array.from({ length: BANDS }, (_, i) => {
       const counts = new Uint32Array(65537);
       const keys = new Uint16Array(n);
       for (let j = 0; j < n; j++) {
-        keys[j] = band({ hi: this.hi[j], lo: this.lo[j] }, i);
+        keys[j] = band({ hi: hi[j], lo: lo[j] }, i);
         counts[keys[j] + 1]++;
       }
       for (let k = 1; k <= 65536; k++) counts[k] += counts[k - 1];
@@ -151,16 +81,8 @@ export class HashIndex {
     });
   }
 
-  /** The same from the hashes' high and low words. */
-  static fromWords(hi: Uint32Array, lo: Uint32Array): HashIndex {
-    return new HashIndex(Array.from(hi, (h, j) => ({ hi: h, lo: lo[j] })));
-  }
-
-  /** Calls `hit(index, distance)` once per indexed hash within maxDistance of `q`. */
-  query(q: Hash64, maxDistance: number, hit: (index: number, distance: number) => void): void {
-    const out = (this.hits ??= new Int32Array(2 * this.hi.length));
-    const found = this.collect(q.hi, q.lo, maxDistance, out);
-    for (let h = 0; h < found; h++) hit(out[2 * h], out[2 * h + 1]);
+  static of(hashes: readonly Hash64[]): HashIndex {
+    return new HashIndex(Uint32Array.from(hashes, (h) => h.hi), Uint32Array.from(hashes, (h) => h.lo));
   }
 
   /**
@@ -169,6 +91,9 @@ export class HashIndex {
    * query: grouping asks millions of them.
    */
   collect(qhi: number, qlo: number, maxDistance: number, out: Int32Array): number {
+    if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > 64) {
+      throw new RangeError('maxDistance must be an integer from 0 to 64');
+    }
     const masks = maskCache(Math.floor(maxDistance / BANDS));
     const stamp = this.stamp++;
     const seen = this.seen;

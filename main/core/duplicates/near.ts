@@ -66,7 +66,7 @@ export function nearEdges(items: readonly NearItem[], t: NearThresholds): NearEd
     lo.push(scratch[1]);
   }
   if (allParsed && withFull.length > 1) {
-    const index = HashIndex.fromWords(Uint32Array.from(hi), Uint32Array.from(lo));
+    const index = new HashIndex(Uint32Array.from(hi), Uint32Array.from(lo));
     const hits = new Int32Array(2 * withFull.length);
     const turned = new Uint32Array(2);
     for (let k = 0; k < withFull.length; k++) {
@@ -92,7 +92,7 @@ export function nearEdges(items: readonly NearItem[], t: NearThresholds): NearEd
   const legacy = items.map((it, i) => (it.legacy && safe(it.legacy) ? i : -1)).filter((i) => i >= 0);
   const asking = legacy.filter((i) => !items[i].full);
   if (asking.length) {
-    const index = new HashIndex(legacy.map((i) => safe(items[i].legacy!)!));
+    const index = HashIndex.of(legacy.map((i) => safe(items[i].legacy!)!));
     const hits = new Int32Array(2 * legacy.length);
     for (const a of asking) {
       const q = safe(items[a].legacy!)!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hamming64, nearPairs, parseHash, popcount32, type Hash64 } from '../../../main/core/duplicates/mih.js';
+import { hamming64, HashIndex, parseHash, popcount32, type Hash64 } from '../../../main/core/duplicates/mih.js';
 import { hammingDistance } from '../../../main/core/media/hash.js';
 
 function rng(seed: number) {
@@ -54,7 +54,14 @@ describe('multi-index hashing', () => {
   it.each([0, 3, 4, 7, 10, 12, 15])('finds exactly the pairs a brute-force scan finds within %i bits', (r) => {
     const hashes = makeSet(11 + r, 1500);
     const expected = bruteForce(hashes, r);
-    const found = nearPairs(hashes, r);
+    // Every hash asks the index of all of them; each pair kept from its lower side.
+    const index = HashIndex.of(hashes);
+    const out = new Int32Array(2 * hashes.length);
+    const found: { a: number; b: number; distance: number }[] = [];
+    hashes.forEach((h, a) => {
+      const n = index.collect(h.hi, h.lo, r, out);
+      for (let k = 0; k < n; k++) if (out[2 * k] > a) found.push({ a, b: out[2 * k], distance: out[2 * k + 1] });
+    });
     const got = new Set(found.map((p) => `${p.a}-${p.b}`));
     // No pair twice, every pair within r with its true distance, and none missing.
     expect(got.size).toBe(found.length);
@@ -65,7 +72,9 @@ describe('multi-index hashing', () => {
   });
 
   it('rejects a radius outside 0..64', () => {
-    expect(() => nearPairs([], -1)).toThrow(RangeError);
-    expect(() => nearPairs([], 65)).toThrow(RangeError);
+    const index = HashIndex.of([]);
+    const out = new Int32Array(0);
+    expect(() => index.collect(0, 0, -1, out)).toThrow(RangeError);
+    expect(() => index.collect(0, 0, 65, out)).toThrow(RangeError);
   });
 });
