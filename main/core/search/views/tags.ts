@@ -10,6 +10,7 @@
 import type { Store } from '../../store/index.js';
 import type { LoadedModel } from '../../embed/loaded.js';
 import { TagSequenceIndex, tagSequenceTable } from '../tag-sequences.js';
+import { cosine } from '../../knn/codes.js';
 import { scoreAll } from '../../knn/small-table.js';
 import { statement } from '../statements.js';
 import { ContentExpander, type SearchView, type ViewHit, type ViewQuery } from './types.js';
@@ -93,16 +94,4 @@ export class TagView implements SearchView {
     }
     return p;
   }
-}
-
-function cosine(a: Float32Array, b: Float32Array): number {
-  let dot = 0;
-  let na = 0;
-  let nb = 0;
-  for (let i = 0; i < a.length; i++) {
-    dot += a[i] * b[i];
-    na += a[i] * a[i];
-    nb += b[i] * b[i];
-  }
-  return na && nb ? dot / Math.sqrt(na * nb) : 0;
 }
