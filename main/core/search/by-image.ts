@@ -142,12 +142,14 @@ export async function similarHits(store: Store, model: LoadedModel | null, like:
   }
 
   // No model (or a photo not embedded yet): near copies by hash, and the response says so.
-  const near = 'image' in like ? like.image.near : self?.sha256 ? allNearHashes(store.db).get(self.sha256) : undefined;
+  // Read once: the photo's own hashes come from the same table the comparison walks.
+  const stored = 'image' in like || !self?.sha256 ? null : allNearHashes(store.db);
+  const near = 'image' in like ? like.image.near : self?.sha256 ? stored!.get(self.sha256) : undefined;
   const notice: UserMessage = { code: 'similar.needsModel' };
   if (!near) return { hits: [], notice };
   const turned = [0, 1, 2, 3].map((t) => (t ? rotateHash(near.full, t) : near.full));
   const ranked: { sha256: string; score: number; d: number }[] = [];
-  for (const [sha, h] of allNearHashes(store.db)) {
+  for (const [sha, h] of stored ?? allNearHashes(store.db)) {
     const d = Math.min(...turned.map((q) => hammingDistance(q, h.full)));
     if (d <= NEAR_SIMILAR_MAX_DISTANCE) ranked.push({ sha256: sha, score: 1 - d / 64, d });
   }
