@@ -1,10 +1,12 @@
 // The runtime face of a model package: image and text towers behind one object.
+import os from 'node:os';
 
 import * as ort from 'onnxruntime-node';
 import type { Sharp } from 'sharp';
 import type { ExecutionProvider } from '../api.js';
 import { loadModelPackage, type ModelPackage } from './manifest.js';
 import type { ModelManifest } from './manifest-types.js';
+import { ImageTower } from './image-tower.js';
 import { imageTensor } from './preprocess.js';
 import {
   chooseModelFile,
@@ -22,7 +24,10 @@ export interface OpenModelOptions {
   provider?: ProviderRequest;
   /** 'int8' uses the package's quantised files where it has them. Default 'fp32'. */
   precision?: Precision;
-  /** intraOpNumThreads per session; default all logical cores. */
+  /**
+   * intraOpNumThreads of both sessions. Default: the text tower (a query, waited for) takes all
+   * logical cores; the image tower (indexing) takes half of them, see imageTowerThreads.
+   */
   threads?: number;
   /** For tests; default process.platform. */
   platform?: NodeJS.Platform;
@@ -64,8 +69,24 @@ export async function openModel(dir: string, opts: OpenModelOptions = {}): Promi
   const request = resolveProviderRequest(opts.provider);
   const candidates = providerCandidates(opts.platform ?? process.platform, request);
   const file = chooseModelFile(pkg, 'image', opts.precision);
-  const opened = await createSession(file.path, candidates, { intraOpNumThreads: opts.threads });
-  return new OnnxEmbeddingModel(pkg, opened.session, file.path, opened.provider, joinNotes(opened.note, file.note), candidates, opts);
+  const tower = await ImageTower.open(file.path, candidates, opts.threads ?? imageTowerThreads());
+  return new OnnxEmbeddingModel(pkg, tower, file.path, tower.provider, joinNotes(tower.note, file.note), candidates, opts);
+}
+
+/**
+ * Threads of one image-tower run. The image tower runs while the indexer decodes the next
+ * photos, and on a CPU the two stages weigh about the same (ViT-B/32 int8 ~44 ms of CPU a photo,
+ * decoding and hashing a 12 MP JPEG ~110 ms): giving inference every core makes its threads
+ * wait at each operator's barrier for a core the decoder holds. Measured here (2 cores, ViT-B/32
+ * int8, alone): 2 threads 29 ms wall / 57 ms CPU a photo, 1 thread 44 ms / 44 ms; inside
+ * `cli index` the 2-thread session made the serial inference the bottleneck (npm run bench:index).
+ */
+export function imageTowerThreads(cores = availableCores()): number {
+  return Math.max(1, Math.floor(cores / 2));
+}
+
+function availableCores(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
 }
 
 interface TextTower {
@@ -92,7 +113,7 @@ class OnnxEmbeddingModel implements EmbeddingModel {
 
   constructor(
     readonly pkg: ModelPackage,
-    private readonly imageSession: ort.InferenceSession,
+    private readonly imageTower: ImageTower,
     readonly imageFile: string,
     provider: ExecutionProvider,
     note: string | null,
@@ -128,10 +149,9 @@ class OnnxEmbeddingModel implements EmbeddingModel {
       data = new Float32Array(batch * this.inputSize);
       data.set(tensor);
     }
-    const input = new ort.Tensor('float32', data, [batch, 3, spec.size, spec.size]);
-    const name = outputName(this.imageSession, spec.output);
-    const out = await this.imageSession.run({ [spec.input.name]: input }, [name]);
-    return this.firstRow(out[name], 'image', spec.normalize);
+    const name = outputName(this.imageTower.outputNames, spec.output);
+    const out = await this.imageTower.run(spec.input.name, name, data, [batch, 3, spec.size, spec.size]);
+    return this.firstRow(out, 'image', spec.normalize);
   }
 
   async embedText(query: string): Promise<Float32Array> {
@@ -179,7 +199,7 @@ class OnnxEmbeddingModel implements EmbeddingModel {
     const shape = [rows, width];
     const feeds: Record<string, ort.Tensor> = { [spec.ids.name]: idTensor(ids, spec.ids.type, shape) };
     if (spec.mask) feeds[spec.mask.name] = idTensor(mask, spec.mask.type, shape);
-    const name = outputName(tower.session, spec.output);
+    const name = outputName(tower.session.outputNames, spec.output);
     const result = await tower.session.run(feeds, [name]);
     return this.rows(result[name], texts.length, spec.normalize);
   }
@@ -189,7 +209,7 @@ class OnnxEmbeddingModel implements EmbeddingModel {
     this.closed = true;
     const text = this.text;
     this.text = null;
-    await this.imageSession.release();
+    await this.imageTower.close();
     if (text) {
       const tower = await text.catch(() => null);
       await tower?.session.release();
@@ -242,7 +262,7 @@ class OnnxEmbeddingModel implements EmbeddingModel {
     return vectors;
   }
 
-  private firstRow(out: ort.Tensor | undefined, tower: 'image' | 'text', normalize: boolean): Float32Array {
+  private firstRow(out: { type: string; data: unknown; dims: readonly number[] } | undefined, tower: 'image' | 'text', normalize: boolean): Float32Array {
     if (!out) throw new Error(`${tower} model produced no output`);
     if (out.type !== 'float32') throw new Error(`${tower} model output is ${out.type}; only float32 is supported`);
     const data = out.data as Float32Array;
@@ -296,7 +316,7 @@ function joinNotes(...notes: Array<string | null>): string | null {
  * versions and `image_embedding`/`text_embedding` in others), so a single-output graph is
  * read by position when the manifest's name is not there — as Immich itself does.
  */
-function outputName(session: ort.InferenceSession, wanted: string): string {
-  if (session.outputNames.includes(wanted) || session.outputNames.length !== 1) return wanted;
-  return session.outputNames[0];
+function outputName(outputNames: readonly string[], wanted: string): string {
+  if (outputNames.includes(wanted) || outputNames.length !== 1) return wanted;
+  return outputNames[0];
 }
