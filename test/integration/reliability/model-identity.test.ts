@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { Kanjian } from '../../../main/core/kanjian.js';
+import { modelIdentity } from '../../../main/core/embed/identity.js';
+import { loadModelPackage } from '../../../main/core/embed/manifest.js';
 import { TOY_MODEL } from '../../helpers/cli.js';
 import { writeColourPhoto } from '../../helpers/photos.js';
 
@@ -84,5 +86,24 @@ describe('model identity', () => {
     expect(after[1].key.startsWith('toy-colors#')).toBe(true);
     // Every photo embedded again by the "new" tower.
     expect(after[1].n).toBe(4);
+  });
+});
+
+describe('model identity of the two towers of one package', () => {
+  it('with SHA256SUMS, the int8 image tower gets its own key and the fp32 tower keeps the one it had', async () => {
+    // A package as a download leaves it: both graphs in visual/, every file in SHA256SUMS.
+    const manifest = JSON.parse(readFileSync(path.join(pkg, 'manifest.json'), 'utf8'));
+    manifest.image.int8File = 'visual/model.int8.onnx';
+    writeFileSync(path.join(pkg, 'manifest.json'), JSON.stringify(manifest));
+    cpSync(path.join(pkg, 'visual/model.onnx'), path.join(pkg, 'visual/model.int8.onnx'));
+    const files = ['manifest.json', 'textual/model.onnx', 'textual/tokenizer.json', 'visual/model.onnx', 'visual/model.int8.onnx'];
+    writeFileSync(path.join(pkg, 'SHA256SUMS'), files.map((f) => `${sha(path.join(pkg, f))}  ${f}`).join('\n') + '\n');
+    const p = await loadModelPackage(pkg);
+    const fp32 = await modelIdentity(p, p.paths.image);
+    const int8 = await modelIdentity(p, p.paths.imageInt8!);
+    expect(int8).not.toBe(fp32);
+    // The fp32 key is the digest of the folder's sums, as libraries indexed before were keyed.
+    const folder = ['visual/model.int8.onnx', 'visual/model.onnx'].map((f) => `${sha(path.join(pkg, f))}  ${f}`).sort().join('\n');
+    expect(fp32).toBe(`toy-colors#${createHash('sha256').update(folder).digest('hex').slice(0, 16)}`);
   });
 });
