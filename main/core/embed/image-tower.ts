@@ -1,6 +1,6 @@
 // The image tower, run on its own worker thread (image-worker.ts): the thread that indexes keeps
-// decoding, hashing and writing while an image is embedded, and in the desktop app the main
-// process stays responsive. The worker chooses the execution provider the way the text tower
+// decoding, hashing and writing while an image is embedded, and the core keeps answering requests
+// (search, thumbnails; in the desktop app it runs in a utility process) meanwhile. The worker chooses the execution provider the way the text tower
 // does (providers.ts, same fallbacks and notes) and keeps its session until close().
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../worker-thread.js';
