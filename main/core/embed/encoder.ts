@@ -1,6 +1,4 @@
 // The runtime face of a model package: image and text towers behind one object.
-import os from 'node:os';
-
 import * as ort from 'onnxruntime-node';
 import type { Sharp } from 'sharp';
 import type { ExecutionProvider } from '../api.js';
@@ -11,6 +9,7 @@ import { imageTensor } from './preprocess.js';
 import {
   chooseModelFile,
   createSession,
+  defaultThreads,
   providerCandidates,
   resolveProviderRequest,
   type Precision,
@@ -81,12 +80,8 @@ export async function openModel(dir: string, opts: OpenModelOptions = {}): Promi
  * int8, alone): 2 threads 29 ms wall / 57 ms CPU a photo, 1 thread 44 ms / 44 ms; inside
  * `cli index` the 2-thread session made the serial inference the bottleneck (npm run bench:index).
  */
-export function imageTowerThreads(cores = availableCores()): number {
+export function imageTowerThreads(cores = defaultThreads()): number {
   return Math.max(1, Math.floor(cores / 2));
-}
-
-function availableCores(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
 }
 
 interface TextTower {

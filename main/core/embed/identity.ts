@@ -29,8 +29,8 @@ export async function modelIdentity(pkg: ModelPackage, imageFile: string): Promi
     // The folder holds both graphs (model.onnx, model.int8.onnx), so its sums alone named the
     // fp32 and the int8 tower alike and their vectors shared a table. The int8 tower's key now
     // also names the file that runs; the fp32 tower keeps the key it always had, so a library
-    // indexed with it is not re-embedded. (One indexed with int8 before this keeps its vectors
-X
+    // indexed with it is not re-embedded. (One indexed with int8 before this keeps those vectors
+    // under the fp32 key, and the int8 tower embeds its photos again under its own.)
     const runs = path.resolve(imageFile) === path.resolve(pkg.paths.image) ? '' : `\nruns ${rel}`;
     digest = createHash('sha256').update(lines.join('\n') + runs).digest('hex');
   } else {

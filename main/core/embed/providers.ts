@@ -91,7 +91,8 @@ function sessionOptions(provider: ExecutionProvider, threads: number): ort.Infer
   return base;
 }
 
-function defaultThreads(): number {
+/** All logical cores. */
+export function defaultThreads(): number {
   return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length || 1;
 }
 
