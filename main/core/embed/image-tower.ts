@@ -1,7 +1,10 @@
 // The image tower, run on its own worker thread (image-worker.ts): the thread that indexes keeps
 // decoding, hashing and writing while an image is embedded, and the core keeps answering requests
-// (search, thumbnails; in the desktop app it runs in a utility process) meanwhile. The worker chooses the execution provider the way the text tower
-// does (providers.ts, same fallbacks and notes) and keeps its session until close().
+// (search, thumbnails; in the desktop app it runs in a utility process) meanwhile. The worker
+// chooses the execution provider the way the text tower does (providers.ts, same fallbacks and
+// notes) and keeps its session until close(). A thread that dies (a native abort, out of memory)
+// fails the runs it held, and the next run starts a new one: one bad moment must not turn every
+// later photo into a failure.
 import type { Worker } from 'node:worker_threads';
 import { spawnWorker } from '../worker-thread.js';
 import type { ExecutionProvider } from '../api.js';
@@ -18,72 +21,129 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+type Ready = Extract<ImageWorkerReady, { kind: 'ready' }>;
+
 export class ImageTower {
   private pending = new Map<number, Pending>();
   private nextId = 1;
-  private exited: Error | null = null;
+  private closed = false;
+  /** The live thread, or the start of a new one after the last died; null until a run needs it. */
+  private worker: Promise<Worker> | null;
+  /** The thread runs go to (its exit after a newer one started must not touch the newer one). */
+  private current: Worker | null = null;
+  /** Threads started so far (the first at open). */
+  private started = 1;
 
   private constructor(
-    private readonly worker: Worker,
+    private readonly data: ImageWorkerData,
+    first: Worker,
     readonly provider: ExecutionProvider,
     readonly note: string | null,
     readonly outputNames: readonly string[],
   ) {
-    worker.on('message', (reply: ImageRunReply) => this.onReply(reply));
-    // A crash (native abort, out of memory) fails what was in flight and every later run.
-    worker.on('error', (e) => this.fail(e instanceof Error ? e : new Error(String(e))));
-    worker.on('exit', (code) => this.fail(new Error(`image model thread exited (code ${code})`)));
-    worker.unref();
+    this.worker = Promise.resolve(this.attach(first));
   }
 
   /** Starts the thread and its session; rejects as createSession would (every provider failed). */
-  static open(file: string, candidates: readonly ExecutionProvider[], threads: number): Promise<ImageTower> {
-    const worker = spawnWorker(import.meta.url, 'image-worker', { file, candidates: [...candidates], threads } satisfies ImageWorkerData);
-    return new Promise<ImageTower>((resolve, reject) => {
-      const onExit = (code: number) => reject(new Error(`image model thread exited (code ${code}) while loading ${file}`));
-      worker.once('error', reject);
-      worker.once('exit', onExit);
-      worker.once('message', (ready: ImageWorkerReady) => {
-        worker.off('error', reject);
-        worker.off('exit', onExit);
-        if (ready.kind === 'failed') {
-          void worker.terminate();
-          reject(new Error(ready.message));
-        } else resolve(new ImageTower(worker, ready.provider, ready.note, ready.outputNames));
-      });
-    });
+  static async open(file: string, candidates: readonly ExecutionProvider[], threads: number): Promise<ImageTower> {
+    const data: ImageWorkerData = { file, candidates: [...candidates], threads };
+    const { worker, ready } = await start(data);
+    return new ImageTower(data, worker, ready.provider, ready.note, ready.outputNames);
+  }
+
+  /** Threads started so far, the first included (a restart after a crash adds one). */
+  get threadsStarted(): number {
+    return this.started;
   }
 
   /** One run of the graph on `data` (copied to the thread: the caller keeps its array). */
-  run(input: string, output: string, data: Float32Array, dims: number[]): Promise<ImageOutput> {
-    if (this.exited) return Promise.reject(this.exited);
+  async run(input: string, output: string, data: Float32Array, dims: number[]): Promise<ImageOutput> {
+    if (this.closed) throw new Error('image model is closed');
+    this.worker ??= this.restart();
+    const worker = await this.worker;
     const id = this.nextId++;
     // Held while a run is pending (a CLI waits on it), let go while idle (never keeps a process alive).
-    this.worker.ref();
+    worker.ref();
     return new Promise<ImageOutput>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, input, output, data, dims } satisfies ImageRunRequest);
+      worker.postMessage({ id, input, output, data, dims } satisfies ImageRunRequest);
     });
   }
 
   async close(): Promise<void> {
-    this.fail(new Error('image model is closed'));
-    await this.worker.terminate();
+    this.closed = true;
+    const worker = this.worker;
+    this.worker = null;
+    this.failAll(new Error('image model is closed'));
+    const w = await worker?.catch(() => null);
+    await w?.terminate();
   }
 
-  private onReply(reply: ImageRunReply): void {
+  /** Ends the thread the way a crash would (for tests of the restart). */
+  async endThreadForTest(): Promise<void> {
+    await this.current?.terminate();
+  }
+
+  private async restart(): Promise<Worker> {
+    this.started++;
+    const { worker } = await start(this.data).catch((e: Error) => {
+      // Not cached: the run after this one tries again.
+      this.worker = null;
+      throw e;
+    });
+    if (this.closed) {
+      await worker.terminate();
+      throw new Error('image model is closed');
+    }
+    return this.attach(worker);
+  }
+
+  private attach(worker: Worker): Worker {
+    this.current = worker;
+    worker.on('message', (reply: ImageRunReply) => this.onReply(worker, reply));
+    const died = (e: Error) => {
+      if (this.closed || this.current !== worker) return;
+      this.current = null;
+      // Whatever it held fails; the next run starts a new thread.
+      this.worker = null;
+      this.failAll(e);
+    };
+    worker.on('error', (e) => died(e instanceof Error ? e : new Error(String(e))));
+    worker.on('exit', (code) => died(new Error(`image model thread exited (code ${code})`)));
+    worker.unref();
+    return worker;
+  }
+
+  private onReply(worker: Worker, reply: ImageRunReply): void {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    if (!this.pending.size) this.worker.unref();
+    if (!this.pending.size) worker.unref();
     if (reply.ok) p.resolve({ type: reply.type, data: reply.data, dims: reply.dims });
     else p.reject(new Error(reply.message));
   }
 
-  private fail(e: Error): void {
-    this.exited ??= e;
+  private failAll(e: Error): void {
     const all = [...this.pending.values()];
     this.pending.clear();
     for (const p of all) p.reject(e);
   }
+}
+
+/** A new thread with its session loaded. */
+function start(data: ImageWorkerData): Promise<{ worker: Worker; ready: Ready }> {
+  const worker = spawnWorker(import.meta.url, 'image-worker', data);
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number) => reject(new Error(`image model thread exited (code ${code}) while loading ${data.file}`));
+    worker.once('error', reject);
+    worker.once('exit', onExit);
+    worker.once('message', (ready: ImageWorkerReady) => {
+      worker.off('error', reject);
+      worker.off('exit', onExit);
+      if (ready.kind === 'failed') {
+        void worker.terminate();
+        reject(new Error(ready.message));
+      } else resolve({ worker, ready });
+    });
+  });
 }

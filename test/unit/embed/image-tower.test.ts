@@ -53,3 +53,20 @@ describe('image tower thread', () => {
     expect([imageTowerThreads(1), imageTowerThreads(2), imageTowerThreads(8)]).toEqual([1, 1, 4]);
   });
 });
+
+describe('image tower thread that dies', () => {
+  it('fails the run it held, and the next run starts a new thread with the same answers', async () => {
+    const tower = await ImageTower.open(VISUAL, ['cpu'], 1);
+    towers.push(tower);
+    const input = new Float32Array(3 * 32 * 32).fill(0.25);
+    const before = await tower.run('image', 'embedding', input, [1, 3, 32, 32]);
+    const held = tower.run('image', 'embedding', input, [1, 3, 32, 32]);
+    await tower.endThreadForTest();
+    // Terminated before or after it answered: either way the tower must go on afterwards.
+    await held.catch((e: Error) => expect(e.message).toMatch(/exited/));
+    const after = await tower.run('image', 'embedding', input, [1, 3, 32, 32]);
+    expect(tower.threadsStarted).toBe(2);
+    expect(Array.from(after.data)).toEqual(Array.from(before.data));
+    expect(after.data.length).toBeGreaterThan(0);
+  });
+});
