@@ -60,7 +60,10 @@ export class ImageTower {
   async run(input: string, output: string, data: Float32Array, dims: number[]): Promise<ImageOutput> {
     if (this.closed) throw new Error('image model is closed');
     this.worker ??= this.restart();
-    const worker = await this.worker;
+    let worker = await this.worker;
+    // Closed or died while this run waited for the thread: a message to it would never be answered.
+    if (this.closed) throw new Error('image model is closed');
+    if (worker !== this.current) worker = await (this.worker ??= this.restart());
     const id = this.nextId++;
     // Held while a run is pending (a CLI waits on it), let go while idle (never keeps a process alive).
     worker.ref();
