@@ -26,3 +26,54 @@ function tsxEsmApi(from: string): string {
   const pkg = JSON.parse(readFileSync(pkgFile, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
   return path.join(path.dirname(pkgFile), pkg.exports['./esm/api'].import.default);
 }
+
+/**
+ * The calls a client has sent to a worker thread and not yet had answered, matched to replies by
+ * id. A worker is held (ref) while a call to it is pending, so a CLI waits for the answer, and let
+ * go (unref) when none is, so an idle worker never keeps a process alive.
+ */
+export class PendingCalls<T> {
+  private pending = new Map<number, { resolve: (v: T) => void; reject: (e: Error) => void; worker: Worker }>();
+  private nextId = 1;
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Posts `message(id)` to `worker`; settles when its reply reaches resolve/reject, or on failAll. */
+  send(worker: Worker, message: (id: number) => unknown): Promise<T> {
+    const id = this.nextId++;
+    worker.ref();
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject, worker });
+      worker.postMessage(message(id));
+    });
+  }
+
+  resolve(id: number, value: T): void {
+    this.take(id)?.resolve(value);
+  }
+
+  reject(id: number, error: Error): void {
+    this.take(id)?.reject(error);
+  }
+
+  /** Fails every pending call (the worker died or is being stopped). */
+  failAll(error: Error): void {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) {
+      p.worker.unref();
+      p.reject(error);
+    }
+  }
+
+  /** A reply for an id no longer pending (failed meanwhile) is ignored. */
+  private take(id: number) {
+    const p = this.pending.get(id);
+    if (!p) return undefined;
+    this.pending.delete(id);
+    if (![...this.pending.values()].some((q) => q.worker === p.worker)) p.worker.unref();
+    return p;
+  }
+}

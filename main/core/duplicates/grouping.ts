@@ -3,7 +3,7 @@
 // on the first build and stops after a quiet spell.
 import type { Worker } from 'node:worker_threads';
 import type { Store } from '../store/index.js';
-import { spawnWorker } from '../worker-thread.js';
+import { PendingCalls, spawnWorker } from '../worker-thread.js';
 import { buildGroups, type AllGroups, type GroupingParams } from './find.js';
 import type { ManifestModel } from './similar.js';
 
@@ -26,8 +26,7 @@ const IDLE_MS = 60_000;
 
 export class GroupBuilder {
   private worker: Worker | null = null;
-  private pending = new Map<number, { resolve: (v: AllGroups) => void; reject: (e: Error) => void }>();
-  private nextId = 1;
+  private calls = new PendingCalls<AllGroups>();
   private idle: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -39,13 +38,7 @@ export class GroupBuilder {
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
     const worker = (this.worker ??= this.start());
-    // Held while a build is asked for (a CLI waits on it), let go while idle (never keeps a process alive).
-    worker.ref();
-    const id = this.nextId++;
-    return new Promise<AllGroups>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, params, model: plain } satisfies GroupingRequest);
-    });
+    return this.calls.send(worker, (id) => ({ id, params, model: plain }) satisfies GroupingRequest);
   }
 
   async close(): Promise<void> {
@@ -53,44 +46,32 @@ export class GroupBuilder {
     if (this.idle) clearTimeout(this.idle);
     const w = this.worker;
     this.worker = null;
-    this.failAll(new Error('duplicate grouping stopped: the library is closing'));
+    this.calls.failAll(new Error('duplicate grouping stopped: the library is closing'));
     if (w) await w.terminate();
   }
 
   private start(): Worker {
     const worker = spawnWorker(import.meta.url, 'grouping-worker', { dbFile: this.store.db.name });
     worker.on('message', (reply: GroupingReply) => {
-      const p = this.pending.get(reply.id);
-      if (!p) return;
-      this.pending.delete(reply.id);
-      if (reply.ok) p.resolve(reply.value);
-      else p.reject(new Error(reply.message));
-      if (!this.pending.size) {
-        worker.unref();
-        this.stopWhenIdle(worker);
-      }
+      if (reply.ok) this.calls.resolve(reply.id, reply.value);
+      else this.calls.reject(reply.id, new Error(reply.message));
+      if (!this.calls.size) this.stopWhenIdle(worker);
     });
     // A crash (out of memory at a huge library) fails what was asked; the next build starts afresh.
-    worker.on('error', (e) => this.failAll(e instanceof Error ? e : new Error(String(e))));
+    worker.on('error', (e) => this.calls.failAll(e instanceof Error ? e : new Error(String(e))));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = null;
-      this.failAll(new Error(`duplicate grouping worker exited (code ${code})`));
+      this.calls.failAll(new Error(`duplicate grouping worker exited (code ${code})`));
     });
     return worker;
   }
 
   private stopWhenIdle(worker: Worker): void {
     this.idle = setTimeout(() => {
-      if (this.worker !== worker || this.pending.size) return;
+      if (this.worker !== worker || this.calls.size) return;
       this.worker = null;
       void worker.terminate();
     }, IDLE_MS);
     this.idle.unref();
-  }
-
-  private failAll(e: Error): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(e);
   }
 }

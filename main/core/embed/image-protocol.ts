@@ -21,5 +21,5 @@ export interface ImageRunRequest {
 }
 
 export type ImageRunReply =
-  | { kind: 'result'; id: number; ok: true; type: string; data: Float32Array; dims: number[] }
-  | { kind: 'result'; id: number; ok: false; message: string };
+  | { id: number; ok: true; type: string; data: Float32Array; dims: number[] }
+  | { id: number; ok: false; message: string };

@@ -6,7 +6,7 @@
 // fails the runs it held, and the next run starts a new one: one bad moment must not turn every
 // later photo into a failure.
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../worker-thread.js';
+import { PendingCalls, spawnWorker } from '../worker-thread.js';
 import type { ExecutionProvider } from '../api.js';
 import type { ImageRunReply, ImageRunRequest, ImageWorkerData, ImageWorkerReady } from './image-protocol.js';
 
@@ -16,26 +16,23 @@ export interface ImageOutput {
   dims: number[];
 }
 
-interface Pending {
-  resolve: (out: ImageOutput) => void;
-  reject: (e: Error) => void;
-}
-
 type Ready = Extract<ImageWorkerReady, { kind: 'ready' }>;
 
+/** Starts the thread that runs the session (tests pass one that keeps a hand on each thread). */
+export type SpawnImageWorker = (data: ImageWorkerData) => Worker;
+
+export const spawnImageWorker: SpawnImageWorker = (data) => spawnWorker(import.meta.url, 'image-worker', data);
+
 export class ImageTower {
-  private pending = new Map<number, Pending>();
-  private nextId = 1;
+  private calls = new PendingCalls<ImageOutput>();
   private closed = false;
   /** The live thread, or the start of a new one after the last died; null until a run needs it. */
   private worker: Promise<Worker> | null;
   /** The thread runs go to (its exit after a newer one started must not touch the newer one). */
   private current: Worker | null = null;
-  /** Threads started so far (the first at open). */
-  private started = 1;
-
   private constructor(
     private readonly data: ImageWorkerData,
+    private readonly spawn: SpawnImageWorker,
     first: Worker,
     readonly provider: ExecutionProvider,
     readonly note: string | null,
@@ -45,15 +42,15 @@ export class ImageTower {
   }
 
   /** Starts the thread and its session; rejects as createSession would (every provider failed). */
-  static async open(file: string, candidates: readonly ExecutionProvider[], threads: number): Promise<ImageTower> {
+  static async open(
+    file: string,
+    candidates: readonly ExecutionProvider[],
+    threads: number,
+    spawn: SpawnImageWorker = spawnImageWorker,
+  ): Promise<ImageTower> {
     const data: ImageWorkerData = { file, candidates: [...candidates], threads };
-    const { worker, ready } = await start(data);
-    return new ImageTower(data, worker, ready.provider, ready.note, ready.outputNames);
-  }
-
-  /** Threads started so far, the first included (a restart after a crash adds one). */
-  get threadsStarted(): number {
-    return this.started;
+    const { worker, ready } = await start(spawn, data);
+    return new ImageTower(data, spawn, worker, ready.provider, ready.note, ready.outputNames);
   }
 
   /** One run of the graph on `data` (copied to the thread: the caller keeps its array). */
@@ -64,32 +61,20 @@ export class ImageTower {
     // Closed or died while this run waited for the thread: a message to it would never be answered.
     if (this.closed) throw new Error('image model is closed');
     if (worker !== this.current) worker = await (this.worker ??= this.restart());
-    const id = this.nextId++;
-    // Held while a run is pending (a CLI waits on it), let go while idle (never keeps a process alive).
-    worker.ref();
-    return new Promise<ImageOutput>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, input, output, data, dims } satisfies ImageRunRequest);
-    });
+    return this.calls.send(worker, (id) => ({ id, input, output, data, dims }) satisfies ImageRunRequest);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     const worker = this.worker;
     this.worker = null;
-    this.failAll(new Error('image model is closed'));
+    this.calls.failAll(new Error('image model is closed'));
     const w = await worker?.catch(() => null);
     await w?.terminate();
   }
 
-  /** Ends the thread the way a crash would (for tests of the restart). */
-  async endThreadForTest(): Promise<void> {
-    await this.current?.terminate();
-  }
-
   private async restart(): Promise<Worker> {
-    this.started++;
-    const { worker } = await start(this.data).catch((e: Error) => {
+    const { worker } = await start(this.spawn, this.data).catch((e: Error) => {
       // Not cached: the run after this one tries again.
       this.worker = null;
       throw e;
@@ -103,13 +88,16 @@ export class ImageTower {
 
   private attach(worker: Worker): Worker {
     this.current = worker;
-    worker.on('message', (reply: ImageRunReply) => this.onReply(worker, reply));
+    worker.on('message', (reply: ImageRunReply) => {
+      if (reply.ok) this.calls.resolve(reply.id, { type: reply.type, data: reply.data, dims: reply.dims });
+      else this.calls.reject(reply.id, new Error(reply.message));
+    });
     const died = (e: Error) => {
       if (this.closed || this.current !== worker) return;
       this.current = null;
       // Whatever it held fails; the next run starts a new thread.
       this.worker = null;
-      this.failAll(e);
+      this.calls.failAll(e);
     };
     worker.on('error', (e) => died(e instanceof Error ? e : new Error(String(e))));
     worker.on('exit', (code) => died(new Error(`image model thread exited (code ${code})`)));
@@ -117,25 +105,11 @@ export class ImageTower {
     return worker;
   }
 
-  private onReply(worker: Worker, reply: ImageRunReply): void {
-    const p = this.pending.get(reply.id);
-    if (!p) return;
-    this.pending.delete(reply.id);
-    if (!this.pending.size) worker.unref();
-    if (reply.ok) p.resolve({ type: reply.type, data: reply.data, dims: reply.dims });
-    else p.reject(new Error(reply.message));
-  }
-
-  private failAll(e: Error): void {
-    const all = [...this.pending.values()];
-    this.pending.clear();
-    for (const p of all) p.reject(e);
-  }
 }
 
 /** A new thread with its session loaded. */
-function start(data: ImageWorkerData): Promise<{ worker: Worker; ready: Ready }> {
-  const worker = spawnWorker(import.meta.url, 'image-worker', data);
+function start(spawn: SpawnImageWorker, data: ImageWorkerData): Promise<{ worker: Worker; ready: Ready }> {
+  const worker = spawn(data);
   return new Promise((resolve, reject) => {
     const onExit = (code: number) => reject(new Error(`image model thread exited (code ${code}) while loading ${data.file}`));
     worker.once('error', reject);

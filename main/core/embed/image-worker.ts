@@ -36,9 +36,9 @@ async function run(session: ort.InferenceSession, req: ImageRunRequest): Promise
     const t = out[req.output];
     if (!t) throw new Error('image model produced no output');
     const data = t.type === 'float32' ? Float32Array.from(t.data as Float32Array) : new Float32Array(0);
-    reply = { kind: 'result', id: req.id, ok: true, type: t.type, data, dims: [...t.dims] };
+    reply = { id: req.id, ok: true, type: t.type, data, dims: [...t.dims] };
   } catch (e) {
-    reply = { kind: 'result', id: req.id, ok: false, message: (e as Error)?.message ?? String(e) };
+    reply = { id: req.id, ok: false, message: (e as Error)?.message ?? String(e) };
   }
   port!.postMessage(reply, reply.ok ? [reply.data.buffer as ArrayBuffer] : []);
 }

@@ -3,7 +3,7 @@
 // UI, the watcher and the indexer. The worker starts on the first read and stops after a
 // quiet spell, giving back the ~150 MB its models and OpenCV hold.
 import type { Worker } from 'node:worker_threads';
-import { spawnWorker } from '../worker-thread.js';
+import { PendingCalls, spawnWorker } from '../worker-thread.js';
 import { MediaError } from '../media/errors.js';
 import type { PaddleOptions } from './paddle.js';
 import type { WorkerReply, WorkerRequest } from './protocol.js';
@@ -14,16 +14,11 @@ export interface WorkerEngineOptions extends PaddleOptions {
   idleMs?: number;
 }
 
-interface Pending {
-  resolve: (r: OcrFileResult) => void;
-  reject: (e: Error) => void;
-  path: string;
-}
-
 export class WorkerOcrEngine implements OcrEngine {
   private worker: Worker | null = null;
-  private pending = new Map<number, Pending>();
-  private nextId = 1;
+  private calls = new PendingCalls<OcrFileResult>();
+  /** The file each pending read is of (a per-file error names it). */
+  private paths = new Map<number, string>();
   private idleTimer: NodeJS.Timeout | null = null;
   private closed = false;
 
@@ -33,10 +28,9 @@ export class WorkerOcrEngine implements OcrEngine {
     if (this.closed) return Promise.reject(new Error('OCR engine is closed'));
     this.clearIdle();
     const worker = this.worker ?? this.start();
-    const id = this.nextId++;
-    return new Promise<OcrFileResult>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, path });
-      worker.postMessage({ id, path } satisfies WorkerRequest);
+    return this.calls.send(worker, (id) => {
+      this.paths.set(id, path);
+      return { id, path } satisfies WorkerRequest;
     });
   }
 
@@ -61,18 +55,18 @@ export class WorkerOcrEngine implements OcrEngine {
   }
 
   private onReply(reply: WorkerReply): void {
-    const p = this.pending.get(reply.id);
-    if (!p) return;
-    this.pending.delete(reply.id);
-    if (reply.ok) p.resolve(reply.result);
-    else if (reply.mediaCode) p.reject(new MediaError(reply.mediaCode, reply.message, { path: p.path }));
-    else p.reject(new Error(reply.message));
-    if (this.pending.size === 0) this.armIdle();
+    const path = this.paths.get(reply.id);
+    if (path === undefined) return;
+    this.paths.delete(reply.id);
+    if (reply.ok) this.calls.resolve(reply.id, reply.result);
+    else if (reply.mediaCode) this.calls.reject(reply.id, new MediaError(reply.mediaCode, reply.message, { path }));
+    else this.calls.reject(reply.id, new Error(reply.message));
+    if (this.calls.size === 0) this.armIdle();
   }
 
   private failAll(e: Error): void {
-    for (const p of this.pending.values()) p.reject(e);
-    this.pending.clear();
+    this.paths.clear();
+    this.calls.failAll(e);
   }
 
   private armIdle(): void {
