@@ -15,8 +15,8 @@ import { dismissedPairs, pairKey } from './dismiss.js';
 import { anchorGroups, type Edge } from './group.js';
 import { differencesFrom } from './differences.js';
 import { chooseKeeper, rankCandidates, type KeepCandidate } from './keep.js';
-import { nearEdges, type NearEdge } from './near.js';
-import { allNearHashes, nearDetails } from '../store/near-hashes.js';
+import { nearEdges, type NearEdge, type NearInput } from './near.js';
+import { nearDetails, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
 import { verifyNearEdge } from './verify-edges.js';
 import { similarPairs, type ManifestModel } from './similar.js';
 import { LEGACY_NEAR_MAX_DISTANCE, MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, NEAR_WINDOW_MAX_DISTANCE, similarThreshold } from './thresholds.js';
@@ -169,14 +169,19 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
   const pairId = (a: number, b: number) => (a < b ? a * contents.length + b : b * contents.length + a);
   const isNear = (a: number, b: number) => nearSet.has(pairId(a, b));
   if (needNear) {
-    const stored = allNearHashes(store.db);
-    const items = contents.map((c) => {
-      const h = stored.get(c.sha);
-      return { full: h?.full ?? null, windows: h?.windows ?? null, legacy: c.rep.phash };
-    });
-    for (const [i, c] of contents.entries()) c.luma = stored.get(c.sha)?.luma ?? null;
+    // The hashes as numbers, the windows read a page at a time while they are joined: as
+    // strings in maps (allNearHashes) a million contents' hashes took gigabytes.
+    const { full, hasFull, luma } = nearFullWords(store.db, index, contents.length);
+    const input: NearInput = {
+      count: contents.length,
+      full,
+      hasFull,
+      windowRuns: () => nearWindowRuns(store.db, index, hasFull),
+      legacy: contents.map((c) => c.rep.phash),
+    };
+    for (const [i, c] of contents.entries()) c.luma = Number.isNaN(luma[i]) ? null : luma[i];
     const edges: Edge[] = [];
-    const candidates = nearEdges(items, { full: maxDistance, window: NEAR_WINDOW_MAX_DISTANCE, legacy: LEGACY_NEAR_MAX_DISTANCE });
+    const candidates = nearEdges(input, { full: maxDistance, window: NEAR_WINDOW_MAX_DISTANCE, legacy: LEGACY_NEAR_MAX_DISTANCE });
     for (const e of candidates) {
       nearSet.add(pairId(e.a, e.b));
       nearInfo.set(pairId(e.a, e.b), e);

@@ -2,37 +2,52 @@
 // Hamming Space with Multi-Index Hashing", CVPR 2012): every 64-bit perceptual hash within
 // `maxDistance` bits of a query, without comparing it with every other.
 //
-// Why it finds every pair (no false negatives): the 64 bits are cut into m disjoint 16-bit
-// bands. If two hashes differed by more than s = floor(r / m) bits in *every* band, they would
-// differ by at least m·(s + 1) > r bits in total. So any pair within r bits agrees to within s
-// bits in at least one band, and probing, in each band's table, every key within s bits of the
-// photo's own band value reaches it. Every candidate is then checked on the full 64 bits, so
-// nothing beyond r is reported either. test/unit/duplicates/mih.test.ts checks this against a
-// brute-force scan.
+// Why it finds every pair (no false negatives): the 64 bits are cut into m disjoint bands (four
+// of 16 bits, or three of 21–22 bits for big tables, see Layout), and band i is probed within s_i bits, the s_i chosen so that Σ (s_i + 1) > r. If two
+// hashes differed by more than s_i bits in *every* band i, they would differ by at least
+// Σ (s_i + 1) > r bits in total. So any pair within r bits agrees to within s_i bits in at least
+// one band i, and probing, in that band's table, every key within s_i bits of the query's own
+// band value reaches it. (Norouzi et al. use s = floor(r / m) in every band; spreading
+// Σ (s_i + 1) = r + 1 as evenly as possible is just as exact with far fewer probes: for r = 8,
+// (2, 1, 1, 1) probes 188 keys where (2, 2, 2, 2) probes 548.) Every candidate is then checked on
+// the full 64 bits, so nothing beyond r is reported either. test/unit/duplicates/mih.test.ts
+// checks this against a brute-force scan.
 
 import { hamming64, parseHash, popcount32, type Hash64 } from '../media/hash.js';
 
 export { hamming64, parseHash, popcount32, type Hash64 };
 
-const BANDS = 4;
-const BAND_BITS = 16;
-
-
-function band(h: Hash64, i: number): number {
-  switch (i) {
-    case 0:
-      return h.hi >>> 16;
-    case 1:
-      return h.hi & 0xffff;
-    case 2:
-      return h.lo >>> 16;
-    default:
-      return h.lo & 0xffff;
-  }
+/**
+ * How the 64 bits are cut. The paper's rule of thumb is m ≈ 64 / log2(n) bands: a band as wide
+ * as the table is long leaves about one hash per key. Four 16-bit bands suit up to a few hundred
+ * thousand hashes; past that, every key holds many hashes that are then checked for nothing
+ * (the crop windows of 25,000 photos are two million hashes), and three bands of 21–22 bits
+ * cut those checks by about six while probing more keys.
+ */
+interface Layout {
+  /** Band widths in bits, from the most significant end of (hi, lo). */
+  widths: readonly number[];
+  /** Each band's first bit, counted from the most significant. */
+  starts: readonly number[];
 }
 
-/** All 16-bit masks with at most `radius` bits set (the probe offsets within one band). */
-function probeMasks(radius: number): number[] {
+const FOUR: Layout = { widths: [16, 16, 16, 16], starts: [0, 16, 32, 48] };
+const THREE: Layout = { widths: [21, 21, 22], starts: [0, 21, 42] };
+
+/** Tables of more hashes than this use three bands. */
+const FOUR_BANDS_UP_TO = 1 << 19;
+
+/** Bits [start, start + width) of the 64-bit hash (hi, lo), most significant first. */
+function bandBits(hi: number, lo: number, start: number, width: number): number {
+  const end = start + width;
+  if (end <= 32) return (hi >>> (32 - end)) & ((1 << width) - 1);
+  if (start >= 32) return (lo >>> (64 - end)) & ((1 << width) - 1);
+  const highBits = 32 - start;
+  return ((hi & ((1 << highBits) - 1)) << (end - 32)) | (lo >>> (64 - end));
+}
+
+/** All `width`-bit masks with at most `radius` bits set (the probe offsets within one band). */
+function probeMasks(width: number, radius: number): number[] {
   const masks = [0];
   let frontier = [0];
   for (let r = 1; r <= radius; r++) {
@@ -40,7 +55,7 @@ function probeMasks(radius: number): number[] {
     for (const m of frontier) {
       // Set bits above the highest one already set, so each mask is produced once.
       const start = m === 0 ? 0 : 32 - Math.clz32(m);
-      for (let b = start; b < BAND_BITS; b++) next.push(m | (1 << b));
+      for (let b = start; b < width; b++) next.push(m | (1 << b));
     }
     masks.push(...next);
     frontier = next;
@@ -49,40 +64,56 @@ function probeMasks(radius: number): number[] {
 }
 
 /**
+ * How far each band is probed for radius r: s_i with Σ (s_i + 1) = r + 1 spread as evenly as the
+ * bands allow (−1: that band is not probed at all, for r smaller than the bands).
+ */
+export function bandRadii(r: number, bands = 4): number[] {
+  const q = Math.floor((r + 1) / bands);
+  const extra = (r + 1) % bands;
+  return Array.from({ length: bands }, (_, i) => (i < extra ? q : q - 1));
+}
+
+/**
  * The band tables of a set of hashes, queried with a hash (one of the set, a photo's crop
  * window, its quarter-turned hash): every indexed hash within `maxDistance` of the query is
- * reported, and only those. Cost grows with the candidates the band tables yield — about
- * 4 · C(16, ≤s) · n / 65536 a query for well-spread hashes — not with n.
+ * reported, once, and only those. Each table keeps a copy of every hash beside its index, in
+ * band order, so a probe reads one run of memory instead of jumping to each candidate's hash.
+ * Cost grows with the candidates the band tables yield — about Σ C(w, ≤ s_i) · n / 2^w a query
+ * for well-spread hashes — and with the keys probed, not with n.
  */
 export class HashIndex {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
-  private tables: { offsets: Uint32Array; items: Uint32Array }[];
-  private seen: Int32Array;
-  private stamp = 0;
+  private layout: Layout;
+  /** Per band: where each key's run starts (2^width + 1 entries) and the runs of (index, hi, lo). */
+  private tables: { offsets: Uint32Array; entries: Uint32Array }[];
 
-  constructor(hi: Uint32Array, lo: Uint32Array) {
-    this.hi = hi;
-    this.lo = lo;
+  /** `bands`: the layout, else chosen by the number of hashes (tests pass it to try both on small sets). */
+  constructor(hi: Uint32Array, lo: Uint32Array, bands?: 3 | 4) {
     const n = hi.length;
-    this.seen = new Int32Array(n).fill(-1);
-    this.tables = Array.from({ length: BANDS }, (_, i) => {
-      const counts = new Uint32Array(65537);
-      const keys = new Uint16Array(n);
+    this.layout = (bands ?? (n > FOUR_BANDS_UP_TO ? 3 : 4)) === 3 ? THREE : FOUR;
+    const { widths, starts } = this.layout;
+    this.tables = widths.map((width, i) => {
+      const size = 2 ** width;
+      const counts = new Uint32Array(size + 1);
+      const keys = new Uint32Array(n);
       for (let j = 0; j < n; j++) {
-        keys[j] = band({ hi: hi[j], lo: lo[j] }, i);
+        keys[j] = bandBits(hi[j], lo[j], starts[i], width);
         counts[keys[j] + 1]++;
       }
-      for (let k = 1; k <= 65536; k++) counts[k] += counts[k - 1];
-      const fill = counts.slice(0, 65536);
-      const items = new Uint32Array(n);
-      for (let j = 0; j < n; j++) items[fill[keys[j]]++] = j;
-      return { offsets: counts, items };
+      for (let k = 1; k <= size; k++) counts[k] += counts[k - 1];
+      const fill = counts.slice(0, size);
+      const entries = new Uint32Array(3 * n);
+      for (let j = 0; j < n; j++) {
+        const at = 3 * fill[keys[j]]++;
+        entries[at] = j;
+        entries[at + 1] = hi[j];
+        entries[at + 2] = lo[j];
+      }
+      return { offsets: counts, entries };
     });
   }
 
-  static of(hashes: readonly Hash64[]): HashIndex {
-    return new HashIndex(Uint32Array.from(hashes, (h) => h.hi), Uint32Array.from(hashes, (h) => h.lo));
+  static of(hashes: readonly Hash64[], bands?: 3 | 4): HashIndex {
+    return new HashIndex(Uint32Array.from(hashes, (h) => h.hi), Uint32Array.from(hashes, (h) => h.lo), bands);
   }
 
   /**
@@ -91,41 +122,89 @@ export class HashIndex {
    * query: grouping asks millions of them.
    */
   collect(qhi: number, qlo: number, maxDistance: number, out: Int32Array): number {
+    let found = 0;
+    this.join(Uint32Array.of(qhi >>> 0), Uint32Array.of(qlo >>> 0), maxDistance, (_q, item, d) => {
+      out[2 * found] = item;
+      out[2 * found + 1] = d;
+      found++;
+    });
+    return found;
+  }
+
+  /**
+   * Every (query, indexed hash) pair within maxDistance, each reported once through `emit`:
+   * the pairs collect() finds query by query, found band by band over the queries sorted by
+   * their band value, so consecutive queries probe the same runs of the table while they are
+   * in cache. Probing query by query, every probe was a cache miss: 3 µs a query at 100k hashes.
+   */
+  join(qhi: Uint32Array, qlo: Uint32Array, maxDistance: number, emit: (query: number, item: number, distance: number) => void): void {
     if (!Number.isInteger(maxDistance) || maxDistance < 0 || maxDistance > 64) {
       throw new RangeError('maxDistance must be an integer from 0 to 64');
     }
-    const masks = maskCache(Math.floor(maxDistance / BANDS));
-    const stamp = this.stamp++;
-    const seen = this.seen;
-    const his = this.hi;
-    const los = this.lo;
-    let found = 0;
-    for (let i = 0; i < BANDS; i++) {
-      const { offsets, items } = this.tables[i];
-      const own = i === 0 ? qhi >>> 16 : i === 1 ? qhi & 0xffff : i === 2 ? qlo >>> 16 : qlo & 0xffff;
-      for (let m = 0; m < masks.length; m++) {
-        const key = own ^ masks[m];
-        const end = offsets[key + 1];
-        for (let p = offsets[key]; p < end; p++) {
-          const j = items[p];
-          if (seen[j] === stamp) continue;
-          seen[j] = stamp;
-          const d = popcount32((qhi ^ his[j]) >>> 0) + popcount32((qlo ^ los[j]) >>> 0);
-          if (d <= maxDistance) {
-            out[2 * found] = j;
-            out[2 * found + 1] = d;
-            found++;
+    const { widths, starts } = this.layout;
+    const radii = bandRadii(maxDistance, widths.length);
+    const nq = qhi.length;
+    // One query needs no sort (collect).
+    const order = new Uint32Array(nq);
+    const own = new Uint32Array(nq);
+    for (let i = 0; i < widths.length; i++) {
+      if (radii[i] < 0) continue;
+      const width = widths[i];
+      const masks = maskCache(width, Math.min(radii[i], width));
+      const { offsets, entries } = this.tables[i];
+      for (let q = 0; q < nq; q++) own[q] = bandBits(qhi[q], qlo[q], starts[i], width);
+      sortByKey(own, order, width);
+      for (let o = 0; o < nq; o++) {
+        const q = order[o];
+        const h = qhi[q];
+        const l = qlo[q];
+        const key0 = own[q];
+        for (let m = 0; m < masks.length; m++) {
+          const key = key0 ^ masks[m];
+          const end = 3 * offsets[key + 1];
+          for (let p = 3 * offsets[key]; p < end; p += 3) {
+            const xh = (h ^ entries[p + 1]) >>> 0;
+            // Most candidates are far already in their first word.
+            const dh = popcount32(xh);
+            if (dh > maxDistance) continue;
+            const xl = (l ^ entries[p + 2]) >>> 0;
+            const d = dh + popcount32(xl);
+            if (d > maxDistance) continue;
+            // Reported once: by the first band whose probes reach it (an earlier one may have).
+            if (i > 0 && reachedBefore(i, xh, xl, radii, this.layout)) continue;
+            emit(q, entries[p], d);
           }
         }
       }
     }
-    return found;
   }
 }
 
-const MASKS = new Map<number, Int32Array>();
-function maskCache(radius: number): Int32Array {
-  let m = MASKS.get(radius);
-  if (!m) MASKS.set(radius, (m = Int32Array.from(probeMasks(radius))));
+/** `order` ← the queries by key (a counting sort; a single query needs none). */
+function sortByKey(keys: Uint32Array, order: Uint32Array, width: number): void {
+  const n = keys.length;
+  if (n < 2) {
+    if (n) order[0] = 0;
+    return;
+  }
+  const counts = new Uint32Array(2 ** width + 1);
+  for (let q = 0; q < n; q++) counts[keys[q] + 1]++;
+  for (let k = 1; k < counts.length; k++) counts[k] += counts[k - 1];
+  for (let q = 0; q < n; q++) order[counts[keys[q]]++] = q;
+}
+
+/** Whether a band before `band` is within its radius of the query for this difference (xh, xl). */
+function reachedBefore(band: number, xh: number, xl: number, radii: readonly number[], layout: Layout): boolean {
+  for (let k = 0; k < band; k++) {
+    if (popcount32(bandBits(xh, xl, layout.starts[k], layout.widths[k])) <= radii[k]) return true;
+  }
+  return false;
+}
+
+const MASKS = new Map<string, Int32Array>();
+function maskCache(width: number, radius: number): Int32Array {
+  const key = `${width}:${radius}`;
+  let m = MASKS.get(key);
+  if (!m) MASKS.set(key, (m = Int32Array.from(probeMasks(width, radius))));
   return m;
 }

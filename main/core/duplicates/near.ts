@@ -1,17 +1,33 @@
 // Near-copy pairs from the hashes of main/core/media/near-hash.ts, without comparing every photo
 // with every other: the `full` hashes of all contents go into one multi-index table (mih.ts),
-// and each content queries it with
-//   - its own `full` hash turned 0–3 quarter turns (a copy whose pixels were rotated), and
-//   - each of its crop windows (a copy that is a crop of it: the copy's full ≈ our window).
+// queried with
+//   - each content's own `full` hash turned 0–3 quarter turns (a copy whose pixels were rotated), and
+//   - every crop window of every content (a copy that is a crop of it: the copy's full ≈ our
+//     window), a run of contents at a time, as one sorted batch (HashIndex.join): 82 windows a
+//     content are most of the queries, 8 million at 100k contents.
 // Contents indexed before these hashes existed (no row yet) pair by their old pHash until the
 // backfill reaches them.
 import { HashIndex, parseHash, type Hash64 } from './mih.js';
+import type { NearWindowRun as WindowRun } from '../store/near-hashes.js';
+
+export type { WindowRun };
 
 export interface NearItem {
   full: string | null;
   windows: readonly string[] | null;
   /** The pre-v1 64-bit pHash (photos.phash). */
   legacy: string | null;
+}
+
+/** The hashes as numbers: a library's windows as strings would not fit in memory at a million. */
+export interface NearInput {
+  count: number;
+  /** Two words (hi, lo) per content, meaningful where hasFull is 1. */
+  full: Uint32Array;
+  hasFull: Uint8Array;
+  /** The windows, a run at a time (asked for once). */
+  windowRuns: () => Iterable<WindowRun>;
+  legacy: readonly (string | null)[];
 }
 
 export interface NearEdge {
@@ -36,70 +52,134 @@ export interface NearThresholds {
   legacy: number;
 }
 
-export function nearEdges(items: readonly NearItem[], t: NearThresholds): NearEdge[] {
-  const best = new Map<number, NearEdge>();
+/** Windows in one table at a time (four band tables of 12 bytes a window: ~100 MB). */
+const WINDOW_SLICE = 1 << 21;
+
+/** Items with hashes as strings (tests, the duplicates bench) as the numbers nearEdges reads. */
+export function nearInput(items: readonly NearItem[]): NearInput {
   const n = items.length;
-  const keep = (a: number, b: number, distance: number, turns: number, cropped: boolean, window = -1) => {
+  const full = new Uint32Array(2 * n);
+  const hasFull = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = items[i].full;
+    if (f && parseInto(f)) {
+      full[2 * i] = scratch[0];
+      full[2 * i + 1] = scratch[1];
+      hasFull[i] = 1;
+    }
+  }
+  const windowRuns = function* (): Iterable<WindowRun> {
+    const owners: number[] = [];
+    const starts: number[] = [0];
+    const words: number[] = [];
+    const slots: number[] = [];
+    for (let i = 0; i < n; i++) {
+      if (!hasFull[i]) continue;
+      owners.push(i);
+      const windows = items[i].windows ?? [];
+      for (let w = 0; w < windows.length; w++) {
+        // A window that does not parse asks nothing (the others keep their indices).
+        if (!parseInto(windows[w])) continue;
+        words.push(scratch[0], scratch[1]);
+        slots.push(w);
+      }
+      starts.push(slots.length);
+    }
+    yield {
+      owners: Int32Array.from(owners),
+      starts: Uint32Array.from(starts),
+      words: Uint32Array.from(words),
+      slots: Uint16Array.from(slots),
+    };
+  };
+  return { count: n, full, hasFull, windowRuns, legacy: items.map((it) => it.legacy) };
+}
+
+export function nearEdges(items: readonly NearItem[] | NearInput, t: NearThresholds): NearEdge[] {
+  const input = 'count' in items ? items : nearInput(items);
+  const n = input.count;
+  const best = new Map<number, NearEdge>();
+  // Which query found an edge first decides its turn and window when two find it at the same
+  // distance: the order a query-by-query scan would meet them (content, then turns before
+  // windows), whatever order the batches run in.
+  const order = new Map<number, number>();
+  const keep = (a: number, b: number, distance: number, turns: number, cropped: boolean, window: number, rank: number) => {
     if (a === b) return;
     const [x, y] = a < b ? [a, b] : [b, a];
     const key = x * n + y;
     const old = best.get(key);
-    if (!old || distance < old.distance) {
-      const e: NearEdge = { a: x, b: y, distance, turns, cropped };
-      if (window >= 0) e.window = { container: a === x ? 'a' : 'b', index: window };
-      best.set(key, e);
-    }
+    if (old && (old.distance < distance || (old.distance === distance && order.get(key)! <= rank))) return;
+    const e: NearEdge = { a: x, b: y, distance, turns, cropped };
+    if (window >= 0) e.window = { container: a === x ? 'a' : 'b', index: window };
+    best.set(key, e);
+    order.set(key, rank);
   };
 
-  // Hashes as numbers from here on: at 100k contents the queries number in the millions, and a
-  // parsed object or a turned hex string per query was most of the time (and the garbage).
+  // Ranks: content · RANKS + 0..3 for its turns, + 4 + w for its window w; old rows after all.
+  const RANKS = 4096;
   const withFull: number[] = [];
-  const hi: number[] = [];
-  const lo: number[] = [];
-  let allParsed = true;
-  for (let i = 0; i < n; i++) {
-    const it = items[i];
-    if (!it.full) continue;
-    withFull.push(i);
-    if (!parseInto(it.full)) allParsed = false;
-    hi.push(scratch[0]);
-    lo.push(scratch[1]);
-  }
-  if (allParsed && withFull.length > 1) {
-    const index = new HashIndex(Uint32Array.from(hi), Uint32Array.from(lo));
-    const hits = new Int32Array(2 * withFull.length);
+  for (let i = 0; i < n; i++) if (input.hasFull[i]) withFull.push(i);
+  if (withFull.length > 1) {
+    const hi = Uint32Array.from(withFull, (i) => input.full[2 * i]);
+    const lo = Uint32Array.from(withFull, (i) => input.full[2 * i + 1]);
+    const index = new HashIndex(hi, lo);
+    // Each full hash in its four quarter turns (query 4k + turns), as one sorted batch.
+    const qhi = new Uint32Array(4 * withFull.length);
+    const qlo = new Uint32Array(4 * withFull.length);
     const turned = new Uint32Array(2);
     for (let k = 0; k < withFull.length; k++) {
-      const i = withFull[k];
+      turned[0] = hi[k];
+      turned[1] = lo[k];
       for (let turns = 0; turns < 4; turns++) {
-        turned[0] = hi[k];
-        turned[1] = lo[k];
-        for (let r = 0; r < turns; r++) quarterTurn(turned);
-        const found = index.collect(turned[0], turned[1], t.full, hits);
-        for (let h = 0; h < found; h++) keep(i, withFull[hits[2 * h]], hits[2 * h + 1], turns, false);
+        if (turns) quarterTurn(turned);
+        qhi[4 * k + turns] = turned[0];
+        qlo[4 * k + turns] = turned[1];
       }
-      const windows = items[i].windows ?? [];
-      for (let w = 0; w < windows.length; w++) {
-        if (!parseInto(windows[w])) continue;
-        const found = index.collect(scratch[0], scratch[1], t.window, hits);
-        for (let h = 0; h < found; h++) keep(i, withFull[hits[2 * h]], hits[2 * h + 1], 0, true, w);
+    }
+    index.join(qhi, qlo, t.full, (q, item, d) => {
+      const i = withFull[q >> 2];
+      keep(i, withFull[item], d, q & 3, false, -1, i * RANKS + (q & 3));
+    });
+    // Windows against full hashes, the other way round: a slice of the windows goes into its
+    // own table and every full hash asks it. The same pairs as each window asking the table of
+    // full hashes, but a hundred thousand queries instead of eight million, each reading long
+    // runs of the table in order.
+    for (const run of input.windowRuns()) {
+      for (let first = 0; first < run.owners.length; ) {
+        let last = first + 1;
+        while (last < run.owners.length && run.starts[last + 1] - run.starts[first] <= WINDOW_SLICE) last++;
+        const from = run.starts[first];
+        const to = run.starts[last];
+        const owner = new Int32Array(to - from);
+        for (let k = first; k < last; k++) owner.fill(run.owners[k], run.starts[k] - from, run.starts[k + 1] - from);
+        const words = run.words.subarray(2 * from, 2 * to);
+        const table = new HashIndex(
+          Uint32Array.from({ length: to - from }, (_, q) => words[2 * q]),
+          Uint32Array.from({ length: to - from }, (_, q) => words[2 * q + 1]),
+        );
+        table.join(hi, lo, t.window, (k, q, d) => {
+          const i = owner[q];
+          const w = run.slots[from + q];
+          keep(i, withFull[k], d, 0, true, w, i * RANKS + 4 + w);
+        });
+        first = last;
       }
     }
   }
 
   // Old rows: pHash pairs where at least one side has no new hashes yet. Only those rows ask
   // (against every row's pHash), so a library whose rows all have the new hashes pays nothing.
-  const legacy = items.map((it, i) => (it.legacy && safe(it.legacy) ? i : -1)).filter((i) => i >= 0);
-  const asking = legacy.filter((i) => !items[i].full);
+  const legacy = input.legacy.map((h, i) => (h && safe(h) ? i : -1)).filter((i) => i >= 0);
+  const asking = legacy.filter((i) => !input.hasFull[i]);
   if (asking.length) {
-    const index = HashIndex.of(legacy.map((i) => safe(items[i].legacy!)!));
+    const index = HashIndex.of(legacy.map((i) => safe(input.legacy[i]!)!));
     const hits = new Int32Array(2 * legacy.length);
     for (const a of asking) {
-      const q = safe(items[a].legacy!)!;
+      const q = safe(input.legacy[a]!)!;
       const found = index.collect(q.hi, q.lo, t.legacy, hits);
       for (let h = 0; h < found; h++) {
         // Two old rows find each other twice: the same edge, kept once.
-        keep(a, legacy[hits[2 * h]], hits[2 * h + 1], 0, false);
+        keep(a, legacy[hits[2 * h]], hits[2 * h + 1], 0, false, -1, (n + a) * RANKS);
       }
     }
   }

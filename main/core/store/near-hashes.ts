@@ -56,6 +56,94 @@ export function allNearHashes(db: Db): Map<string, StoredNearHashes> {
   return out;
 }
 
+/** Contents' full hashes as numbers, by the caller's index of contents (grouping's). */
+export interface NearFullWords {
+  /** Two words (hi, lo) per content, meaningful where hasFull is 1. */
+  full: Uint32Array;
+  hasFull: Uint8Array;
+  /** Mean brightness per content (NaN: none stored). */
+  luma: Float64Array;
+}
+
+/**
+ * The current full hash of every content `indexOf` names, as numbers: allNearHashes' strings
+ * and maps take ~1 KB a content, too much at a million. Rows for contents not in `indexOf`
+ * (no indexed photo) are skipped by the caller's map rather than by a join.
+ */
+export function nearFullWords(db: Db, indexOf: ReadonlyMap<string, number>, count: number): NearFullWords {
+  const full = new Uint32Array(2 * count);
+  const hasFull = new Uint8Array(count);
+  const luma = new Float64Array(count).fill(Number.NaN);
+  const rows = db.prepare(`SELECT sha256, full, luma FROM near_hashes WHERE version = ?`).raw();
+  for (const [sha, hex, l] of rows.iterate(NEAR_HASH_VERSION) as Iterable<[string, string, number | null]>) {
+    const i = indexOf.get(sha);
+    if (i === undefined || hex.length !== 16) continue;
+    const hi = Number.parseInt(hex.slice(0, 8), 16);
+    const lo = Number.parseInt(hex.slice(8), 16);
+    if (Number.isNaN(hi) || Number.isNaN(lo)) continue;
+    full[2 * i] = hi;
+    full[2 * i + 1] = lo;
+    hasFull[i] = 1;
+    if (l !== null) luma[i] = l;
+  }
+  return { full, hasFull, luma };
+}
+
+/** A run of contents' crop windows: content owners[k] has windows starts[k] .. starts[k + 1] − 1. */
+export interface NearWindowRun {
+  owners: Int32Array;
+  starts: Uint32Array;
+  /** Two words (hi, lo) per window, read straight from the stored bytes. */
+  words: Uint32Array;
+  /** Each window's place in its content's list (WINDOWS in media/near-hash.ts). */
+  slots: Uint16Array;
+}
+
+/**
+ * The crop windows of the contents `hasFull` marks, `perRun` contents at a time in sha256
+ * order (the table's key, so each page is a range of it): a million contents' windows are
+ * 650 MB, never all in memory at once.
+ */
+export function* nearWindowRuns(
+  db: Db,
+  indexOf: ReadonlyMap<string, number>,
+  hasFull: Uint8Array,
+  perRun = 25_000,
+): Generator<NearWindowRun> {
+  const page = db
+    .prepare(`SELECT sha256, windows FROM near_hashes WHERE version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?`)
+    .raw();
+  let after = '';
+  for (;;) {
+    const rows = page.all(NEAR_HASH_VERSION, after, perRun) as [string, Buffer | null][];
+    if (!rows.length) return;
+    after = rows[rows.length - 1][0];
+    const owners: number[] = [];
+    const starts = [0];
+    let total = 0;
+    for (const [sha, blob] of rows) {
+      const i = indexOf.get(sha);
+      if (i === undefined || !hasFull[i]) continue;
+      owners.push(i);
+      total += blob ? blob.length >> 3 : 0;
+      starts.push(total);
+    }
+    const words = new Uint32Array(2 * total);
+    const slots = new Uint16Array(total);
+    let k = 0;
+    for (const [sha, blob] of rows) {
+      const i = indexOf.get(sha);
+      if (i === undefined || !hasFull[i] || !blob) continue;
+      for (let w = 0; w < blob.length >> 3; w++, k++) {
+        words[2 * k] = blob.readUInt32BE(8 * w);
+        words[2 * k + 1] = blob.readUInt32BE(8 * w + 4);
+        slots[k] = w;
+      }
+    }
+    yield { owners: Int32Array.from(owners), starts: Uint32Array.from(starts), words, slots };
+  }
+}
+
 /**
  * Indexed photos (one path per content) whose content lacks current hashes, or the verification
  * grid (rows from before it existed): the backfill's work.

@@ -11,7 +11,7 @@ import { buildGroups } from '../../../main/core/duplicates/find.js';
 import { nearEdges } from '../../../main/core/duplicates/near.js';
 import { forgetNearVerdicts } from '../../../main/core/duplicates/verify-edges.js';
 import { Kanjian } from '../../../main/core/kanjian.js';
-import { allNearHashes, missingNearHashes } from '../../../main/core/store/near-hashes.js';
+import { allNearHashes, missingNearHashes, nearFullWords, nearWindowRuns } from '../../../main/core/store/near-hashes.js';
 import { EXIF_SAMPLES } from '../../helpers/cli.js';
 
 const SOURCE = path.join(EXIF_SAMPLES, 'jpg', 'exif-org/canon-ixus.jpg');
@@ -72,6 +72,29 @@ describe('near copies are verified by aligning the pictures', () => {
     const edges = nearEdges(stored.map((h) => ({ full: h.full, windows: h.windows, legacy: null })), { full: 8, window: 6, legacy: 10 });
     // Every pair is a candidate, so only the check can tell the burst apart.
     expect(edges.length).toBe(3);
+  });
+
+  it('grouping reads the same hashes as numbers, a page of windows at a time', () => {
+    const stored = [...allNearHashes(k.store.db).values()];
+    const index = new Map(stored.map((h, i) => [h.sha256, i]));
+    // A content the caller does not list (no indexed photo) is not read.
+    index.delete(stored[2].sha256);
+    const { full, hasFull, luma } = nearFullWords(k.store.db, index, 2);
+    const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+    for (const i of [0, 1]) {
+      expect(hasFull[i]).toBe(1);
+      expect(hex(full[2 * i], full[2 * i + 1])).toBe(stored[i].full);
+      expect(luma[i]).toBe(stored[i].luma);
+    }
+    const runs = [...nearWindowRuns(k.store.db, index, hasFull, 1)];
+    // One content a page: the third content's page holds no owner.
+    expect(runs.map((r) => r.owners.length).sort()).toEqual([0, 1, 1]);
+    for (const run of runs.filter((r) => r.owners.length)) {
+      const h = stored[run.owners[0]];
+      const words = Array.from({ length: run.starts[1] }, (_, w) => hex(run.words[2 * w], run.words[2 * w + 1]));
+      expect(words).toEqual(h.windows);
+      expect(Array.from(run.slots)).toEqual(h.windows.map((_, w) => w));
+    }
   });
 
   it('groups the crop with the original and leaves the burst frame out', async () => {

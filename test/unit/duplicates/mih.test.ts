@@ -51,11 +51,14 @@ describe('multi-index hashing', () => {
     expect(popcount32(0)).toBe(0);
   });
 
-  it.each([0, 3, 4, 7, 10, 12, 15])('finds exactly the pairs a brute-force scan finds within %i bits', (r) => {
+  // 6 and 8 are the app's radii (crop windows, full pictures); 0–2 leave bands unprobed.
+  const RADII = [0, 1, 2, 3, 4, 6, 7, 8, 10, 12, 15];
+  // Four 16-bit bands (small tables) and three of 21–22 bits (big ones), each on the same sets.
+  it.each([...RADII.map((r) => [r, 4] as const), ...RADII.map((r) => [r, 3] as const)])('finds exactly the pairs a brute-force scan finds within %i bits (%i bands)', (r, bands) => {
     const hashes = makeSet(11 + r, 1500);
     const expected = bruteForce(hashes, r);
     // Every hash asks the index of all of them; each pair kept from its lower side.
-    const index = HashIndex.of(hashes);
+    const index = HashIndex.of(hashes, bands);
     const out = new Int32Array(2 * hashes.length);
     const found: { a: number; b: number; distance: number }[] = [];
     hashes.forEach((h, a) => {
@@ -68,7 +71,26 @@ describe('multi-index hashing', () => {
     for (const p of found) expect(p.distance).toBe(hamming64(hashes[p.a], hashes[p.b]));
     expect([...got].sort()).toEqual([...expected].sort());
     // The planted pairs make sure there is something to find at every radius.
-    expect(expected.size).toBeGreaterThan(r === 0 ? 20 : 50);
+    expect(expected.size).toBeGreaterThan(r <= 1 ? 20 : 50);
+  });
+
+  it.each([0, 2, 6, 8, 12].flatMap((r) => [[r, 4] as const, [r, 3] as const]))('join reports the pairs collect finds query by query, each once, within %i bits (%i bands)', (r, bands) => {
+    const indexed = makeSet(31 + r, 1200);
+    // Queries: other hashes, some planted near indexed ones (as crop windows are).
+    const next = rng(77 + r);
+    const queries: Hash64[] = [];
+    for (let i = 0; i < 900; i++) queries.push(i % 3 ? { hi: next(), lo: next() } : flipBits(indexed[next() % indexed.length], i % 13, next));
+    const index = HashIndex.of(indexed, bands);
+    const out = new Int32Array(2 * indexed.length);
+    const want: string[] = [];
+    queries.forEach((q, k) => {
+      const n = index.collect(q.hi, q.lo, r, out);
+      for (let h = 0; h < n; h++) want.push(`${k}-${out[2 * h]}:${out[2 * h + 1]}`);
+    });
+    const got: string[] = [];
+    index.join(Uint32Array.from(queries, (q) => q.hi), Uint32Array.from(queries, (q) => q.lo), r, (k, item, d) => got.push(`${k}-${item}:${d}`));
+    expect(want.length).toBeGreaterThan(r === 0 ? 10 : 50);
+    expect(got.sort()).toEqual(want.sort());
   });
 
   it('rejects a radius outside 0..64', () => {
