@@ -11,11 +11,13 @@
 import { createHash } from 'node:crypto';
 import type { DuplicateGroup, DuplicateKind, DuplicatePhoto, DuplicatesRequest, DuplicatesResponse } from '../api.js';
 import { toSummary, type Store } from '../store/index.js';
+import type { Db } from '../store/db.js';
 import { dismissedPairs, pairKey } from './dismiss.js';
 import { anchorGroups, type Edge } from './group.js';
 import { differencesFrom } from './differences.js';
 import { chooseKeeper, rankCandidates, type KeepCandidate } from './keep.js';
-import { nearEdges, type NearEdge, type NearInput } from './near.js';
+import { legacyEdges, nearEdges, type NearEdge, type NearInput } from './near.js';
+import { KEPT_THRESHOLDS, nearPairs } from './near-pairs.js';
 import { nearDetails, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
 import { verifyNearEdge } from './verify-edges.js';
 import { similarPairs, type ManifestModel } from './similar.js';
@@ -81,6 +83,30 @@ interface BuiltGroup {
 export interface FindOptions {
   /** The model whose vectors cover the library; null: no 'similar' kind. */
   model: ManifestModel | null;
+  /**
+   * Where near pairs found for newly hashed contents are kept (near-pairs.ts): the store's own
+   * connection when it can write (the default), a writer beside a read-only store (the
+   * grouping worker), or null: found, not kept.
+   */
+  pairsWriter?: Db | null;
+}
+
+/** The kept near pairs among these contents (by sha256 → index), pairing new contents first. */
+function keptEdges(store: Store, opts: FindOptions, index: ReadonlyMap<string, number>): NearEdge[] {
+  const writer = opts.pairsWriter !== undefined ? opts.pairsWriter : store.db.readonly ? null : store.db;
+  const edges: NearEdge[] = [];
+  for (const p of nearPairs(store.db, writer).pairs) {
+    const a = index.get(p.shaA);
+    const b = index.get(p.shaB);
+    // A content no longer indexed keeps its pairs for when it comes back.
+    if (a === undefined || b === undefined) continue;
+    // Stored from sha_a's side; edges go from the lower index.
+    const flip = a > b;
+    const e: NearEdge = { a: flip ? b : a, b: flip ? a : b, distance: p.distance, turns: flip ? (4 - p.turns) % 4 : p.turns, cropped: p.cropped };
+    if (p.window) e.window = { container: flip ? (p.window.container === 'a' ? 'b' : 'a') : p.window.container, index: p.window.index };
+    edges.push(e);
+  }
+  return edges;
 }
 
 /** What decides the groups (the rest of a request only filters and pages them). */
@@ -181,7 +207,10 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     };
     for (const [i, c] of contents.entries()) c.luma = Number.isNaN(luma[i]) ? null : luma[i];
     const edges: Edge[] = [];
-    const candidates = nearEdges(input, { full: maxDistance, window: NEAR_WINDOW_MAX_DISTANCE, legacy: LEGACY_NEAR_MAX_DISTANCE });
+    const t = { full: maxDistance, window: NEAR_WINDOW_MAX_DISTANCE, legacy: LEGACY_NEAR_MAX_DISTANCE };
+    // At the default thresholds the pairs are kept between reviews (near-pairs.ts): only
+    // contents not paired before are searched for. Other thresholds search afresh.
+    const candidates = maxDistance === KEPT_THRESHOLDS.full ? [...keptEdges(store, opts, index), ...legacyEdges(input, t)] : nearEdges(input, t);
     for (const e of candidates) {
       nearSet.add(pairId(e.a, e.b));
       nearInfo.set(pairId(e.a, e.b), e);

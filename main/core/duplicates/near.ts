@@ -95,80 +95,139 @@ export function nearInput(items: readonly NearItem[]): NearInput {
   return { count: n, full, hasFull, windowRuns, legacy: items.map((it) => it.legacy) };
 }
 
+/**
+ * Every near pair: hashEdges for contents with the new hashes, legacyEdges for the rest (the two
+ * never find the same pair: legacy pairs have a side without new hashes).
+ */
 export function nearEdges(items: readonly NearItem[] | NearInput, t: NearThresholds): NearEdge[] {
   const input = 'count' in items ? items : nearInput(items);
-  const n = input.count;
-  const best = new Map<number, NearEdge>();
-  // Which query found an edge first decides its turn and window when two find it at the same
-  // distance: the order a query-by-query scan would meet them (content, then turns before
-  // windows), whatever order the batches run in.
-  const order = new Map<number, number>();
-  const keep = (a: number, b: number, distance: number, turns: number, cropped: boolean, window: number, rank: number) => {
+  return [...hashEdges(input, t), ...legacyEdges(input, t)];
+}
+
+/**
+ * The best edge of each pair, whichever query found it: the lowest distance, and between equal
+ * distances the query a query-by-query scan would meet first (by rank: content, then turns
+ * before windows), whatever order the batches run in.
+ */
+class Edges {
+  private best = new Map<number, NearEdge>();
+  private order = new Map<number, number>();
+  constructor(private n: number) {}
+
+  keep(a: number, b: number, distance: number, turns: number, cropped: boolean, window: number, rank: number): void {
     if (a === b) return;
     const [x, y] = a < b ? [a, b] : [b, a];
-    const key = x * n + y;
-    const old = best.get(key);
-    if (old && (old.distance < distance || (old.distance === distance && order.get(key)! <= rank))) return;
+    const key = x * this.n + y;
+    const old = this.best.get(key);
+    if (old && (old.distance < distance || (old.distance === distance && this.order.get(key)! <= rank))) return;
     const e: NearEdge = { a: x, b: y, distance, turns, cropped };
     if (window >= 0) e.window = { container: a === x ? 'a' : 'b', index: window };
-    best.set(key, e);
-    order.set(key, rank);
-  };
-
-  // Ranks: content · RANKS + 0..3 for its turns, + 4 + w for its window w; old rows after all.
-  const RANKS = 4096;
-  const withFull: number[] = [];
-  for (let i = 0; i < n; i++) if (input.hasFull[i]) withFull.push(i);
-  if (withFull.length > 1) {
-    const hi = Uint32Array.from(withFull, (i) => input.full[2 * i]);
-    const lo = Uint32Array.from(withFull, (i) => input.full[2 * i + 1]);
-    const index = new HashIndex(hi, lo);
-    // Each full hash in its four quarter turns (query 4k + turns), as one sorted batch.
-    const qhi = new Uint32Array(4 * withFull.length);
-    const qlo = new Uint32Array(4 * withFull.length);
-    const turned = new Uint32Array(2);
-    for (let k = 0; k < withFull.length; k++) {
-      turned[0] = hi[k];
-      turned[1] = lo[k];
-      for (let turns = 0; turns < 4; turns++) {
-        if (turns) quarterTurn(turned);
-        qhi[4 * k + turns] = turned[0];
-        qlo[4 * k + turns] = turned[1];
-      }
-    }
-    index.join(qhi, qlo, t.full, (q, item, d) => {
-      const i = withFull[q >> 2];
-      keep(i, withFull[item], d, q & 3, false, -1, i * RANKS + (q & 3));
-    });
-    // Windows against full hashes, the other way round: a slice of the windows goes into its
-    // own table and every full hash asks it. The same pairs as each window asking the table of
-    // full hashes, but a hundred thousand queries instead of eight million, each reading long
-    // runs of the table in order.
-    for (const run of input.windowRuns()) {
-      for (let first = 0; first < run.owners.length; ) {
-        let last = first + 1;
-        while (last < run.owners.length && run.starts[last + 1] - run.starts[first] <= WINDOW_SLICE) last++;
-        const from = run.starts[first];
-        const to = run.starts[last];
-        const owner = new Int32Array(to - from);
-        for (let k = first; k < last; k++) owner.fill(run.owners[k], run.starts[k] - from, run.starts[k + 1] - from);
-        const words = run.words.subarray(2 * from, 2 * to);
-        const table = new HashIndex(
-          Uint32Array.from({ length: to - from }, (_, q) => words[2 * q]),
-          Uint32Array.from({ length: to - from }, (_, q) => words[2 * q + 1]),
-        );
-        table.join(hi, lo, t.window, (k, q, d) => {
-          const i = owner[q];
-          const w = run.slots[from + q];
-          keep(i, withFull[k], d, 0, true, w, i * RANKS + 4 + w);
-        });
-        first = last;
-      }
-    }
+    this.best.set(key, e);
+    this.order.set(key, rank);
   }
 
-  // Old rows: pHash pairs where at least one side has no new hashes yet. Only those rows ask
-  // (against every row's pHash), so a library whose rows all have the new hashes pays nothing.
+  all(): NearEdge[] {
+    return [...this.best.values()];
+  }
+}
+
+/** Ranks: content · RANKS + 0..3 for its turns, + 4 + w for its window w; old rows after all. */
+const RANKS = 4096;
+
+/**
+ * Pairs by the new hashes: full against full (any quarter turn) and crop window against full.
+ * With `asking`, only pairs with at least one asking content (1 in asking): a content paired
+ * for the first time against all the others (near-pairs.ts), every query that could find such
+ * a pair and nothing else. Without it, every pair.
+ */
+export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Array): NearEdge[] {
+  const edges = new Edges(input.count);
+  const withFull: number[] = [];
+  for (let i = 0; i < input.count; i++) if (input.hasFull[i]) withFull.push(i);
+  if (withFull.length < 2) return [];
+  const hi = Uint32Array.from(withFull, (i) => input.full[2 * i]);
+  const lo = Uint32Array.from(withFull, (i) => input.full[2 * i + 1]);
+  const index = new HashIndex(hi, lo);
+  // Positions in withFull of the contents that ask.
+  const askers = asking ? withFull.flatMap((i, k) => (asking[i] ? [k] : [])) : withFull.map((_, k) => k);
+  if (!askers.length) return [];
+  // Each asking full hash in its four quarter turns (query 4k + turns), as one sorted batch.
+  const qhi = new Uint32Array(4 * askers.length);
+  const qlo = new Uint32Array(4 * askers.length);
+  const turned = new Uint32Array(2);
+  for (let k = 0; k < askers.length; k++) {
+    turned[0] = hi[askers[k]];
+    turned[1] = lo[askers[k]];
+    for (let turns = 0; turns < 4; turns++) {
+      if (turns) quarterTurn(turned);
+      qhi[4 * k + turns] = turned[0];
+      qlo[4 * k + turns] = turned[1];
+    }
+  }
+  index.join(qhi, qlo, t.full, (q, item, d) => {
+    const i = withFull[askers[q >> 2]];
+    edges.keep(i, withFull[item], d, q & 3, false, -1, i * RANKS + (q & 3));
+  });
+  // Windows against full hashes, the other way round: a slice of the windows goes into its
+  // own table and every asking full hash asks it. The same pairs as each window asking the
+  // table of full hashes, but a hundred thousand queries instead of eight million, each
+  // reading long runs of the table in order.
+  const ahi = asking ? Uint32Array.from(askers, (k) => hi[k]) : hi;
+  const alo = asking ? Uint32Array.from(askers, (k) => lo[k]) : lo;
+  for (const run of input.windowRuns()) {
+    for (let first = 0; first < run.owners.length; ) {
+      let last = first + 1;
+      while (last < run.owners.length && run.starts[last + 1] - run.starts[first] <= WINDOW_SLICE) last++;
+      const from = run.starts[first];
+      const to = run.starts[last];
+      const owner = new Int32Array(to - from);
+      for (let k = first; k < last; k++) owner.fill(run.owners[k], run.starts[k] - from, run.starts[k + 1] - from);
+      const words = run.words.subarray(2 * from, 2 * to);
+      const table = new HashIndex(
+        Uint32Array.from({ length: to - from }, (_, q) => words[2 * q]),
+        Uint32Array.from({ length: to - from }, (_, q) => words[2 * q + 1]),
+      );
+      table.join(ahi, alo, t.window, (k, q, d) => {
+        const i = owner[q];
+        const w = run.slots[from + q];
+        edges.keep(i, withFull[askers[k]], d, 0, true, w, i * RANKS + 4 + w);
+      });
+      first = last;
+    }
+    // An asking content's windows against every full hash: that a content hashed before it
+    // is a crop of it (without `asking`, the join above found those already).
+    if (asking) askingWindows(run, asking, index, t.window, (i, w, item, d) => edges.keep(i, withFull[item], d, 0, true, w, i * RANKS + 4 + w));
+  }
+  return edges.all();
+}
+
+/** The windows of the run's asking owners, each against `index` (of full hashes). */
+function askingWindows(
+  run: WindowRun,
+  asking: Uint8Array,
+  index: HashIndex,
+  maxDistance: number,
+  found: (owner: number, window: number, item: number, distance: number) => void,
+): void {
+  const mine: number[] = [];
+  for (let k = 0; k < run.owners.length; k++) {
+    if (!asking[run.owners[k]]) continue;
+    for (let w = run.starts[k]; w < run.starts[k + 1]; w++) mine.push(k, w);
+  }
+  if (!mine.length) return;
+  const m = mine.length / 2;
+  const qhi = Uint32Array.from({ length: m }, (_, q) => run.words[2 * mine[2 * q + 1]]);
+  const qlo = Uint32Array.from({ length: m }, (_, q) => run.words[2 * mine[2 * q + 1] + 1]);
+  index.join(qhi, qlo, maxDistance, (q, item, d) => found(run.owners[mine[2 * q]], run.slots[mine[2 * q + 1]], item, d));
+}
+
+/**
+ * Old rows: pHash pairs where at least one side has no new hashes yet. Only those rows ask
+ * (against every row's pHash), so a library whose rows all have the new hashes pays nothing.
+ */
+export function legacyEdges(input: NearInput, t: NearThresholds): NearEdge[] {
+  const n = input.count;
+  const edges = new Edges(n);
   const legacy = input.legacy.map((h, i) => (h && safe(h) ? i : -1)).filter((i) => i >= 0);
   const asking = legacy.filter((i) => !input.hasFull[i]);
   if (asking.length) {
@@ -179,11 +238,11 @@ export function nearEdges(items: readonly NearItem[] | NearInput, t: NearThresho
       const found = index.collect(q.hi, q.lo, t.legacy, hits);
       for (let h = 0; h < found; h++) {
         // Two old rows find each other twice: the same edge, kept once.
-        keep(a, legacy[hits[2 * h]], hits[2 * h + 1], 0, false, -1, (n + a) * RANKS);
+        edges.keep(a, legacy[hits[2 * h]], hits[2 * h + 1], 0, false, -1, (n + a) * RANKS);
       }
     }
   }
-  return [...best.values()];
+  return edges.all();
 }
 
 /** Parsed words of the last parseInto (hi, lo). */

@@ -393,6 +393,40 @@ export const MIGRATIONS: ((db: Db) => void)[] = [
   (db) => {
     db.exec('CREATE INDEX IF NOT EXISTS embeddings_orphaned ON embeddings(model_id, orphaned_at) WHERE orphaned_at IS NOT NULL');
   },
+  // Near-copy pairs kept between reviews (main/core/duplicates/near-pairs.ts): at a million
+  // photos, finding them all takes minutes, so each content is paired once, against every
+  // content hashed before it, and the review reads the pairs. `near_paired` lists the contents
+  // done; a content whose hashes change (re-hashed, a new recipe) loses its pairs and its mark,
+  // by trigger, so a writer that knows nothing of pairs (the indexer, the backfill) keeps them
+  // true. No epoch bump here: pairs are derived from near_hashes, which already bumps it.
+  // Idempotent.
+  (db) => {
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS near_pairs (
+        sha_a     TEXT NOT NULL,
+        sha_b     TEXT NOT NULL,
+        distance  INTEGER NOT NULL,
+        turns     INTEGER NOT NULL,
+        cropped   INTEGER NOT NULL,
+        window_in TEXT,
+        window    INTEGER,
+        PRIMARY KEY (sha_a, sha_b)
+      ) WITHOUT ROWID;
+      CREATE INDEX IF NOT EXISTS near_pairs_b ON near_pairs(sha_b);
+      CREATE TABLE IF NOT EXISTS near_paired (sha256 TEXT PRIMARY KEY) WITHOUT ROWID;
+      CREATE TRIGGER IF NOT EXISTS near_pairs_hash_update AFTER UPDATE ON near_hashes
+        WHEN OLD.full IS NOT NEW.full OR OLD.windows IS NOT NEW.windows OR OLD.version IS NOT NEW.version
+        BEGIN
+          DELETE FROM near_pairs WHERE sha_a = OLD.sha256 OR sha_b = OLD.sha256;
+          DELETE FROM near_paired WHERE sha256 = OLD.sha256;
+        END;
+      CREATE TRIGGER IF NOT EXISTS near_pairs_hash_delete AFTER DELETE ON near_hashes
+        BEGIN
+          DELETE FROM near_pairs WHERE sha_a = OLD.sha256 OR sha_b = OLD.sha256;
+          DELETE FROM near_paired WHERE sha256 = OLD.sha256;
+        END;
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
