@@ -55,6 +55,12 @@ export interface NearThresholds {
 /** Windows in one table at a time (four band tables of 12 bytes a window: ~100 MB). */
 const WINDOW_SLICE = 1 << 21;
 
+/**
+ * Up to this many asking contents, the windows ask them (one small table, 52 entries a
+ * content for a window distance of 6) rather than each slice of windows becoming a table.
+ */
+const FEW_ASKING = 20_000;
+
 /** Items with hashes as strings (tests, the duplicates bench) as the numbers nearEdges reads. */
 export function nearInput(items: readonly NearItem[]): NearInput {
   const n = items.length;
@@ -138,9 +144,9 @@ const RANKS = 4096;
  * Pairs by the new hashes: full against full (any quarter turn) and crop window against full.
  * With `asking`, only pairs with at least one asking content (1 in asking): a content paired
  * for the first time against all the others (near-pairs.ts), every query that could find such
- * a pair and nothing else. Without it, every pair.
+ * a pair and nothing else. Without it, every pair. `fewAsking`: see FEW_ASKING (tests try both ways).
  */
-export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Array): NearEdge[] {
+export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Array, fewAsking = FEW_ASKING): NearEdge[] {
   const edges = new Edges(input.count);
   const withFull: number[] = [];
   for (let i = 0; i < input.count; i++) if (input.hasFull[i]) withFull.push(i);
@@ -174,8 +180,28 @@ export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Arr
   // reading long runs of the table in order.
   const ahi = asking ? Uint32Array.from(askers, (k) => hi[k]) : hi;
   const alo = asking ? Uint32Array.from(askers, (k) => lo[k]) : lo;
+  // A few contents asking (those added since the last review): their full hashes are the
+  // table, filed under every key a window would probe, and every window asks it — building
+  // the window tables cost ~0.3 µs a window however few asked them.
+  const few = asking && askers.length <= fewAsking ? new HashIndex(ahi, alo, 4, t.window) : null;
   for (const run of input.windowRuns()) {
-    for (let first = 0; first < run.owners.length; ) {
+    if (few) {
+      const m = run.slots.length;
+      const whi = new Uint32Array(m);
+      const wlo = new Uint32Array(m);
+      const owner = new Int32Array(m);
+      for (let w = 0; w < m; w++) {
+        whi[w] = run.words[2 * w];
+        wlo[w] = run.words[2 * w + 1];
+      }
+      for (let k = 0; k < run.owners.length; k++) owner.fill(run.owners[k], run.starts[k], run.starts[k + 1]);
+      few.join(whi, wlo, t.window, (q, k, d) => {
+        const i = owner[q];
+        const w = run.slots[q];
+        edges.keep(i, withFull[askers[k]], d, 0, true, w, i * RANKS + 4 + w);
+      });
+    }
+    for (let first = 0; !few && first < run.owners.length; ) {
       let last = first + 1;
       while (last < run.owners.length && run.starts[last + 1] - run.starts[first] <= WINDOW_SLICE) last++;
       const from = run.starts[first];

@@ -2,6 +2,7 @@
 // or copied photo keeps them. `version` says which hash recipe made a row, so a new recipe
 // re-hashes old rows (backfill) instead of comparing unlike hashes.
 import type { NearHashes } from '../media/near-hash.js';
+import os from 'node:os';
 import type { Db } from './db.js';
 
 export const NEAR_HASH_VERSION = 2;
@@ -128,18 +129,21 @@ export function* nearWindowRuns(
       total += blob ? blob.length >> 3 : 0;
       starts.push(total);
     }
-    const words = new Uint32Array(2 * total);
+    // The stored bytes copied end to end and turned to this machine's word order at once (the
+    // hashes are stored big-endian): a read per word took most of the time.
+    const bytes = Buffer.allocUnsafeSlow(8 * total);
     const slots = new Uint16Array(total);
     let k = 0;
     for (const [sha, blob] of rows) {
       const i = indexOf.get(sha);
       if (i === undefined || !hasFull[i] || !blob) continue;
-      for (let w = 0; w < blob.length >> 3; w++, k++) {
-        words[2 * k] = blob.readUInt32BE(8 * w);
-        words[2 * k + 1] = blob.readUInt32BE(8 * w + 4);
-        slots[k] = w;
-      }
+      const count = blob.length >> 3;
+      blob.copy(bytes, 8 * k, 0, 8 * count);
+      for (let w = 0; w < count; w++) slots[k + w] = w;
+      k += count;
     }
+    if (os.endianness() === 'LE') bytes.swap32();
+    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, 2 * total);
     yield { owners: Int32Array.from(owners), starts: Uint32Array.from(starts), words, slots };
   }
 }

@@ -91,6 +91,12 @@ describe('multi-index hashing', () => {
     index.join(Uint32Array.from(queries, (q) => q.hi), Uint32Array.from(queries, (q) => q.lo), r, (k, item, d) => got.push(`${k}-${item}:${d}`));
     expect(want.length).toBeGreaterThan(r === 0 ? 10 : 50);
     expect(got.sort()).toEqual(want.sort());
+    // A table filed under every key within the radius answers the same, at that radius only.
+    const expanded = new HashIndex(Uint32Array.from(indexed, (h) => h.hi), Uint32Array.from(indexed, (h) => h.lo), bands, r);
+    const viaExpanded: string[] = [];
+    expanded.join(Uint32Array.from(queries, (q) => q.hi), Uint32Array.from(queries, (q) => q.lo), r, (k, item, d) => viaExpanded.push(`${k}-${item}:${d}`));
+    expect(viaExpanded.sort()).toEqual(want.sort());
+    expect(() => expanded.collect(0, 0, r + 1, out)).toThrow(RangeError);
   });
 
   it('rejects a radius outside 0..64', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rotateHash } from '../../../main/core/media/near-hash.js';
-import { nearEdges } from '../../../main/core/duplicates/near.js';
+import { hashEdges, nearEdges, nearInput } from '../../../main/core/duplicates/near.js';
 
 const A = 'f0e1d2c3b4a59687';
 const flip = (hex: string, nibble: number) => hex.slice(0, nibble) + ((parseInt(hex[nibble], 16) ^ 1).toString(16)) + hex.slice(nibble + 1);
@@ -72,5 +72,22 @@ describe('near pairs against a brute-force scan', () => {
     expect([...want.values()].some((v) => v.includes(':true:'))).toBe(true);
     expect([...want.values()].some((v) => /^\d+:[123]:/.test(v))).toBe(true);
     expect(Object.fromEntries([...got].sort())).toEqual(Object.fromEntries([...want].sort()));
+
+    // A few contents asking (added since the last review), both ways the windows are matched:
+    // the pairs touching them, at the same distances, and no other.
+    const input = nearInput(items);
+    const asking = new Uint8Array(items.length);
+    for (let i = 0; i < items.length; i += 7) asking[i] = 1;
+    const touching = Object.fromEntries(
+      hashEdges(input, t)
+        .filter((e) => asking[e.a] || asking[e.b])
+        .map((e) => [`${e.a}-${e.b}`, e.distance])
+        .sort(),
+    );
+    expect(Object.keys(touching).length).toBeGreaterThan(20);
+    for (const fewAsking of [0, Infinity]) {
+      const found = hashEdges(input, t, asking, fewAsking).map((e) => [`${e.a}-${e.b}`, e.distance] as const);
+      expect(Object.fromEntries(found.sort())).toEqual(touching);
+    }
   });
 });
