@@ -85,7 +85,7 @@ async function main(): Promise<void> {
       store = Store.open(dbFile);
       lib = { ...kept, model: syntheticModel(store, embeddingWorld(42, DIM)) };
       log(`reusing the library in ${tmp} (built ${JSON.stringify(kept.buildMs)})`);
-      notes.push(`Library reused from an earlier run (--keep): build times are that run's; DB size and similar-shot times include what earlier runs stored.`);
+      notes.push(`Library reused from an earlier run (--keep): build times are that run's; DB size includes what earlier runs stored; the similar-shot backfill and the near pairs start from none.`);
     } else {
       if (keep) {
         mkdirSync(tmp, { recursive: true });
@@ -215,6 +215,9 @@ async function main(): Promise<void> {
       notes.push('Skipped (--skip similar): the similar-shot backfill and its recall were not measured in this run.');
       log('  similar-shot backfill: skipped');
     } else {
+    // A library reused (--keep) has its neighbours from the run before: found again from none.
+    store.db.prepare('DELETE FROM similar_pairs WHERE model_id = ?').run(model.modelId);
+    store.db.prepare('DELETE FROM similar_scanned WHERE model_id = ?').run(model.modelId);
     const ts = performance.now();
     const cs = process.cpuUsage();
     scanned = await scanSimilar(store, model);

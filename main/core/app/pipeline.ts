@@ -183,7 +183,8 @@ export class Pipeline {
 
   /**
    * After indexing: tags new photos and finds their similar-shot neighbours (both incremental,
-   * both quick next to embedding). Errors are logged: indexing results stay either way.
+   * both quick next to embedding), then has a big library's duplicate groups built in the
+   * background. Errors are logged: indexing results stay either way.
    */
   async analyse(): Promise<void> {
     if (this.closed) return;
@@ -195,6 +196,7 @@ export class Pipeline {
         progress.start('similar', this.p.duplicates().unscannedCount());
         progress.tick('similar', await this.p.duplicates().scan());
         progress.stepDone();
+        this.p.duplicates().warm();
       });
     } catch (e) {
       this.p.log?.(`tags/duplicates: ${(e as Error).message}`);

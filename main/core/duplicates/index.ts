@@ -14,6 +14,13 @@ export { osTrash, type TrashFile } from './trash.js';
 /** Up to this many unscanned photos, find() waits for their similar-shot scan (a few seconds). */
 const WAIT_FOR_SCAN_MAX = 200;
 
+/**
+ * From this many indexed photos, the groups are built after each indexing pass (warm()), so the
+ * review opens on them: at a million, pairing the photos just added takes tens of seconds.
+ * Smaller libraries group in a second or less when asked.
+ */
+const WARM_FROM = 10_000;
+
 export class Duplicates {
   private planner: TrashPlanner;
   private scanning: Promise<number> | null = null;
@@ -94,6 +101,16 @@ export class Duplicates {
     const n = count();
     this.backlogs.set(name, { at, n });
     return n;
+  }
+
+  /**
+   * After indexing: builds the review's first answer (all kinds, default thresholds) in the
+   * grouping worker, for a big library, so opening the review does not wait for it.
+   */
+  warm(): void {
+    const n = this.store.db.prepare("SELECT COUNT(*) FROM photos WHERE status = 'indexed'").pluck().get() as number;
+    if (n < WARM_FROM) return;
+    void this.cache.get({}, this.model()).catch(() => undefined);
   }
 
   /** Near hashes for contents indexed before they existed; one run at a time. */

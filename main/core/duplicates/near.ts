@@ -155,8 +155,15 @@ export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Arr
   const lo = Uint32Array.from(withFull, (i) => input.full[2 * i + 1]);
   const index = new HashIndex(hi, lo);
   // Positions in withFull of the contents that ask.
-  const askers = asking ? withFull.flatMap((i, k) => (asking[i] ? [k] : [])) : withFull.map((_, k) => k);
+  const asks = asking;
+  let askers = asks ? withFull.flatMap((i, k) => (asks[i] ? [k] : [])) : withFull.map((_, k) => k);
   if (!askers.length) return [];
+  // All asking (a library's first review) is the search without `asking`: the windows' own
+  // asking (askingWindows) would find every crop pair a second time.
+  if (asking && askers.length === withFull.length) {
+    asking = undefined;
+    askers = withFull.map((_, k) => k);
+  }
   // Each asking full hash in its four quarter turns (query 4k + turns), as one sorted batch.
   const qhi = new Uint32Array(4 * askers.length);
   const qlo = new Uint32Array(4 * askers.length);
