@@ -15,10 +15,11 @@ import type { Db } from '../store/db.js';
 import { dismissedPairs, pairKey } from './dismiss.js';
 import { anchorGroups, type Edge } from './group.js';
 import { differencesFrom } from './differences.js';
-import { chooseKeeper, rankCandidates, type KeepCandidate } from './keep.js';
+import { chooseKeeper, rankCandidates } from './keep.js';
 import { legacyEdges, nearEdges, type NearEdge, type NearInput } from './near.js';
 import { KEPT_THRESHOLDS, nearPairs } from './near-pairs.js';
-import { nearDetails, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
+import { nearDetails, nearFullWords, nearLumas, nearWindowRuns } from '../store/near-hashes.js';
+import { candidate, Contents, type DuplicatePhotoRow } from './contents.js';
 import { verifyNearEdge } from './verify-edges.js';
 import { similarPairs, type ManifestModel } from './similar.js';
 import { LEGACY_NEAR_MAX_DISTANCE, MAX_GROUP_SIZE, NEAR_MAX_DISTANCE, NEAR_WINDOW_MAX_DISTANCE, similarThreshold } from './thresholds.js';
@@ -26,48 +27,8 @@ import { round4 } from '../round.js';
 
 export const DEFAULT_GROUP_LIMIT = 100;
 
-export interface DuplicatePhotoRow {
-  id: number;
-  path: string;
-  folder_id: number;
-  sha256: string;
-  phash: string | null;
-  width: number | null;
-  height: number | null;
-  format: string | null;
-  size: number;
-  mtime_ms: number;
-  taken_at: string | null;
-  camera_make: string | null;
-  camera_model: string | null;
-  has_thumb: number;
-}
-
-function candidate(r: DuplicatePhotoRow): KeepCandidate {
-  return {
-    id: r.id,
-    path: r.path,
-    width: r.width,
-    height: r.height,
-    format: r.format,
-    size: r.size,
-    hasExif: !!(r.camera_make || r.camera_model || r.taken_at),
-    takenAt: r.taken_at,
-    mtimeMs: r.mtime_ms,
-  };
-}
-
 function groupKey(kind: DuplicateKind, shas: string[]): string {
   return `${kind}:${createHash('sha256').update([...shas].sort().join(',')).digest('hex').slice(0, 20)}`;
-}
-
-interface Content {
-  sha: string;
-  photos: DuplicatePhotoRow[];
-  /** The copy that stands for this content in near/similar groups. */
-  rep: DuplicatePhotoRow;
-  /** Mean brightness of the picture (from its near hashes), when known. */
-  luma?: number | null;
 }
 
 interface BuiltGroup {
@@ -91,11 +52,15 @@ export interface FindOptions {
   pairsWriter?: Db | null;
 }
 
-/** The kept near pairs among these contents (by sha256 → index), pairing new contents first. */
-function keptEdges(store: Store, opts: FindOptions, index: ReadonlyMap<string, number>): NearEdge[] {
+/**
+ * The kept near pairs among these contents (by sha256 → index), pairing new contents first, and
+ * every content with current hashes.
+ */
+function keptEdges(store: Store, opts: FindOptions, index: ReadonlyMap<string, number>): { edges: NearEdge[]; hashed: readonly string[] } {
   const writer = opts.pairsWriter !== undefined ? opts.pairsWriter : store.db.readonly ? null : store.db;
   const edges: NearEdge[] = [];
-  for (const p of nearPairs(store.db, writer).pairs) {
+  const run = nearPairs(store.db, writer);
+  for (const p of run.pairs) {
     const a = index.get(p.shaA);
     const b = index.get(p.shaB);
     // A content no longer indexed keeps its pairs for when it comes back.
@@ -106,7 +71,7 @@ function keptEdges(store: Store, opts: FindOptions, index: ReadonlyMap<string, n
     if (p.window) e.window = { container: flip ? (p.window.container === 'a' ? 'b' : 'a') : p.window.container, index: p.window.index };
     edges.push(e);
   }
-  return edges;
+  return { edges, hashed: run.hashed };
 }
 
 /** What decides the groups (the rest of a request only filters and pages them). */
@@ -152,38 +117,19 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
   const model = opts.model;
   const minSimilarity = model ? (req.minSimilarity ?? similarThreshold(model.model.manifest)) : null;
 
-  const rows = store.db
-    .prepare(
-      `SELECT id, path, folder_id, sha256, phash, width, height, format, size, mtime_ms, taken_at,
-              camera_make, camera_model, has_thumb
-         FROM photos WHERE status = 'indexed' AND sha256 IS NOT NULL ORDER BY id`,
-    )
-    .all() as DuplicatePhotoRow[];
+  const contents = new Contents(store.db);
+  const index = contents.index;
   const dismissed = dismissedPairs(store);
-
-  const bySha = new Map<string, DuplicatePhotoRow[]>();
-  for (const r of rows) {
-    const list = bySha.get(r.sha256);
-    if (list) list.push(r);
-    else bySha.set(r.sha256, [r]);
-  }
-  const contents: Content[] = [];
-  for (const [sha, photos] of bySha) {
-    let rep = photos[0];
-    if (photos.length > 1) {
-      const keepId = chooseKeeper(photos.map(candidate)).keepId;
-      rep = photos.find((p) => p.id === keepId)!;
-    }
-    contents.push({ sha, photos, rep });
-  }
-  const index = new Map(contents.map((c, i) => [c.sha, i]));
 
   const groups: BuiltGroup[] = [];
 
   if (kinds.includes('exact')) {
-    for (const c of contents) {
-      if (c.photos.length < 2 || dismissed.has(pairKey(c.sha, c.sha))) continue;
-      groups.push({ kind: 'exact', rows: c.photos, closeness: c.photos.map(() => undefined), shas: [c.sha] });
+    for (let i = 0; i < contents.count; i++) {
+      const sha = contents.sha(i);
+      if (contents.copies(i) < 2 || dismissed.has(pairKey(sha, sha))) continue;
+      const photos = contents.photos(i);
+      if (photos.length < 2) continue;
+      groups.push({ kind: 'exact', rows: photos, closeness: photos.map(() => undefined), shas: [sha] });
     }
   }
 
@@ -192,58 +138,77 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
   let nearMembers = new Set<number>();
   const nearSet = new Set<number>();
   const nearInfo = new Map<number, NearEdge>();
-  const pairId = (a: number, b: number) => (a < b ? a * contents.length + b : b * contents.length + a);
+  const pairId = (a: number, b: number) => (a < b ? a * contents.count + b : b * contents.count + a);
   const isNear = (a: number, b: number) => nearSet.has(pairId(a, b));
   if (needNear) {
-    // The hashes as numbers, the windows read a page at a time while they are joined: as
-    // strings in maps (allNearHashes) a million contents' hashes took gigabytes.
-    const { full, hasFull, luma } = nearFullWords(store.db, index, contents.length);
-    const input: NearInput = {
-      count: contents.length,
-      full,
-      hasFull,
-      windowRuns: () => nearWindowRuns(store.db, index, hasFull),
-      legacy: contents.map((c) => c.rep.phash),
-    };
-    for (const [i, c] of contents.entries()) c.luma = Number.isNaN(luma[i]) ? null : luma[i];
-    const edges: Edge[] = [];
     const t = { full: maxDistance, window: NEAR_WINDOW_MAX_DISTANCE, legacy: LEGACY_NEAR_MAX_DISTANCE };
-    // At the default thresholds the pairs are kept between reviews (near-pairs.ts): only
-    // contents not paired before are searched for. Other thresholds search afresh.
-    const candidates = maxDistance === KEPT_THRESHOLDS.full ? [...keptEdges(store, opts, index), ...legacyEdges(input, t)] : nearEdges(input, t);
+    let candidates: NearEdge[];
+    if (maxDistance === KEPT_THRESHOLDS.full) {
+      // At the default thresholds the pairs are kept between reviews (near-pairs.ts): only
+      // contents not paired before are searched for.
+      const kept = keptEdges(store, opts, index);
+      candidates = kept.edges;
+      // Rows without the new hashes pair by their old pHash (read only if there are any).
+      const hasFull = new Uint8Array(contents.count);
+      for (const sha of kept.hashed) {
+        const i = index.get(sha);
+        if (i !== undefined) hasFull[i] = 1;
+      }
+      if (hasFull.includes(0)) {
+        const input = { count: contents.count, full: new Uint32Array(0), hasFull, windowRuns: () => [], legacy: contents.phashes() };
+        candidates = [...candidates, ...legacyEdges(input, t)];
+      }
+    } else {
+      // Other thresholds search afresh: the hashes as numbers, the windows read a page at a
+      // time while they are joined (as strings in maps a million contents' took gigabytes).
+      const { full, hasFull } = nearFullWords(store.db, index, contents.count);
+      const input: NearInput = {
+        count: contents.count,
+        full,
+        hasFull,
+        windowRuns: () => nearWindowRuns(store.db, index, hasFull),
+        legacy: contents.phashes(),
+      };
+      candidates = nearEdges(input, t);
+    }
+    // The rows of every content in a candidate pair; a pair whose photos left meanwhile drops.
+    contents.load(candidates.flatMap((e) => [e.a, e.b]));
+    candidates = candidates.filter((e) => contents.rep(e.a) && contents.rep(e.b));
+    const luma = nearLumas(store.db, new Set(candidates.flatMap((e) => [contents.sha(e.a), contents.sha(e.b)])));
+    const edges: Edge[] = [];
     for (const e of candidates) {
       nearSet.add(pairId(e.a, e.b));
       nearInfo.set(pairId(e.a, e.b), e);
-      if (dismissed.has(pairKey(contents[e.a].sha, contents[e.b].sha))) continue;
+      if (dismissed.has(pairKey(contents.sha(e.a), contents.sha(e.b)))) continue;
       edges.push({ a: e.a, b: e.b, cost: e.distance });
     }
     // Hash candidates are checked by aligning the two pictures (verify.ts), only for the pairs a
     // group is about to take; the grids are read only for contents in a candidate pair. A pair
     // that fails is not near (a burst frame may still be a similar shot).
-    const details = nearDetails(store.db, new Set(candidates.flatMap((e) => [contents[e.a].sha, contents[e.b].sha])));
+    const details = nearDetails(store.db, new Set(candidates.flatMap((e) => [contents.sha(e.a), contents.sha(e.b)])));
     const accept = (i: number, j: number) => {
       const e = nearInfo.get(pairId(i, j));
       if (!e) return true;
-      const ok = verifyNearEdge(e, contents[e.a].sha, contents[e.b].sha, (k) => details.get(contents[k].sha));
+      const ok = verifyNearEdge(e, contents.sha(e.a), contents.sha(e.b), (k) => details.get(contents.sha(k)));
       if (!ok) nearSet.delete(pairId(i, j));
       return ok;
     };
-    const near = anchorGroups(contents.length, edges, { maxSize: MAX_GROUP_SIZE, accept });
+    const near = anchorGroups(contents.count, edges, { maxSize: MAX_GROUP_SIZE, accept });
     nearMembers = new Set<number>();
     for (const g of near) {
       // Only the near group's keeper stays eligible for similar groups.
-      const rowsOf = g.members.map((i) => contents[i].rep);
+      const rowsOf = g.members.map((i) => contents.rep(i)!);
       const keepId = chooseKeeper(rowsOf.map(candidate)).keepId;
-      for (const i of g.members) if (contents[i].rep.id !== keepId) nearMembers.add(i);
+      for (const i of g.members) if (contents.rep(i)!.id !== keepId) nearMembers.add(i);
       if (kinds.includes('near')) {
-        const keeper = g.members.find((i) => contents[i].rep.id === keepId)!;
+        const keeper = g.members.find((i) => contents.rep(i)!.id === keepId)!;
         const facts = g.members.map((i) => {
           const e = nearInfo.get(pairId(keeper, i)) ?? nearInfo.get(pairId(g.anchor, i));
           // Turns are from the lower index to the higher: the other way round they are 4 − t.
           const turns = e ? (e.a === Math.min(keeper, i) ? e.turns : (4 - e.turns) % 4) : 0;
-          return { luma: contents[i].luma ?? null, quarterTurns: turns, cropped: !!e?.cropped };
+          return { luma: luma.get(contents.sha(i)) ?? null, quarterTurns: turns, cropped: !!e?.cropped };
         });
-        groups.push({ kind: 'near', rows: rowsOf, closeness: g.costs, shas: g.members.map((i) => contents[i].sha), facts });
+        groups.push({ kind: 'near', rows: rowsOf, closeness: g.costs, shas: g.members.map((i) => contents.sha(i)), facts });
       }
     }
   }
@@ -265,16 +230,17 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
         if (isNear(a, b)) continue;
         edges.push({ a, b, cost: 1 - p.score });
       }
-      const similar = anchorGroups(contents.length, edges, {
+      contents.load(edges.flatMap((e) => [e.a, e.b]));
+      const similar = anchorGroups(contents.count, edges.filter((e) => contents.rep(e.a) && contents.rep(e.b)), {
         maxSize: MAX_GROUP_SIZE,
-        conflict: (i, j) => isNear(i, j) || dismissed.has(pairKey(contents[i].sha, contents[j].sha)),
+        conflict: (i, j) => isNear(i, j) || dismissed.has(pairKey(contents.sha(i), contents.sha(j))),
       });
       for (const g of similar) {
         groups.push({
           kind: 'similar',
-          rows: g.members.map((i) => contents[i].rep),
+          rows: g.members.map((i) => contents.rep(i)!),
           closeness: g.costs.map((c) => round4(1 - c)),
-          shas: g.members.map((i) => contents[i].sha),
+          shas: g.members.map((i) => contents.sha(i)),
         });
       }
     }

@@ -26,6 +26,8 @@ export interface NearPairsRun {
   pairs: StoredNearPair[];
   /** Contents paired in this run (asked against all the others). */
   paired: number;
+  /** Every content with current hashes, in sha256 order. */
+  hashed: string[];
 }
 
 /**
@@ -54,7 +56,7 @@ export function nearPairs(db: Db, writer: Db | null): NearPairsRun {
     askingShas.push(shas[i]);
   }
   const stored = done.size ? storedNearPairs(db) : [];
-  if (!askingShas.length) return { pairs: stored, paired: 0 };
+  if (!askingShas.length) return { pairs: stored, paired: 0, hashed: shas };
 
   const index = new Map(shas.map((s, i) => [s, i]));
   const { full, hasFull } = nearFullWords(db, index, shas.length);
@@ -84,7 +86,7 @@ export function nearPairs(db: Db, writer: Db | null): NearPairsRun {
       if (!isBusy(e)) throw e;
     }
   }
-  return { pairs: [...stored, ...found], paired: askingShas.length };
+  return { pairs: [...stored, ...found], paired: askingShas.length, hashed: shas };
 }
 
 function isBusy(e: unknown): boolean {

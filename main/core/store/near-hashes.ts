@@ -35,6 +35,17 @@ export function nearDetails(db: Db, shas: Iterable<string>): Map<string, Uint8Ar
   return out;
 }
 
+/** Mean brightness of these contents' pictures (those in a near group), from their current hashes. */
+export function nearLumas(db: Db, shas: Iterable<string>): Map<string, number> {
+  const get = db.prepare(`SELECT luma FROM near_hashes WHERE sha256 = ? AND version = ? AND luma IS NOT NULL`).pluck();
+  const out = new Map<string, number>();
+  for (const sha of shas) {
+    const l = get.get(sha, NEAR_HASH_VERSION) as number | undefined;
+    if (l !== undefined) out.set(sha, l);
+  }
+  return out;
+}
+
 /**
  * Hashes of every indexed content that has current ones. `+p.status` keeps SQLite on the
  * sha256 index: given the choice it probed photos by status (an index added for the facets),
@@ -62,8 +73,6 @@ export interface NearFullWords {
   /** Two words (hi, lo) per content, meaningful where hasFull is 1. */
   full: Uint32Array;
   hasFull: Uint8Array;
-  /** Mean brightness per content (NaN: none stored). */
-  luma: Float64Array;
 }
 
 /**
@@ -74,9 +83,8 @@ export interface NearFullWords {
 export function nearFullWords(db: Db, indexOf: ReadonlyMap<string, number>, count: number): NearFullWords {
   const full = new Uint32Array(2 * count);
   const hasFull = new Uint8Array(count);
-  const luma = new Float64Array(count).fill(Number.NaN);
-  const rows = db.prepare(`SELECT sha256, full, luma FROM near_hashes WHERE version = ?`).raw();
-  for (const [sha, hex, l] of rows.iterate(NEAR_HASH_VERSION) as Iterable<[string, string, number | null]>) {
+  const rows = db.prepare(`SELECT sha256, full FROM near_hashes WHERE version = ?`).raw();
+  for (const [sha, hex] of rows.iterate(NEAR_HASH_VERSION) as Iterable<[string, string]>) {
     const i = indexOf.get(sha);
     if (i === undefined || hex.length !== 16) continue;
     const hi = Number.parseInt(hex.slice(0, 8), 16);
@@ -85,9 +93,8 @@ export function nearFullWords(db: Db, indexOf: ReadonlyMap<string, number>, coun
     full[2 * i] = hi;
     full[2 * i + 1] = lo;
     hasFull[i] = 1;
-    if (l !== null) luma[i] = l;
   }
-  return { full, hasFull, luma };
+  return { full, hasFull };
 }
 
 /** A run of contents' crop windows: content owners[k] has windows starts[k] .. starts[k + 1] − 1. */

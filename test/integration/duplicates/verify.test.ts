@@ -11,7 +11,7 @@ import { buildGroups } from '../../../main/core/duplicates/find.js';
 import { nearEdges } from '../../../main/core/duplicates/near.js';
 import { forgetNearVerdicts } from '../../../main/core/duplicates/verify-edges.js';
 import { Kanjian } from '../../../main/core/kanjian.js';
-import { allNearHashes, missingNearHashes, nearFullWords, nearWindowRuns } from '../../../main/core/store/near-hashes.js';
+import { allNearHashes, missingNearHashes, nearFullWords, nearLumas, nearWindowRuns } from '../../../main/core/store/near-hashes.js';
 import { EXIF_SAMPLES } from '../../helpers/cli.js';
 
 const SOURCE = path.join(EXIF_SAMPLES, 'jpg', 'exif-org/canon-ixus.jpg');
@@ -79,12 +79,13 @@ describe('near copies are verified by aligning the pictures', () => {
     const index = new Map(stored.map((h, i) => [h.sha256, i]));
     // A content the caller does not list (no indexed photo) is not read.
     index.delete(stored[2].sha256);
-    const { full, hasFull, luma } = nearFullWords(k.store.db, index, 2);
+    const { full, hasFull } = nearFullWords(k.store.db, index, 2);
+    const luma = nearLumas(k.store.db, [stored[0].sha256, stored[1].sha256]);
     const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
     for (const i of [0, 1]) {
       expect(hasFull[i]).toBe(1);
       expect(hex(full[2 * i], full[2 * i + 1])).toBe(stored[i].full);
-      expect(luma[i]).toBe(stored[i].luma);
+      expect(luma.get(stored[i].sha256)).toBe(stored[i].luma);
     }
     const runs = [...nearWindowRuns(k.store.db, index, hasFull, 1)];
     // One content a page: the third content's page holds no owner.
@@ -127,5 +128,15 @@ describe('near copies are verified by aligning the pictures', () => {
     const gs = await nearGroups();
     expect(groupOf(gs, 'original.jpg')).toEqual(['crop.jpg', 'original.jpg']);
     expect(gs.flat()).not.toContain('burst.jpg');
+  });
+
+  it('rows without the new hashes pair by their old pHash, beside the kept pairs of the others', () => {
+    const byName = (n: string) => k.store.photos.byPath(files[n as keyof typeof files])!;
+    // The burst frame as a row from before the new hashes, its pHash that of the original.
+    k.store.db.prepare('DELETE FROM near_hashes WHERE sha256 = ?').run(byName('burst').sha256);
+    k.store.db.prepare('UPDATE photos SET phash = ? WHERE id = ?').run(byName('original').phash, byName('burst').id);
+    forgetNearVerdicts();
+    const gs = buildGroups(k.store, { kind: 'near' }, { model: null }).groups.map((g) => g.photos.map((p) => path.basename(p.path)).sort());
+    expect(groupOf(gs, 'original.jpg')).toEqual(['burst.jpg', 'crop.jpg', 'original.jpg']);
   });
 });
