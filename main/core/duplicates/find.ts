@@ -18,7 +18,7 @@ import { differencesFrom } from './differences.js';
 import { chooseKeeper, rankCandidates } from './keep.js';
 import { legacyEdges, nearEdges, type NearEdge, type NearInput } from './near.js';
 import { KEPT_THRESHOLDS, nearPairs } from './near-pairs.js';
-import { nearDetails, nearFullWords, nearLumas, nearWindowRuns } from '../store/near-hashes.js';
+import { nearDetails, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
 import { candidate, Contents, type DuplicatePhotoRow } from './contents.js';
 import { verifyNearEdge } from './verify-edges.js';
 import { similarPairs, type ManifestModel } from './similar.js';
@@ -174,7 +174,10 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     // The rows of every content in a candidate pair; a pair whose photos left meanwhile drops.
     contents.load(candidates.flatMap((e) => [e.a, e.b]));
     candidates = candidates.filter((e) => contents.rep(e.a) && contents.rep(e.b));
-    const luma = nearLumas(store.db, new Set(candidates.flatMap((e) => [contents.sha(e.a), contents.sha(e.b)])));
+    // Hash candidates are checked by aligning the two pictures (verify.ts), only for the pairs a
+    // group is about to take; the grids are read only for contents in a candidate pair. A pair
+    // that fails is not near (a burst frame may still be a similar shot).
+    const { details, luma } = nearDetails(store.db, new Set(candidates.flatMap((e) => [contents.sha(e.a), contents.sha(e.b)])));
     const edges: Edge[] = [];
     for (const e of candidates) {
       nearSet.add(pairId(e.a, e.b));
@@ -182,10 +185,6 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
       if (dismissed.has(pairKey(contents.sha(e.a), contents.sha(e.b)))) continue;
       edges.push({ a: e.a, b: e.b, cost: e.distance });
     }
-    // Hash candidates are checked by aligning the two pictures (verify.ts), only for the pairs a
-    // group is about to take; the grids are read only for contents in a candidate pair. A pair
-    // that fails is not near (a burst frame may still be a similar shot).
-    const details = nearDetails(store.db, new Set(candidates.flatMap((e) => [contents.sha(e.a), contents.sha(e.b)])));
     const accept = (i: number, j: number) => {
       const e = nearInfo.get(pairId(i, j));
       if (!e) return true;

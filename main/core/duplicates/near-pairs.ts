@@ -6,7 +6,7 @@
 // photos added since. Triggers drop a content's pairs when its hashes change, so nothing
 // here has to be told. Only the default thresholds are kept: other ones (the API's
 // maxDistance) search afresh (find.ts).
-import type { Db } from '../store/db.js';
+import { lockedOut, type Db } from '../store/db.js';
 import { NEAR_HASH_VERSION, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
 import { pairedContents, putNearPairs, storedNearPairs, type StoredNearPair } from '../store/near-pairs.js';
 import { hashEdges, type NearThresholds } from './near.js';
@@ -41,7 +41,7 @@ export function nearPairs(db: Db, writer: Db | null): NearPairsRun {
     done = pairedContents(writer ?? db, SIGNATURE);
   } catch (e) {
     // Pairs of other thresholds could not be cleared: none is used, all are searched for.
-    if (!isBusy(e)) throw e;
+    if (!lockedOut(e)) throw e;
     done = new Set();
     writer = null;
   }
@@ -83,13 +83,8 @@ export function nearPairs(db: Db, writer: Db | null): NearPairsRun {
     } catch (e) {
       // Another writer held the library past the busy timeout: these pairs serve this review
       // and are searched for again next time.
-      if (!isBusy(e)) throw e;
+      if (!lockedOut(e)) throw e;
     }
   }
   return { pairs: [...stored, ...found], paired: askingShas.length, hashed: shas };
-}
-
-function isBusy(e: unknown): boolean {
-  const code = (e as { code?: string })?.code ?? '';
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code.startsWith('SQLITE_READONLY');
 }

@@ -45,6 +45,12 @@ export function openReader(file: string): Db {
  * when another process holds the write lock or the file is read-only: stale statistics only cost
  * speed.
  */
+/** The error of a write another connection held the lock for, or of a read-only file. */
+export function lockedOut(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code.startsWith('SQLITE_READONLY');
+}
+
 export function refreshPlannerStats(db: Db): void {
   const wait = db.pragma('busy_timeout', { simple: true }) as number;
   try {
@@ -52,8 +58,7 @@ export function refreshPlannerStats(db: Db): void {
     db.pragma('analysis_limit = 1000');
     db.pragma('optimize = 0x10002');
   } catch (e) {
-    const code = (e as { code?: string }).code ?? '';
-    if (!code.startsWith('SQLITE_BUSY') && !code.startsWith('SQLITE_READONLY') && !code.startsWith('SQLITE_LOCKED')) throw e;
+    if (!lockedOut(e)) throw e;
   } finally {
     db.pragma(`busy_timeout = ${wait}`);
   }

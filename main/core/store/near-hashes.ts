@@ -1,6 +1,7 @@
 // Near-copy hashes (main/core/media/near-hash.ts) per content, like vectors: a renamed, moved
 // or copied photo keeps them. `version` says which hash recipe made a row, so a new recipe
 // re-hashes old rows (backfill) instead of comparing unlike hashes.
+import { parseHash, type Hash64 } from '../media/hash.js';
 import type { NearHashes } from '../media/near-hash.js';
 import os from 'node:os';
 import type { Db } from './db.js';
@@ -22,28 +23,22 @@ export function putNearHashes(db: Db, sha256: string, h: NearHashes): void {
 }
 
 /**
- * The verification grids (near-hash.ts `detail`) of these contents, read only for the few that
- * are in a candidate pair: grouping never loads every grid. Contents without one are absent.
+ * The verification grids (near-hash.ts `detail`) and brightness of these contents, read only
+ * for the few that are in a candidate pair: grouping never loads every grid. Contents without
+ * one are absent from that map.
  */
-export function nearDetails(db: Db, shas: Iterable<string>): Map<string, Uint8Array> {
-  const get = db.prepare(`SELECT detail FROM near_hashes WHERE sha256 = ? AND version = ? AND detail IS NOT NULL`).pluck();
-  const out = new Map<string, Uint8Array>();
+export function nearDetails(db: Db, shas: Iterable<string>): { details: Map<string, Uint8Array>; luma: Map<string, number> } {
+  const get = db.prepare(`SELECT detail, luma FROM near_hashes WHERE sha256 = ? AND version = ?`).raw();
+  const details = new Map<string, Uint8Array>();
+  const luma = new Map<string, number>();
   for (const sha of shas) {
-    const b = get.get(sha, NEAR_HASH_VERSION) as Buffer | undefined;
-    if (b) out.set(sha, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    const row = get.get(sha, NEAR_HASH_VERSION) as [Buffer | null, number | null] | undefined;
+    if (!row) continue;
+    const [b, l] = row;
+    if (b) details.set(sha, new Uint8Array(b.buffer, b.byteOffset, b.byteLength));
+    if (l !== null) luma.set(sha, l);
   }
-  return out;
-}
-
-/** Mean brightness of these contents' pictures (those in a near group), from their current hashes. */
-export function nearLumas(db: Db, shas: Iterable<string>): Map<string, number> {
-  const get = db.prepare(`SELECT luma FROM near_hashes WHERE sha256 = ? AND version = ? AND luma IS NOT NULL`).pluck();
-  const out = new Map<string, number>();
-  for (const sha of shas) {
-    const l = get.get(sha, NEAR_HASH_VERSION) as number | undefined;
-    if (l !== undefined) out.set(sha, l);
-  }
-  return out;
+  return { details, luma };
 }
 
 /**
@@ -86,12 +81,15 @@ export function nearFullWords(db: Db, indexOf: ReadonlyMap<string, number>, coun
   const rows = db.prepare(`SELECT sha256, full FROM near_hashes WHERE version = ?`).raw();
   for (const [sha, hex] of rows.iterate(NEAR_HASH_VERSION) as Iterable<[string, string]>) {
     const i = indexOf.get(sha);
-    if (i === undefined || hex.length !== 16) continue;
-    const hi = Number.parseInt(hex.slice(0, 8), 16);
-    const lo = Number.parseInt(hex.slice(8), 16);
-    if (Number.isNaN(hi) || Number.isNaN(lo)) continue;
-    full[2 * i] = hi;
-    full[2 * i + 1] = lo;
+    if (i === undefined) continue;
+    let h: Hash64;
+    try {
+      h = parseHash(hex);
+    } catch {
+      continue; // not a hash: the content pairs as if it had none
+    }
+    full[2 * i] = h.hi;
+    full[2 * i + 1] = h.lo;
     hasFull[i] = 1;
   }
   return { full, hasFull };

@@ -11,7 +11,7 @@ import { buildGroups } from '../../../main/core/duplicates/find.js';
 import { nearEdges } from '../../../main/core/duplicates/near.js';
 import { forgetNearVerdicts } from '../../../main/core/duplicates/verify-edges.js';
 import { Kanjian } from '../../../main/core/kanjian.js';
-import { allNearHashes, missingNearHashes, nearFullWords, nearLumas, nearWindowRuns } from '../../../main/core/store/near-hashes.js';
+import { allNearHashes, missingNearHashes, nearDetails, nearFullWords, nearWindowRuns } from '../../../main/core/store/near-hashes.js';
 import { EXIF_SAMPLES } from '../../helpers/cli.js';
 
 const SOURCE = path.join(EXIF_SAMPLES, 'jpg', 'exif-org/canon-ixus.jpg');
@@ -80,7 +80,7 @@ describe('near copies are verified by aligning the pictures', () => {
     // A content the caller does not list (no indexed photo) is not read.
     index.delete(stored[2].sha256);
     const { full, hasFull } = nearFullWords(k.store.db, index, 2);
-    const luma = nearLumas(k.store.db, [stored[0].sha256, stored[1].sha256]);
+    const { luma } = nearDetails(k.store.db, [stored[0].sha256, stored[1].sha256]);
     const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
     for (const i of [0, 1]) {
       expect(hasFull[i]).toBe(1);
