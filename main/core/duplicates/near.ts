@@ -1,10 +1,10 @@
 // Near-copy pairs from the hashes of main/core/media/near-hash.ts, without comparing every photo
-// with every other: the `full` hashes of all contents go into one multi-index table (mih.ts),
-// queried with
-//   - each content's own `full` hash turned 0–3 quarter turns (a copy whose pixels were rotated), and
-//   - every crop window of every content (a copy that is a crop of it: the copy's full ≈ our
-//     window), a run of contents at a time, as one sorted batch (HashIndex.join): 82 windows a
-//     content are most of the queries, 8 million at 100k contents.
+// with every other, by multi-index tables (mih.ts) asked in sorted batches (HashIndex.join):
+//   - each content's own `full` hash turned 0–3 quarter turns (a copy whose pixels were rotated)
+//     against the table of `full` hashes, and
+//   - crop windows against `full` hashes (a copy that is a crop of it: the copy's full ≈ our
+//     window): 82 windows a content, 8 million at 100k contents, so the windows are the table,
+//     a slice at a time, and the full hashes ask it (hashEdges).
 // Contents indexed before these hashes existed (no row yet) pair by their old pHash until the
 // backfill reaches them.
 import { HashIndex, parseHash, type Hash64 } from './mih.js';
@@ -154,16 +154,14 @@ export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Arr
   const hi = Uint32Array.from(withFull, (i) => input.full[2 * i]);
   const lo = Uint32Array.from(withFull, (i) => input.full[2 * i + 1]);
   const index = new HashIndex(hi, lo);
+  // Only some asking. All asking (a library's first review) is the search without `asking`:
+  // the windows' own asking (askingWindows) would find every crop pair a second time.
+  const only = asking && withFull.some((i) => !asking[i]) ? asking : undefined;
   // Positions in withFull of the contents that ask.
-  const asks = asking;
-  let askers = asks ? withFull.flatMap((i, k) => (asks[i] ? [k] : [])) : withFull.map((_, k) => k);
+  const askers = only ? withFull.flatMap((i, k) => (only[i] ? [k] : [])) : withFull.map((_, k) => k);
   if (!askers.length) return [];
-  // All asking (a library's first review) is the search without `asking`: the windows' own
-  // asking (askingWindows) would find every crop pair a second time.
-  if (asking && askers.length === withFull.length) {
-    asking = undefined;
-    askers = withFull.map((_, k) => k);
-  }
+  // Window w of content `owner` within d of the full hash at withFull[k].
+  const cropEdge = (owner: number, w: number, k: number, d: number) => edges.keep(owner, withFull[k], d, 0, true, w, owner * RANKS + 4 + w);
   // Each asking full hash in its four quarter turns (query 4k + turns), as one sorted batch.
   const qhi = new Uint32Array(4 * askers.length);
   const qlo = new Uint32Array(4 * askers.length);
@@ -185,53 +183,51 @@ export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Arr
   // own table and every asking full hash asks it. The same pairs as each window asking the
   // table of full hashes, but a hundred thousand queries instead of eight million, each
   // reading long runs of the table in order.
-  const ahi = asking ? Uint32Array.from(askers, (k) => hi[k]) : hi;
-  const alo = asking ? Uint32Array.from(askers, (k) => lo[k]) : lo;
+  const ahi = only ? Uint32Array.from(askers, (k) => hi[k]) : hi;
+  const alo = only ? Uint32Array.from(askers, (k) => lo[k]) : lo;
   // A few contents asking (those added since the last review): their full hashes are the
   // table, filed under every key a window would probe, and every window asks it — building
   // the window tables cost ~0.3 µs a window however few asked them.
-  const few = asking && askers.length <= fewAsking ? new HashIndex(ahi, alo, 4, t.window) : null;
+  const few = only && askers.length <= fewAsking ? new HashIndex(ahi, alo, 4, t.window) : null;
   for (const run of input.windowRuns()) {
     if (few) {
-      const m = run.slots.length;
-      const whi = new Uint32Array(m);
-      const wlo = new Uint32Array(m);
-      const owner = new Int32Array(m);
-      for (let w = 0; w < m; w++) {
-        whi[w] = run.words[2 * w];
-        wlo[w] = run.words[2 * w + 1];
-      }
-      for (let k = 0; k < run.owners.length; k++) owner.fill(run.owners[k], run.starts[k], run.starts[k + 1]);
-      few.join(whi, wlo, t.window, (q, k, d) => {
-        const i = owner[q];
-        const w = run.slots[q];
-        edges.keep(i, withFull[askers[k]], d, 0, true, w, i * RANKS + 4 + w);
-      });
+      const owner = ownersOf(run, 0, run.owners.length);
+      const { hi: whi, lo: wlo } = splitWords(run.words, 0, run.slots.length);
+      few.join(whi, wlo, t.window, (q, k, d) => cropEdge(owner[q], run.slots[q], askers[k], d));
     }
     for (let first = 0; !few && first < run.owners.length; ) {
       let last = first + 1;
       while (last < run.owners.length && run.starts[last + 1] - run.starts[first] <= WINDOW_SLICE) last++;
       const from = run.starts[first];
-      const to = run.starts[last];
-      const owner = new Int32Array(to - from);
-      for (let k = first; k < last; k++) owner.fill(run.owners[k], run.starts[k] - from, run.starts[k + 1] - from);
-      const words = run.words.subarray(2 * from, 2 * to);
-      const table = new HashIndex(
-        Uint32Array.from({ length: to - from }, (_, q) => words[2 * q]),
-        Uint32Array.from({ length: to - from }, (_, q) => words[2 * q + 1]),
-      );
-      table.join(ahi, alo, t.window, (k, q, d) => {
-        const i = owner[q];
-        const w = run.slots[from + q];
-        edges.keep(i, withFull[askers[k]], d, 0, true, w, i * RANKS + 4 + w);
-      });
+      const owner = ownersOf(run, first, last);
+      const words = splitWords(run.words, from, run.starts[last]);
+      new HashIndex(words.hi, words.lo).join(ahi, alo, t.window, (k, q, d) => cropEdge(owner[q], run.slots[from + q], askers[k], d));
       first = last;
     }
     // An asking content's windows against every full hash: that a content hashed before it
     // is a crop of it (without `asking`, the join above found those already).
-    if (asking) askingWindows(run, asking, index, t.window, (i, w, item, d) => edges.keep(i, withFull[item], d, 0, true, w, i * RANKS + 4 + w));
+    if (only) askingWindows(run, only, index, t.window, cropEdge);
   }
   return edges.all();
+}
+
+/** Each window's owner, for the run's contents first .. last − 1 (indexed from their first window). */
+function ownersOf(run: WindowRun, first: number, last: number): Int32Array {
+  const from = run.starts[first];
+  const owner = new Int32Array(run.starts[last] - from);
+  for (let k = first; k < last; k++) owner.fill(run.owners[k], run.starts[k] - from, run.starts[k + 1] - from);
+  return owner;
+}
+
+/** Hashes from .. to − 1 of interleaved (hi, lo) words as the two arrays HashIndex reads. */
+function splitWords(words: Uint32Array, from: number, to: number): { hi: Uint32Array; lo: Uint32Array } {
+  const hi = new Uint32Array(to - from);
+  const lo = new Uint32Array(to - from);
+  for (let q = 0; q < to - from; q++) {
+    hi[q] = words[2 * (from + q)];
+    lo[q] = words[2 * (from + q) + 1];
+  }
+  return { hi, lo };
 }
 
 /** The windows of the run's asking owners, each against `index` (of full hashes). */
@@ -242,16 +238,21 @@ function askingWindows(
   maxDistance: number,
   found: (owner: number, window: number, item: number, distance: number) => void,
 ): void {
-  const mine: number[] = [];
+  // The asking contents' windows of the run as one batch (a join a content would sort the
+  // queries of each against a million-hash table): for each, its owner and place in the run.
+  const owner: number[] = [];
+  const at: number[] = [];
   for (let k = 0; k < run.owners.length; k++) {
     if (!asking[run.owners[k]]) continue;
-    for (let w = run.starts[k]; w < run.starts[k + 1]; w++) mine.push(k, w);
+    for (let w = run.starts[k]; w < run.starts[k + 1]; w++) {
+      owner.push(run.owners[k]);
+      at.push(w);
+    }
   }
-  if (!mine.length) return;
-  const m = mine.length / 2;
-  const qhi = Uint32Array.from({ length: m }, (_, q) => run.words[2 * mine[2 * q + 1]]);
-  const qlo = Uint32Array.from({ length: m }, (_, q) => run.words[2 * mine[2 * q + 1] + 1]);
-  index.join(qhi, qlo, maxDistance, (q, item, d) => found(run.owners[mine[2 * q]], run.slots[mine[2 * q + 1]], item, d));
+  if (!at.length) return;
+  const qhi = Uint32Array.from(at, (w) => run.words[2 * w]);
+  const qlo = Uint32Array.from(at, (w) => run.words[2 * w + 1]);
+  index.join(qhi, qlo, maxDistance, (q, item, d) => found(owner[q], run.slots[at[q]], item, d));
 }
 
 /**
