@@ -36,6 +36,12 @@ export function openReader(file: string): Db {
   return db;
 }
 
+/** The error of a write another connection held the lock for, or of a read-only file. */
+export function lockedOut(e: unknown): boolean {
+  const code = (e as { code?: string } | null)?.code ?? '';
+  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code.startsWith('SQLITE_READONLY');
+}
+
 /**
  * Table statistics for SQLite's query planner (PRAGMA optimize: ANALYZE of the tables whose
  * size changed a lot since the last one, sampled by analysis_limit so it stays in milliseconds at
@@ -45,12 +51,6 @@ export function openReader(file: string): Db {
  * when another process holds the write lock or the file is read-only: stale statistics only cost
  * speed.
  */
-/** The error of a write another connection held the lock for, or of a read-only file. */
-export function lockedOut(e: unknown): boolean {
-  const code = (e as { code?: string } | null)?.code ?? '';
-  return code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED') || code.startsWith('SQLITE_READONLY');
-}
-
 export function refreshPlannerStats(db: Db): void {
   const wait = db.pragma('busy_timeout', { simple: true }) as number;
   try {
