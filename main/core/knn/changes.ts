@@ -19,8 +19,8 @@ export interface Changes {
 }
 
 export class ChangeFeed {
-  private consumers = new Map<string, number>();
-  private dataVersion: number;
+  /** Per consumer: the last change it has seen, and the data_version it last looked at (each consumer learns of foreign writes itself). */
+  private consumers = new Map<string, { seq: number; dataVersion: number }>();
 
   constructor(private db: Db) {
     const log = (table: string, kind: ChangeKind) =>
@@ -32,25 +32,30 @@ export class ChangeFeed {
     db.exec(`CREATE TEMP TABLE IF NOT EXISTS knn_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, kind INTEGER NOT NULL, id INTEGER NOT NULL);
       ${log('photos', ChangeKind.Photo)}
       ${log('embeddings', ChangeKind.Embedding)}`);
-    this.dataVersion = this.currentDataVersion();
   }
 
   /** The position a new consumer starts from (it has just loaded everything). */
   subscribe(name: string): void {
-    this.consumers.set(name, this.head());
+    this.consumers.set(name, { seq: this.head(), dataVersion: this.currentDataVersion() });
+  }
+
+  /** Stops following for `name` (its changes need no longer be kept). */
+  unsubscribe(name: string): void {
+    this.consumers.delete(name);
   }
 
   /** Changes since the consumer's last call (ids deduplicated), and moves it on. */
   take(name: string): Changes {
-    const from = this.consumers.get(name) ?? this.head();
-    const rows = this.db.prepare('SELECT seq, kind, id FROM temp.knn_changes WHERE seq > ? ORDER BY seq').raw().all(from) as [number, number, number][];
+    const v = this.currentDataVersion();
+    const seen = this.consumers.get(name) ?? { seq: this.head(), dataVersion: v };
+    const rows = this.db.prepare('SELECT seq, kind, id FROM temp.knn_changes WHERE seq > ? ORDER BY seq').raw().all(seen.seq) as [number, number, number][];
     const photos = new Set<number>();
     const embeddings = new Set<number>();
     for (const [, kind, id] of rows) (kind === ChangeKind.Photo ? photos : embeddings).add(id);
-    this.consumers.set(name, rows.length ? rows[rows.length - 1][0] : from);
-    const v = this.currentDataVersion();
-    const foreign = v !== this.dataVersion;
-    this.dataVersion = v;
+    // data_version moves on commits by other connections only, so this consumer's own flag:
+    // one shared flag let the vector index's look hide a foreign write from the facets'.
+    const foreign = v !== seen.dataVersion;
+    this.consumers.set(name, { seq: rows.length ? rows[rows.length - 1][0] : seen.seq, dataVersion: v });
     this.trim();
     return { photos: [...photos], embeddings: [...embeddings], foreign };
   }
@@ -62,7 +67,7 @@ export class ChangeFeed {
   /** Drops what every consumer has seen (a TEMP table: memory of this connection only). */
   private trim(): void {
     if (this.db.inTransaction) return;
-    const min = Math.min(...this.consumers.values());
+    const min = Math.min(...[...this.consumers.values()].map((c) => c.seq));
     if (Number.isFinite(min)) this.db.prepare('DELETE FROM temp.knn_changes WHERE seq <= ?').run(min);
   }
 

@@ -41,6 +41,33 @@ function asciiLower(s: string): string {
 type Row = [id: number, indexed: number, path: string, takenAt: string | null, mtimeMs: number, make: string | null,
   model: string | null, lat: number | null, lon: number | null, format: string | null, eid: number | null, lens: string | null];
 
+/** What PhotoFacets holds, as plain data that crosses threads (see snapshot()). */
+export interface FacetsSnapshot {
+  modelId: number;
+  n: number;
+  cap: number;
+  photoIds: Int32Array<ArrayBuffer>;
+  live: Uint8Array<ArrayBuffer>;
+  eids: Int32Array<ArrayBuffer>;
+  dates: Float64Array<ArrayBuffer>;
+  dirs: Int32Array<ArrayBuffer>;
+  cameras: Int32Array<ArrayBuffer>;
+  lats: Float64Array<ArrayBuffer>;
+  lons: Float64Array<ArrayBuffer>;
+  formats: Uint8Array<ArrayBuffer>;
+  lenses: Int32Array<ArrayBuffer>;
+  posOfPhoto: Int32Array<ArrayBuffer>;
+  dirNames: string[];
+  cameraNames: string[];
+  lensNames: string[];
+  cameraOfRaw: [string, number][];
+}
+
+/** The buffers of a snapshot's typed arrays (to transfer them, not copy). */
+export function snapshotBuffers(s: FacetsSnapshot): ArrayBuffer[] {
+  return [s.photoIds, s.live, s.eids, s.dates, s.dirs, s.cameras, s.lats, s.lons, s.formats, s.lenses, s.posOfPhoto].map((a) => a.buffer);
+}
+
 export class PhotoFacets {
   private n = 0;
   private cap = 0;
@@ -72,6 +99,59 @@ export class PhotoFacets {
     this.rowSql = `SELECT p.id, p.status = 'indexed', p.path, p.taken_at, p.mtime_ms, p.camera_make, p.camera_model, p.lat, p.lon,
                           p.format, e.id, p.lens
                      FROM photos p LEFT JOIN embeddings e ON e.model_id = ${Math.trunc(modelId)} AND e.sha256 = p.sha256`;
+  }
+
+  /**
+   * The arrays and name tables, for a worker thread to hand over (facets-worker.ts): the typed
+   * arrays' buffers move with `transfer`, so the facets are not copied on the way.
+   */
+  snapshot(): FacetsSnapshot {
+    return {
+      modelId: this.modelId,
+      n: this.n,
+      cap: this.cap,
+      photoIds: this.photoIds,
+      live: this.live,
+      eids: this.eids,
+      dates: this.dates,
+      dirs: this.dirs,
+      cameras: this.cameras,
+      lats: this.lats,
+      lons: this.lons,
+      formats: this.formats,
+      lenses: this.lenses,
+      posOfPhoto: this.posOfPhoto,
+      dirNames: this.dirNames,
+      cameraNames: this.cameraNames,
+      lensNames: this.lensNames,
+      cameraOfRaw: [...this.cameraOfRaw],
+    };
+  }
+
+  /** Facets loaded elsewhere (a worker's snapshot), read on `db` from now on. */
+  static fromSnapshot(db: Db, s: FacetsSnapshot): PhotoFacets {
+    const f = new PhotoFacets(db, s.modelId);
+    f.n = s.n;
+    f.cap = s.cap;
+    f.photoIds = s.photoIds;
+    f.live = s.live;
+    f.eids = s.eids;
+    f.dates = s.dates;
+    f.dirs = s.dirs;
+    f.cameras = s.cameras;
+    f.lats = s.lats;
+    f.lons = s.lons;
+    f.formats = s.formats;
+    f.lenses = s.lenses;
+    f.posOfPhoto = s.posOfPhoto;
+    f.dirNames = s.dirNames;
+    f.cameraNames = s.cameraNames;
+    f.lensNames = s.lensNames;
+    f.cameraOfRaw = new Map(s.cameraOfRaw);
+    f.dirIds = new Map(s.dirNames.map((d, i) => [d, i]));
+    f.cameraIds = new Map(s.cameraNames.map((c, i) => [c, i]));
+    f.lensIds = new Map(s.lensNames.map((l, i) => [l, i]));
+    return f;
   }
 
   static load(db: Db, modelId: number): PhotoFacets {

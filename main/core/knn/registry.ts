@@ -1,11 +1,17 @@
 // The in-memory search indexes of one open library (one SQLite connection): a VectorIndex per
-// model, loaded at its first search, and the filter facets, loaded at the first filtered search.
+// model, loaded at its first search, and the filter facets. A big library's facets are loaded
+// on a worker thread (facets-worker.ts), started beside the image index at the first search, so
+// neither that search nor anything else on this thread waits for them; a filtered search awaits
+// them (prepareFacets). A small library's load in this thread at the first filtered search.
 // Each read first takes the changes since the last (changes.ts), so a photo is searchable as
 // soon as its vector is committed.
+import type { Worker } from 'node:worker_threads';
 import type { SearchFilters } from '../api.js';
 import type { Db } from '../store/index.js';
+import { spawnWorker } from '../worker-thread.js';
 import { ChangeFeed } from './changes.js';
 import { PhotoFacets } from './facets.js';
+import type { FacetsReply } from './facets-worker.js';
 import { OcrContents } from './ocr-contents.js';
 import { VectorIndex } from './vector-index.js';
 
@@ -13,12 +19,29 @@ import { VectorIndex } from './vector-index.js';
 const FOREIGN_RELOAD_MS = 5 * 60_000;
 /** Filter bitmaps kept (1 byte a vector row each: 8 MB at a million). */
 const BITMAPS_HELD = 8;
+/**
+ * From this many photos the facets load on a worker thread. Below it the load in this thread
+ * costs well under a second (0.3 s at 100k with the file cached), less than starting a worker.
+ */
+export const FACETS_WORKER_FROM = 200_000;
+
+/** A load of one model's facets by a worker thread (facets-worker.ts). */
+interface FacetsLoad {
+  worker: Worker;
+  done: Promise<void>;
+  /** A search waits for it: the worker keeps the process alive. */
+  waited: boolean;
+}
 
 class LibraryIndexes {
   readonly feed: ChangeFeed;
   private vectors = new Map<number, { index: VectorIndex; loadedAt: number }>();
   private ocr = new Map<number, OcrContents>();
   private facets = new Map<number, { facets: PhotoFacets; loadedAt: number }>();
+  /** Facets being loaded on a worker thread, per model. */
+  private facetLoads = new Map<number, FacetsLoad>();
+  /** Photos from which the facets load on a worker (FACETS_WORKER_FROM; tests lower it). */
+  facetsWorkerFrom = FACETS_WORKER_FROM;
   /** Recent filters' bitmaps: as-you-type search asks again with the same filter for every keystroke. */
   private bitmaps = new Map<string, { index: VectorIndex; facets: PhotoFacets; generation: number; rows: number; result: { bitmap: Uint8Array; count: number } }>();
 
@@ -39,6 +62,33 @@ class LibraryIndexes {
     return this.loadVectors(modelId, dim);
   }
 
+  /** A big library's facets start loading on their thread (a search calls this before it may read the image index on this one). */
+  warmFacets(modelId: number): void {
+    if (!this.facets.has(modelId)) this.loadFacetsInWorker(modelId, false);
+  }
+
+  /**
+   * Resolves when a filtered search of `modelId` can take the facets without loading them on
+   * this thread (a big library's are loaded by a worker; this waits for it). Never rejects: a
+   * failed worker load leaves allowed() to load them here.
+   */
+  prepareFacets(modelId: number): Promise<void> {
+    if (this.facets.has(modelId)) return Promise.resolve(); // a reload under way: what is held answers meanwhile
+    const load = this.facetLoads.get(modelId) ?? this.loadFacetsInWorker(modelId, true);
+    if (!load) return Promise.resolve();
+    if (!load.waited) {
+      // Someone waits for it now: the worker keeps the process alive (a CLI search) until it answers.
+      load.waited = true;
+      load.worker.ref();
+    }
+    return load.done;
+  }
+
+  /** A filtered read would not have to wait for a big load: the facets are held, or the library is small enough to load them here. */
+  facetsReady(modelId: number): boolean {
+    return this.facets.has(modelId) || !this.facetsLoadInWorker();
+  }
+
   /** The model's index if a search has loaded it (kept in step), else null: callers that only gain from it never load it. */
   loadedVectorIndex(modelId: number): VectorIndex | null {
     const held = this.vectors.get(modelId);
@@ -54,7 +104,8 @@ class LibraryIndexes {
     let held = this.facets.get(index.modelId);
     if (held) {
       const changes = this.feed.take(name);
-      if (changes.foreign && Date.now() - held.loadedAt > FOREIGN_RELOAD_MS) held = undefined;
+      // A big library keeps answering from what it holds (caught up) while a worker reloads.
+      if (changes.foreign && Date.now() - held.loadedAt > FOREIGN_RELOAD_MS && !this.loadFacetsInWorker(index.modelId, false)) held = undefined;
       else {
         held.facets.sync(changes.photos, changes.embeddings);
         if (changes.foreign) held.facets.catchUp();
@@ -101,6 +152,55 @@ class LibraryIndexes {
       // A row orphaned or purged since the map was made may stand for a content now held by another row.
       return at < 0 || at >= bitmap.length || !index.aliveAt(at) ? -1 : bitmap[at];
     };
+  }
+
+  /** Whether this library's facets load on a worker: a file (a worker cannot open a memory database) of facetsWorkerFrom photos or more. */
+  private facetsLoadInWorker(): boolean {
+    if (this.db.memory) return false;
+    const n = (this.db.prepare('SELECT COALESCE(MAX(id), 0) FROM photos').pluck().get() as number) ?? 0;
+    return n >= this.facetsWorkerFrom;
+  }
+
+  /**
+   * Starts loading `modelId`'s facets on a worker thread (or returns the load under way); null
+   * when this library loads them in this thread. What changes on this connection meanwhile is
+   * followed from the moment the worker starts (a feed consumer of its own) and taken in when
+   * its answer arrives: its read starts later, so a change may be taken twice, which sync()
+   * allows. A failed load leaves the facets unloaded: allowed() then loads them here.
+   */
+  private loadFacetsInWorker(modelId: number, waited: boolean): FacetsLoad | null {
+    const running = this.facetLoads.get(modelId);
+    if (running) return running;
+    if (!this.facetsLoadInWorker()) return null;
+    const pending = `facets-load:${modelId}`;
+    this.feed.subscribe(pending);
+    const worker = spawnWorker(import.meta.url, 'facets-worker', { dbFile: this.db.name, modelId });
+    if (!waited) worker.unref();
+    const answer = new Promise<FacetsReply | null>((resolve) => {
+      worker.once('message', (reply: FacetsReply) => resolve(reply));
+      worker.once('error', () => resolve(null));
+      worker.once('exit', () => resolve(null));
+    });
+    const done = answer.then((reply) => {
+      if (this.facetLoads.get(modelId)?.worker !== worker) return;
+      this.facetLoads.delete(modelId);
+      if (!this.db.open) return;
+      if (reply?.ok) this.takeFacets(modelId, PhotoFacets.fromSnapshot(this.db, reply.snapshot), pending);
+      this.feed.unsubscribe(pending);
+    });
+    const load: FacetsLoad = { worker, done, waited };
+    this.facetLoads.set(modelId, load);
+    return load;
+  }
+
+  /** Holds facets a worker loaded, after the changes made since it started. */
+  private takeFacets(modelId: number, facets: PhotoFacets, pending: string): void {
+    const changes = this.feed.take(pending);
+    facets.sync(changes.photos, changes.embeddings);
+    if (changes.foreign) facets.catchUp();
+    // From here the held facets follow the feed under their own name, from this very point.
+    this.feed.subscribe(`facets:${modelId}`);
+    this.facets.set(modelId, { facets, loadedAt: Date.now() });
   }
 
   private loadVectors(modelId: number, dim: number): VectorIndex {

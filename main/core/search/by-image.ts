@@ -121,6 +121,7 @@ export async function similarHits(store: Store, model: LoadedModel | null, like:
   }
   if (model && vector) {
     const indexes = libraryIndexes(store.db);
+    if (filter.active) await indexes.prepareFacets(model.modelId);
     const index = indexes.vectorIndex(model.modelId, vector.length);
     let allowed: Uint8Array | null = null;
     if (filter.active) {

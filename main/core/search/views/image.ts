@@ -21,6 +21,8 @@ export class ImageView implements SearchView {
     if (!vector) return [];
     const minScore = q.minScore ?? this.model.model.manifest.search.minScore;
     const indexes = libraryIndexes(this.store.db);
+    indexes.warmFacets(this.model.modelId);
+    if (q.filter.active) await indexes.prepareFacets(this.model.modelId);
     const index = indexes.vectorIndex(this.model.modelId, vector.length);
     let allowed: Uint8Array | null = null;
     if (q.filter.active) {

@@ -65,7 +65,8 @@ export class OcrView implements SearchView {
     if (this.modelId === null || !q.filter.active || hasTagFilter(q.filter.filters)) return null;
     const indexes = libraryIndexes(this.store.db);
     const index = indexes.loadedVectorIndex(this.modelId);
-    return index ? indexes.textRowsAllowed(index, q.filter.filters) : null;
+    // Facets still loading on their worker: SQL decides for now rather than a load on this thread.
+    return index && indexes.facetsReady(this.modelId) ? indexes.textRowsAllowed(index, q.filter.filters) : null;
   }
 }
 

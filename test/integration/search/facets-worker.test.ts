@@ -1,0 +1,122 @@
+// A big library's filter facets load on a worker thread (knn/facets-worker.ts) instead of
+// the thread that serves search: real library file, a real worker thread, real SQL. The library
+// here is small; the registry's threshold is lowered so it takes the worker path.
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { SearchFilters } from '../../../main/core/api.js';
+import { PhotoFacets } from '../../../main/core/knn/facets.js';
+import { libraryIndexes } from '../../../main/core/knn/registry.js';
+import { filterSql } from '../../../main/core/search/filters.js';
+import { searchPhotos } from '../../../main/core/search/search.js';
+import { Store } from '../../../main/core/store/index.js';
+import { DIM, syntheticModel } from '../../bench/scale/library.js';
+import { embeddingWorld } from '../../bench/scale/vectors.js';
+
+const N = 400;
+let dir: string;
+let file: string;
+let store: Store;
+let modelId: number;
+const world = embeddingWorld(7, DIM);
+
+function addPhoto(s: Store, i: number, over: Partial<{ camera_make: string; camera_model: string; lat: number; lon: number }> = {}): void {
+  const folder = s.folders.all()[i % 2].id;
+  const year = 2000 + (i % 20);
+  const sha = `sha-${i}`;
+  s.tx(() => {
+    s.photos.upsert({
+      folder_id: folder, path: `/lib/${'ab'[i % 2]}/${year}/IMG_${i}.jpg`, size: 1, mtime_ms: Date.UTC(year, 5, 1), sha256: sha, width: 10, height: 10,
+      format: i % 5 === 0 ? 'png' : 'jpeg', taken_at: `${year}-03-0${1 + (i % 9)}T10:00:00`, camera_make: i % 3 ? 'Canon' : 'Apple',
+      camera_model: i % 3 ? 'Canon EOS 40D' : 'iPhone 13', lat: i % 4 === 0 ? 31 : null, lon: i % 4 === 0 ? 121 : null,
+      orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0, ...over,
+    });
+    s.vectors.put(s.vectors.ensureModel('synthetic-clustered-512', DIM), sha, world.nextImage()); // syntheticModel's key
+  });
+}
+
+/** The vector ids the filter's SQL keeps (what the bitmap must allow). */
+function sqlAllowed(f: SearchFilters): number[] {
+  const sql = filterSql(f);
+  return store.db
+    .prepare(`SELECT DISTINCT e.id FROM photos p JOIN embeddings e ON e.sha256 = p.sha256 AND e.model_id = ? WHERE ${sql.sql} ORDER BY e.id`)
+    .pluck()
+    .all(modelId, ...sql.params) as number[];
+}
+
+beforeEach(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'kanjian-facets-worker-'));
+  file = path.join(dir, 'library.db');
+  store = Store.open(file);
+  store.folders.add('/lib/a');
+  store.folders.add('/lib/b');
+  modelId = syntheticModel(store, world).modelId;
+  for (let i = 0; i < N; i++) addPhoto(store, i);
+});
+afterEach(() => {
+  store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('facets of a big library, loaded on a worker thread', () => {
+  it('allow exactly what the SQL keeps, a photo written while the worker ran included', async () => {
+    const indexes = libraryIndexes(store.db);
+    indexes.facetsWorkerFrom = 1;
+    const index = indexes.vectorIndex(modelId, DIM);
+    indexes.warmFacets(modelId);
+    // Under way on the worker: a filtered read would have to wait, so it is not ready.
+    expect(indexes.facetsReady(modelId)).toBe(false);
+    // Written on this connection after the worker started (before or after its read).
+    addPhoto(store, N, { camera_make: 'Leica', camera_model: 'M11' });
+    await indexes.prepareFacets(modelId);
+    expect(indexes.facetsReady(modelId)).toBe(true);
+
+    const current = indexes.vectorIndex(modelId, DIM);
+    expect(current).toBe(index);
+    const filters: SearchFilters[] = [{ camera: 'leica' }, { folder: '/lib/a' }, { from: '2010', to: '2015' }, { hasGps: true }, { types: ['png'] }, { camera: 'iphone', folder: '/lib/b' }];
+    const fresh = PhotoFacets.load(store.db, modelId);
+    for (const f of filters) {
+      const { bitmap, count } = indexes.allowed(current, f);
+      const got: number[] = [];
+      for (let at = 0; at < bitmap.length; at++) if (bitmap[at]) got.push(at);
+      const expected = sqlAllowed(f);
+      expect(expected.length, JSON.stringify(f)).toBeGreaterThan(0);
+      expect(got, JSON.stringify(f)).toEqual(expected.map((eid) => current.positionOf(eid)).sort((x, y) => x - y));
+      expect(count).toBe(expected.length);
+      // The same bitmap as the facets loaded in this thread.
+      expect(fresh.allowed(f, current.size, (eid) => current.positionOf(eid)).bitmap).toEqual(bitmap);
+    }
+    expect(indexes.allowed(current, { camera: 'leica' }).count).toBe(1);
+  });
+
+  it('a filtered search waits for the worker and answers with the filter applied', async () => {
+    const model = syntheticModel(store, world);
+    libraryIndexes(store.db).facetsWorkerFrom = 1;
+    // The first search of the process loads the image index and starts the facets' worker.
+    const plain = await searchPhotos(store, model, { query: 'anything', limit: 50, minScore: -1 });
+    expect(plain.results.length).toBe(50);
+    const gps = await searchPhotos(store, model, { query: 'anything', limit: 50, minScore: -1, filters: { hasGps: true } });
+    expect(gps.results.length).toBe(50);
+    const withGps = new Set(store.db.prepare('SELECT id FROM photos WHERE lat IS NOT NULL').pluck().all() as number[]);
+    for (const r of gps.results) expect(withGps.has(r.photo.id)).toBe(true);
+    expect(plain.results.some((r) => !withGps.has(r.photo.id))).toBe(true);
+  });
+});
+
+describe('the change feed', () => {
+  it('tells every consumer of a write by another connection, not only the first to look', () => {
+    const feed = libraryIndexes(store.db).feed;
+    feed.subscribe('a');
+    feed.subscribe('b');
+    const other = Store.open(file);
+    try {
+      addPhoto(other, N + 1);
+    } finally {
+      other.close();
+    }
+    expect(feed.take('a').foreign).toBe(true);
+    expect(feed.take('b').foreign).toBe(true);
+    expect(feed.take('a').foreign).toBe(false);
+  });
+});
