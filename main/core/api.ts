@@ -21,6 +21,7 @@ export const MESSAGE_CODES = [
   'duplicates.lastCopy',
   'duplicates.needsModel',
   'duplicates.scanning',
+  'duplicates.pairing',
   'trash.notConfirmed',
   'trash.planChanged',
   'trash.fileChanged',

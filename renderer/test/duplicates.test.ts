@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { renderApp } from './fixtures/render-app.ts';
 import { createFakeClient, dupePhoto, type FakeClient } from './fixtures/fake-client.ts';
@@ -245,6 +245,80 @@ describe('duplicates review', () => {
     await screen.findByTestId('duplicates-empty');
     expect(screen.getByTestId('duplicates-summary').textContent).toMatch(/0 组/);
     expect(screen.queryByTestId('duplicates-looking')).toBeNull();
+  });
+
+  describe('while the core is still pairing near copies (a first review in steps)', () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    it('shows the groups found so far with the progress, follows the steps, and never swaps groups under the user\'s marks', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      const client = library();
+      const all = client.duplicateGroups;
+      const steps = [
+        { groups: all.slice(0, 1), done: 200 },
+        { groups: all.slice(0, 2), done: 400 },
+        { groups: all.slice(0, 2), done: 500 },
+        { groups: all, done: null },
+      ];
+      let asked = 0;
+      client.findDuplicates.mockImplementation(async () => {
+        const step = steps[Math.min(asked++, steps.length - 1)];
+        return {
+          groups: step.groups,
+          total: step.groups.length,
+          thresholds: { nearMaxDistance: 10, similarMinScore: 0.9 },
+          ...(step.done !== null && { notice: { code: 'duplicates.pairing', params: { done: step.done, total: 600 } } }),
+        };
+      });
+      await renderApp({ client, locale: 'zh-CN' });
+      await fireEvent.click(screen.getByTestId('open-duplicates'));
+      const view = await screen.findByTestId('duplicates-view');
+      await waitFor(() => expect(within(view).getAllByTestId('duplicate-group')).toHaveLength(1));
+      expect(screen.getByTestId('duplicates-message').textContent).toContain('已比对 200 / 600 张');
+
+      // The next step: nothing marked by the user yet, so its groups are shown.
+      await vi.advanceTimersByTimeAsync(4000);
+      await waitFor(() => expect(within(view).getAllByTestId('duplicate-group')).toHaveLength(2));
+      expect(screen.getByTestId('duplicates-message').textContent).toContain('已比对 400 / 600 张');
+
+      // The user marks a photo: later answers move the progress but keep the groups and marks.
+      const near = within(view).getAllByTestId('duplicate-group')[1];
+      await fireEvent.click(within(near).getAllByTestId('mark-photo')[1]);
+      const marked = () => within(view).getAllByTestId('mark-photo').filter((el) => (el as HTMLInputElement).checked).length;
+      expect(marked()).toBe(2);
+      await vi.advanceTimersByTimeAsync(4000);
+      await waitFor(() => expect(screen.getByTestId('duplicates-message').textContent).toContain('已比对 500 / 600 张'));
+      await vi.advanceTimersByTimeAsync(4000);
+      await waitFor(() => expect(screen.queryByTestId('duplicates-message')).toBeNull());
+      expect(within(view).getAllByTestId('duplicate-group')).toHaveLength(2);
+      expect(marked()).toBe(2);
+      // Pairing is done: the new groups are offered, and shown when asked for.
+      await fireEvent.click(screen.getByTestId('duplicates-show-new'));
+      await waitFor(() => expect(within(view).getAllByTestId('duplicate-group')).toHaveLength(3));
+      expect(screen.queryByTestId('duplicates-show-new')).toBeNull();
+      // Done: nobody asks again.
+      const calls = client.findDuplicates.mock.calls.length;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(client.findDuplicates.mock.calls.length).toBe(calls);
+    });
+
+    it('says "none so far", not "none", while pairing', async () => {
+      vi.useFakeTimers({ shouldAdvanceTime: true });
+      const client = createFakeClient({ photoCount: 2 });
+      const found = client.findDuplicates.getMockImplementation()!;
+      client.findDuplicates.mockImplementation(async (req) => ({ ...(await found(req)), notice: { code: 'duplicates.pairing', params: { done: 50_000, total: 1_000_000 } } }));
+      await renderApp({ client, locale: 'en' });
+      await fireEvent.click(screen.getByTestId('open-duplicates'));
+      expect((await screen.findByTestId('duplicates-empty')).textContent).toBe('No duplicates found so far.');
+      expect(screen.getByTestId('duplicates-message').textContent).toContain('50,000 of 1,000,000 done');
+      // Closed: the review stops asking.
+      const calls = client.findDuplicates.mock.calls.length;
+      await fireEvent.click(screen.getByTestId('duplicates-close'));
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(client.findDuplicates.mock.calls.length).toBe(calls);
+    });
   });
 
   it('"similar shots need a model" leads to the model panel', async () => {

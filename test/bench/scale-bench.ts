@@ -1,5 +1,5 @@
 // npm run bench:scale -- --photos N [--json] [--queries 40] [--repeats 3]
-//                         [--skip similar,duplicates,cold,cold-tower,peer] [--keep DIR]
+//                         [--skip similar,duplicates,first-at-once,cold,cold-tower,peer] [--keep DIR]
 //
 // Search, similar shots and duplicates at library scale, on a real library file built with N
 // synthetic photos through the project's store code (test/bench/scale/library.ts: clustered
@@ -13,10 +13,13 @@
 //   - the query embedding separately: the random-weight XLM-R text tower when
 //     .cache/bench-models/bench-vitb32-xlmr exists (test/bench/towers), else null;
 //   - similar-shot backfill of all N (duplicates/similar.ts scanSimilar) with its recall on a
-//     sample; duplicate grouping (findDuplicates, all kinds); DB bytes per photo; cold start
+//     sample; duplicate grouping (findDuplicates, all kinds), a library's first review both in
+//     one go (the CLI) and in steps as the app runs it (time to its first answer, and to the
+//     last step); DB bytes per photo; cold start
 //     (a fresh process to its first answer, median of `repeats`) and that process's peak RSS.
 // Writes bench-results/scale-<N>.json and .md; --json prints the summary object.
-// --skip leaves parts out (similar: the backfill and its recall; duplicates: the grouping; cold:
+// --skip leaves parts out (similar: the backfill and its recall; duplicates: the grouping;
+// first-at-once: only the first review that pairs every content in one go, not the app's in steps; cold:
 // the fresh-process runs; cold-tower: only those with the text tower; peer: NumPy, recall then
 // from a JavaScript exact scan); skipped
 // numbers are null and the md says so. --keep DIR builds the library in DIR and reuses it when
@@ -27,7 +30,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SearchFilters, SearchRequest } from '../../main/core/api.js';
-import { findDuplicates } from '../../main/core/duplicates/find.js';
+import { buildGroups, findDuplicates } from '../../main/core/duplicates/find.js';
+import { FIRST_PAIRING_STEP } from '../../main/core/duplicates/near-pairs.js';
 import { scanSimilar, similarFloor } from '../../main/core/duplicates/similar.js';
 import { openModel } from '../../main/core/embed/encoder.js';
 import { libraryIndexes } from '../../main/core/knn/registry.js';
@@ -64,7 +68,7 @@ async function main(): Promise<void> {
     },
   });
   const skip = new Set(values.skip.split(',').map((x) => x.trim()).filter(Boolean));
-  const PARTS = ['similar', 'duplicates', 'cold', 'cold-tower', 'peer'];
+  const PARTS = ['similar', 'duplicates', 'first-at-once', 'cold', 'cold-tower', 'peer'];
   for (const s of skip) if (!PARTS.includes(s)) throw new Error(`--skip: unknown part "${s}" (${PARTS.join(', ')})`);
   const n = Number(values.photos);
   const repeats = Math.max(3, Number(values.repeats));
@@ -247,6 +251,10 @@ async function main(): Promise<void> {
     let groupingCpuS: number | null = null;
     let firstReviewS: number | null = null;
     let firstReviewCpuS: number | null = null;
+    let stepsFirstAnswerS: number | null = null;
+    let stepsAllS: number | null = null;
+    let stepsCpuS: number | null = null;
+    let steps = 0;
     const newSinceRuns: number[] = [];
     let newSinceS: number | null = null;
     const NEW_SINCE = 1000;
@@ -260,12 +268,32 @@ async function main(): Promise<void> {
         groups = findDuplicates(store, {}, { model }).groups.length;
         return { s: (performance.now() - t) / 1000, cpu: cpuS(c) };
       };
-      // The first review of a library: no near pair kept yet, every content is paired (once).
+      // The first review of a library as the app runs it (duplicates/cache.ts): no near pair
+      // kept yet, contents paired a step at a time, groups built after each step.
       store.db.exec('DELETE FROM near_pairs; DELETE FROM near_paired;');
-      const first = review();
-      firstReviewS = round(first.s, 2);
-      firstReviewCpuS = first.cpu;
-      log(`  duplicate grouping, first review (pairs every content): ${firstReviewS} s (CPU ${firstReviewCpuS} s)`);
+      {
+        const t = performance.now();
+        const c = process.cpuUsage();
+        for (;;) {
+          const answer = buildGroups(store, {}, { model, pairInSteps: FIRST_PAIRING_STEP });
+          steps++;
+          if (steps === 1) stepsFirstAnswerS = round((performance.now() - t) / 1000, 2);
+          log(`    step ${steps}: ${round((performance.now() - t) / 1000, 1)} s, ${answer.pairing ? `${answer.pairing.done} of ${answer.pairing.total} paired` : 'all paired'}, ${answer.groups.length} groups`);
+          if (!answer.pairing) break;
+        }
+        stepsAllS = round((performance.now() - t) / 1000, 2);
+        stepsCpuS = cpuS(c);
+        log(`  duplicate grouping, first review in steps: first answer ${stepsFirstAnswerS} s, all ${steps} steps ${stepsAllS} s (CPU ${stepsCpuS} s)`);
+      }
+      // The same first review in one go (the CLI, or the app before it paired in steps).
+      if (skip.has('first-at-once')) notes.push('Skipped (--skip first-at-once): the first review pairing every content in one go was not measured.');
+      else {
+        store.db.exec('DELETE FROM near_pairs; DELETE FROM near_paired;');
+        const first = review();
+        firstReviewS = round(first.s, 2);
+        firstReviewCpuS = first.cpu;
+        log(`  duplicate grouping, first review (pairs every content): ${firstReviewS} s (CPU ${firstReviewCpuS} s)`);
+      }
       // Later reviews: the pairs kept, nothing new.
       for (let rep = 0; rep < repeats; rep++) {
         const run = review();
@@ -329,7 +357,7 @@ async function main(): Promise<void> {
         queryEmbedP50Ms,
       },
       similar: { backfillS },
-      duplicates: { groupingS, firstReviewS, newSinceS, newSince: NEW_SINCE },
+      duplicates: { groupingS, firstReviewS, firstReviewInSteps: { firstAnswerS: stepsFirstAnswerS, allS: stepsAllS, steps }, newSinceS, newSince: NEW_SINCE },
       coldStartS,
       coldStartWithTowerS: coldStartTowerS,
       dbBytesPerPhoto: Math.round(dbBytes / n),
@@ -377,7 +405,8 @@ async function main(): Promise<void> {
           ['similar-shot backfill, all contents (s; CPU s)', backfillS === null ? 'skipped' : `${backfillS}; ${backfillCpuS}`],
           ['similar-shot pair recall (200 sampled contents)', skip.has('similar') ? 'skipped' : similarRecall],
           ['duplicate grouping, all kinds, near pairs kept (s; CPU s)', groupingS === null ? 'skipped' : `${groupingS}; ${groupingCpuS}`],
-          ['duplicate grouping, first review: every content paired (s; CPU s)', firstReviewS === null ? 'skipped' : `${firstReviewS}; ${firstReviewCpuS}`],
+          ['duplicate grouping, first review: every content paired in one go (s; CPU s)', firstReviewS === null ? 'skipped' : `${firstReviewS}; ${firstReviewCpuS}`],
+          ['the same in steps, as the app runs it: first answer / all steps (s; CPU s; steps)', stepsAllS === null ? 'skipped' : `${stepsFirstAnswerS} / ${stepsAllS}; ${stepsCpuS}; ${steps}`],
           [`duplicate grouping after ${NEW_SINCE.toLocaleString('en')} new contents (s)`, newSinceS === null ? 'skipped' : `${newSinceS}`],
           ['cold start: new process to first answer (s), synthetic query vector', coldStartS ?? 'skipped'],
           ['cold start steps (ms from process start, median)', coldSteps(colds)],

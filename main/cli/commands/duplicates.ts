@@ -28,6 +28,12 @@ export async function duplicatesCommand(k: Kanjian, opts: DuplicatesCommandOptio
   const kind = opts.kind as DuplicateKind | undefined;
   // A one-shot run waits for the similar-shot scan to finish, however long the library.
   if (!kind || kind === 'similar') await k.duplicates.scan();
+  // ... and for a library's first near-copy pairing, which the app shows step by step.
+  if (kind !== 'exact') {
+    await k.duplicates.finishPairing((done, total) => {
+      if (!opts.json) opts.err(`Comparing photos for near copies: ${done} of ${total} done…`);
+    });
+  }
   const res = await k.findDuplicates({ kind, limit: Number.MAX_SAFE_INTEGER });
   if (opts.trash) return trash(k, res, kind, opts);
   if (opts.json) {

@@ -4,17 +4,35 @@
 // duplicates"; new similar-shot pairs) bumps the `duplicates` counter in `change_epochs` by
 // trigger (store/migrations.ts), in the writer's own transaction — so a CLI run or the watcher
 // invalidates the app's cache too. Asking again while a build is under way waits for that build.
+//
+// A library's first review pairs every content for near copies, minutes at a million photos:
+// builds pair one step at a time (near-pairs.ts), and while pairing is unfinished each answer is
+// partial (AllGroups.pairing). The next step starts as soon as one ends, in the background;
+// asking meanwhile gets the newest partial answer at once rather than waiting for the step.
 import type { Store } from '../store/index.js';
 import type { AllGroups, GroupingParams } from './find.js';
 import { GroupBuilder } from './grouping.js';
+import { FIRST_PAIRING_STEP } from './near-pairs.js';
 import type { ManifestModel } from './similar.js';
 
 /** Parameter sets kept (the review asks for a few: all, exact, near, similar). */
 const MAX_ENTRIES = 8;
 
+interface Entry {
+  /** The change epoch the newest build started at. */
+  epoch: number;
+  /** The newest build (under way, or done). */
+  value: Promise<AllGroups>;
+  /** The newest answer while near pairing is unfinished: served while the next step builds. */
+  partial: AllGroups | null;
+}
+
 export class GroupCache {
-  private entries = new Map<string, { epoch: number; value: Promise<AllGroups> }>();
+  private entries = new Map<string, Entry>();
   private builder: GroupBuilder;
+  private closed = false;
+  /** The first near-pairing step's size (FIRST_PAIRING_STEP; tests lower it). */
+  firstPairingStep = FIRST_PAIRING_STEP;
 
   constructor(private store: Store) {
     this.builder = new GroupBuilder(store);
@@ -26,22 +44,58 @@ export class GroupCache {
   }
 
   get(req: GroupingParams, model: ManifestModel | null): Promise<AllGroups> {
-    const key = JSON.stringify([req.kind ?? null, req.maxDistance ?? null, req.minSimilarity ?? null, model?.modelId ?? null]);
-    const epoch = this.epoch();
+    const key = keyOf(req, model);
     const hit = this.entries.get(key);
-    if (hit && hit.epoch === epoch) return hit.value;
-    const value = this.builder.build({ kind: req.kind, maxDistance: req.maxDistance, minSimilarity: req.minSimilarity }, model);
-    // A failed build is not kept: the next ask tries again.
-    value.catch(() => {
-      if (this.entries.get(key)?.value === value) this.entries.delete(key);
-    });
-    this.entries.delete(key);
-    this.entries.set(key, { epoch, value });
-    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-    return value;
+    // Pairing under way: its newest answer now (the next step is already building).
+    if (hit?.partial) return Promise.resolve(hit.partial);
+    if (hit && hit.epoch === this.epoch()) return hit.value;
+    return this.start(key, req, model).value;
+  }
+
+  /**
+   * The groups once near pairing is finished (a one-shot caller: the CLI), `onStep` told of each
+   * partial answer on the way.
+   */
+  async complete(req: GroupingParams, model: ManifestModel | null, onStep?: (partial: AllGroups) => void): Promise<AllGroups> {
+    const key = keyOf(req, model);
+    for (;;) {
+      const entry = this.entries.get(key);
+      const value = entry && (entry.partial || entry.epoch === this.epoch()) ? entry.value : this.start(key, req, model).value;
+      const answer = await value;
+      if (!answer.pairing) return answer;
+      onStep?.(answer);
+      // The entry's next step started when this one ended (or it was evicted: start again).
+    }
   }
 
   close(): Promise<void> {
+    this.closed = true;
     return this.builder.close();
   }
+
+  /** Builds the groups (one pairing step at most); a partial answer starts the next step. */
+  private start(key: string, req: GroupingParams, model: ManifestModel | null, partial: AllGroups | null = null): Entry {
+    const epoch = this.epoch();
+    const value = this.builder.build({ kind: req.kind, maxDistance: req.maxDistance, minSimilarity: req.minSimilarity }, model, this.firstPairingStep);
+    const entry: Entry = { epoch, value, partial };
+    value.then(
+      (answer) => {
+        if (this.entries.get(key) !== entry) return;
+        if (!answer.pairing || this.closed) entry.partial = null;
+        else this.start(key, req, model, answer);
+      },
+      // A failed build is not kept: the next ask tries again.
+      () => {
+        if (this.entries.get(key) === entry) this.entries.delete(key);
+      },
+    );
+    this.entries.delete(key);
+    this.entries.set(key, entry);
+    while (this.entries.size > MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+    return entry;
+  }
+}
+
+function keyOf(req: GroupingParams, model: ManifestModel | null): string {
+  return JSON.stringify([req.kind ?? null, req.maxDistance ?? null, req.minSimilarity ?? null, model?.modelId ?? null]);
 }

@@ -50,16 +50,27 @@ export interface FindOptions {
    * grouping worker), or null: found, not kept.
    */
   pairsWriter?: Db | null;
+  /**
+   * Pair new contents one step at a time, the first of this many (near-pairs.ts `firstStep`):
+   * the groups then hold the pairs found so far and say how far pairing is (AllGroups.pairing).
+   * The app's review asks step after step; a one-shot caller (the CLI, a bench) leaves this out
+   * and gets every pair.
+   */
+  pairInSteps?: number;
 }
 
 /**
  * The kept near pairs among these contents (by sha256 → index), pairing new contents first, and
  * every content with current hashes.
  */
-function keptEdges(store: Store, opts: FindOptions, index: ReadonlyMap<string, number>): { edges: NearEdge[]; hashed: readonly string[] } {
+function keptEdges(
+  store: Store,
+  opts: FindOptions,
+  index: ReadonlyMap<string, number>,
+): { edges: NearEdge[]; hashed: readonly string[]; pairing?: AllGroups['pairing'] } {
   const writer = opts.pairsWriter !== undefined ? opts.pairsWriter : store.db.readonly ? null : store.db;
   const edges: NearEdge[] = [];
-  const run = nearPairs(store.db, writer);
+  const run = nearPairs(store.db, writer, { firstStep: opts.pairInSteps });
   for (const p of run.pairs) {
     const a = index.get(p.shaA);
     const b = index.get(p.shaB);
@@ -71,7 +82,8 @@ function keptEdges(store: Store, opts: FindOptions, index: ReadonlyMap<string, n
     if (p.window) e.window = { container: flip ? (p.window.container === 'a' ? 'b' : 'a') : p.window.container, index: p.window.index };
     edges.push(e);
   }
-  return { edges, hashed: run.hashed };
+  const pairing = run.unpaired ? { done: run.hashed.length - run.unpaired, total: run.hashed.length } : undefined;
+  return { edges, hashed: run.hashed, ...(pairing && { pairing }) };
 }
 
 /** What decides the groups (the rest of a request only filters and pages them). */
@@ -87,6 +99,8 @@ export interface AllGroups {
   thresholds: DuplicatesResponse['thresholds'];
   notice?: DuplicatesResponse['notice'];
   message?: string;
+  /** Near pairing still under way (FindOptions.pairInSteps): contents paired so far, of all with hashes. */
+  pairing?: { done: number; total: number };
 }
 
 export function findDuplicates(store: Store, req: DuplicatesRequest, opts: FindOptions): DuplicatesResponse {
@@ -138,6 +152,7 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
   let nearMembers = new Set<number>();
   const nearSet = new Set<number>();
   const nearInfo = new Map<number, NearEdge>();
+  let pairing: AllGroups['pairing'];
   const pairId = (a: number, b: number) => (a < b ? a * contents.count + b : b * contents.count + a);
   const isNear = (a: number, b: number) => nearSet.has(pairId(a, b));
   if (needNear) {
@@ -148,6 +163,7 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
       // contents not paired before are searched for.
       const kept = keptEdges(store, opts, index);
       candidates = kept.edges;
+      pairing = kept.pairing;
       // Rows without the new hashes pair by their old pHash (read only if there are any).
       const hasFull = new Uint8Array(contents.count);
       for (const sha of kept.hashed) {
@@ -255,6 +271,7 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     thresholds: { nearMaxDistance: maxDistance, similarMinScore: minSimilarity },
     ...(notice && { notice }),
     ...(message && { message }),
+    ...(pairing && { pairing }),
   };
 }
 

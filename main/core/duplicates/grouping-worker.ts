@@ -27,7 +27,7 @@ const pairsWriter = (): Db | null => {
 port.on('message', (req: GroupingRequest) => {
   let reply: GroupingReply;
   try {
-    reply = { id: req.id, ok: true, value: buildGroups(store, req.params, { model: req.model, pairsWriter: pairsWriter() }) };
+    reply = { id: req.id, ok: true, value: buildGroups(store, req.params, { model: req.model, pairsWriter: pairsWriter(), pairInSteps: req.pairInSteps }) };
   } catch (e) {
     reply = { id: req.id, ok: false, message: (e as Error)?.message ?? String(e) };
   }

@@ -17,6 +17,8 @@ export interface GroupingRequest {
   id: number;
   params: GroupingParams;
   model: PlainModel | null;
+  /** Near pairing one step at a time, the first this big (find.ts FindOptions.pairInSteps). */
+  pairInSteps?: number;
 }
 
 export type GroupingReply = { id: number; ok: true; value: AllGroups } | { id: number; ok: false; message: string };
@@ -32,13 +34,13 @@ export class GroupBuilder {
 
   constructor(private store: Store) {}
 
-  build(params: GroupingParams, model: ManifestModel | null): Promise<AllGroups> {
+  build(params: GroupingParams, model: ManifestModel | null, pairInSteps?: number): Promise<AllGroups> {
     const plain: PlainModel | null = model ? { modelId: model.modelId, model: { manifest: model.model.manifest } } : null;
-    if (this.store.db.memory || this.closed) return Promise.resolve(buildGroups(this.store, params, { model: plain }));
+    if (this.store.db.memory || this.closed) return Promise.resolve(buildGroups(this.store, params, { model: plain, pairInSteps }));
     if (this.idle) clearTimeout(this.idle);
     this.idle = null;
     const worker = (this.worker ??= this.start());
-    return this.calls.send(worker, (id) => ({ id, params, model: plain }) satisfies GroupingRequest);
+    return this.calls.send(worker, (id) => ({ id, params, model: plain, pairInSteps }) satisfies GroupingRequest);
   }
 
   async close(): Promise<void> {

@@ -86,8 +86,14 @@ export class Duplicates {
       if (backlog > 0 && backlog <= WAIT_FOR_SCAN_MAX) await this.backfill(WAIT_FOR_SCAN_MAX);
       else if (backlog > 0) void this.backfill(Number.MAX_SAFE_INTEGER).catch(() => undefined);
     }
-    const res = pageGroups(await this.cache.get(req, m), req);
-    if (pending > 0 && !res.notice) {
+    const all = await this.cache.get(req, m);
+    const res = pageGroups(all, req);
+    if (all.pairing) {
+      // A library's first review pairs in steps (cache.ts): what is shown is what was found so far.
+      const { done, total } = all.pairing;
+      res.notice = { code: 'duplicates.pairing', params: { done, total } };
+      res.message = `Comparing photos for near copies: ${done} of ${total} done; the groups found so far are shown, more come as it goes.`;
+    } else if (pending > 0 && !res.notice) {
       res.notice = { code: 'duplicates.scanning', params: { n: pending } };
       res.message = `Still looking for similar shots among ${pending} recently indexed photos; they will show when that is done.`;
     }
@@ -111,6 +117,17 @@ export class Duplicates {
     const n = this.store.db.prepare("SELECT COUNT(*) FROM photos WHERE status = 'indexed'").pluck().get() as number;
     if (n < WARM_FROM) return;
     void this.cache.get({}, this.model()).catch(() => undefined);
+  }
+
+  /**
+   * Waits until every content is paired for near copies (a library's first review pairs in
+   * steps, see cache.ts), `onStep` told how far each step got: a one-shot caller (the CLI)
+   * then gets every group.
+   */
+  async finishPairing(onStep?: (done: number, total: number) => void): Promise<void> {
+    await this.cache.complete({}, this.model(), (partial) => {
+      if (partial.pairing) onStep?.(partial.pairing.done, partial.pairing.total);
+    });
   }
 
   /** Near hashes for contents indexed before they existed; one run at a time. */

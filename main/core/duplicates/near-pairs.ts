@@ -3,7 +3,10 @@
 // contents not yet paired ask, in one batch, against every content hashed so far (near.ts
 // hashEdges with `asking`), and the pairs go into near_pairs (store/near-pairs.ts). A library
 // seen for the first time pays the whole search once; after that, a review pays for the
-// photos added since. Triggers drop a content's pairs when its hashes change, so nothing
+// photos added since. That first search takes minutes at a million photos, so the review can
+// ask for it in steps (`firstStep`): each pairs at most as many new contents as are paired
+// already (50,000 at first) against those, keeps them, and the review shows what is paired so
+// far while the next step runs; a kill loses at most the step under way. Triggers drop a content's pairs when its hashes change, so nothing
 // here has to be told. Only the default thresholds are kept: other ones (the API's
 // maxDistance) search afresh (find.ts).
 import { lockedOut, type Db } from '../store/db.js';
@@ -18,6 +21,13 @@ export const KEPT_THRESHOLDS: NearThresholds = {
   legacy: LEGACY_NEAR_MAX_DISTANCE,
 };
 
+/**
+ * The first step's size. Steps then double (a step pairs as many contents as are paired
+ * already): against all at once, ~25 % more comparisons in all (each step asks both ways),
+ * and the first answer in seconds instead of minutes.
+ */
+export const FIRST_PAIRING_STEP = 50_000;
+
 /** What the kept pairs were found with: pairs of anything else are found again. */
 const SIGNATURE = `hashes v${NEAR_HASH_VERSION}; full ${KEPT_THRESHOLDS.full}; window ${KEPT_THRESHOLDS.window}`;
 
@@ -28,14 +38,25 @@ export interface NearPairsRun {
   paired: number;
   /** Every content with current hashes, in sha256 order. */
   hashed: string[];
+  /** Contents with current hashes still not paired after this run (only when it ran in steps). */
+  unpaired: number;
+}
+
+export interface NearPairsOptions {
+  /**
+   * Pair in steps: at most max(firstStep, contents paired already) new contents this run (see
+   * the header; FIRST_PAIRING_STEP in the app). Absent: every new content at once.
+   */
+  firstStep?: number;
 }
 
 /**
  * The kept pairs, after pairing the contents not yet paired. `db` reads; `writer` (the same
  * connection when it can write) keeps what this run found. Without a writer (a read-only
- * connection) the new pairs are found all the same, only not kept.
+ * connection) the new pairs are found all the same, only not kept, and all at once (a step
+ * that is not kept would never be followed by the next).
  */
-export function nearPairs(db: Db, writer: Db | null): NearPairsRun {
+export function nearPairs(db: Db, writer: Db | null, opts: NearPairsOptions = {}): NearPairsRun {
   let done: Set<string>;
   try {
     done = pairedContents(writer ?? db, SIGNATURE);
@@ -48,26 +69,34 @@ export function nearPairs(db: Db, writer: Db | null): NearPairsRun {
   // Every content with current hashes, in sha256 order: index order is then sha order, so an
   // edge (a < b) is already the stored pair (sha_a < sha_b) with its turns and window as found.
   const shas = db.prepare('SELECT sha256 FROM near_hashes WHERE version = ? ORDER BY sha256').pluck().all(NEAR_HASH_VERSION) as string[];
-  const asking = new Uint8Array(shas.length);
+  const step = writer && opts.firstStep ? Math.max(opts.firstStep, done.size) : Infinity;
+  // This run's contents: those paired already and the new ones that ask (in sha order, so the
+  // first step's are a random sample of the library).
+  const among: string[] = [];
   const askingShas: string[] = [];
-  for (let i = 0; i < shas.length; i++) {
-    if (done.has(shas[i])) continue;
-    asking[i] = 1;
-    askingShas.push(shas[i]);
+  let waiting = 0;
+  for (const sha of shas) {
+    if (done.has(sha)) among.push(sha);
+    else if (askingShas.length < step) {
+      askingShas.push(sha);
+      among.push(sha);
+    } else waiting++;
   }
   const stored = done.size ? storedNearPairs(db) : [];
-  if (!askingShas.length) return { pairs: stored, paired: 0, hashed: shas };
+  if (!askingShas.length) return { pairs: stored, paired: 0, hashed: shas, unpaired: 0 };
 
-  const index = new Map(shas.map((s, i) => [s, i]));
-  const { full, hasFull } = nearFullWords(db, index, shas.length);
+  const asking = new Uint8Array(among.length);
+  const index = new Map(among.map((s, i) => [s, i]));
+  for (const sha of askingShas) asking[index.get(sha)!] = 1;
+  const { full, hasFull } = nearFullWords(db, index, among.length);
   const edges = hashEdges(
-    { count: shas.length, full, hasFull, windowRuns: () => nearWindowRuns(db, index, hasFull), legacy: [] },
+    { count: among.length, full, hasFull, windowRuns: () => nearWindowRuns(db, index, hasFull), legacy: [] },
     KEPT_THRESHOLDS,
     asking,
   );
   const found: StoredNearPair[] = edges.map((e) => ({
-    shaA: shas[e.a],
-    shaB: shas[e.b],
+    shaA: among[e.a],
+    shaB: among[e.b],
     distance: e.distance,
     turns: e.turns,
     cropped: e.cropped,
@@ -86,5 +115,5 @@ export function nearPairs(db: Db, writer: Db | null): NearPairsRun {
       if (!lockedOut(e)) throw e;
     }
   }
-  return { pairs: [...stored, ...found], paired: askingShas.length, hashed: shas };
+  return { pairs: [...stored, ...found], paired: askingShas.length, hashed: shas, unpaired: waiting };
 }

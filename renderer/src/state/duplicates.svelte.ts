@@ -12,6 +12,10 @@ import type { DuplicateGroup, DuplicateKind, DuplicatePhoto, KanjianApi, TrashOu
 import { TrashFlow, type TrashOwner } from './trash-flow.svelte.ts';
 
 type Api = Pick<KanjianApi, 'findDuplicates' | 'dismissDuplicates' | 'planTrash' | 'trashPhotos'>;
+type Answer = Awaited<ReturnType<Api['findDuplicates']>>;
+
+/** While the core is still pairing near copies (a library's first review), ask again this often. */
+const PAIRING_POLL_MS = 4000;
 
 export class DuplicatesState implements TrashOwner {
   groups = $state.raw<DuplicateGroup[]>([]);
@@ -25,8 +29,13 @@ export class DuplicatesState implements TrashOwner {
   /** Photo ids marked for the trash. */
   marked = $state.raw<ReadonlySet<number>>(new Set());
   outcome = $state.raw<TrashOutcome | null>(null);
+  /** Newer groups than the ones shown exist: they were not swapped in under the user's marks. */
+  stale = $state(false);
 
   #seq = 0;
+  /** The user marked, unmarked or dismissed since the groups were shown. */
+  #touched = false;
+  #poll: ReturnType<typeof setTimeout> | null = null;
   readonly api: Api;
   /** The plan and the last-copy question; the second confirmation names photos from the groups. */
   readonly trash: TrashFlow;
@@ -44,20 +53,9 @@ export class DuplicatesState implements TrashOwner {
     const seq = ++this.#seq;
     this.loading = true;
     try {
-      const res = await this.api.findDuplicates({ ...(kind && { kind }), limit: 500 });
+      const res = await this.#fetch(kind);
       if (seq !== this.#seq) return;
-      this.groups = res.groups;
-      this.total = res.total;
-      this.notice = res.notice ?? null;
-      this.error = null;
-      // The only suggestion: the extra copies of byte-identical files. Near copies may be
-      // crops or edits and similar shots are different photos: the user decides those.
-      const marked = new Set<number>();
-      for (const g of res.groups) {
-        if (g.kind !== 'exact') continue;
-        for (const p of g.photos) if (!p.keep) marked.add(p.id);
-      }
-      this.marked = marked;
+      this.#show(res);
     } catch (err) {
       if (seq !== this.#seq) return;
       this.error = err;
@@ -69,7 +67,63 @@ export class DuplicatesState implements TrashOwner {
     }
   }
 
+  /** Stops asking again (the review screen closed). */
+  stop() {
+    if (this.#poll) clearTimeout(this.#poll);
+    this.#poll = null;
+    this.#seq++;
+  }
+
+  #fetch(kind: DuplicateKind | null): Promise<Answer> {
+    return this.api.findDuplicates({ ...(kind && { kind }), limit: 500 });
+  }
+
+  #show(res: Answer) {
+    this.groups = res.groups;
+    this.total = res.total;
+    this.notice = res.notice ?? null;
+    this.error = null;
+    this.stale = false;
+    this.#touched = false;
+    // The only suggestion: the extra copies of byte-identical files. Near copies may be
+    // crops or edits and similar shots are different photos: the user decides those.
+    const marked = new Set<number>();
+    for (const g of res.groups) {
+      if (g.kind !== 'exact') continue;
+      for (const p of g.photos) if (!p.keep) marked.add(p.id);
+    }
+    this.marked = marked;
+    this.#pollWhilePairing();
+  }
+
+  /**
+   * While the core pairs near copies step by step, ask again now and then: the progress moves,
+   * and so do the groups until the user starts marking (then the notice offers them instead:
+   * marks are never reset under the user's hands).
+   */
+  #pollWhilePairing() {
+    if (this.#poll) clearTimeout(this.#poll);
+    this.#poll = null;
+    if (this.notice?.code !== 'duplicates.pairing') return;
+    const seq = this.#seq;
+    this.#poll = setTimeout(() => {
+      this.#poll = null;
+      void this.#fetch(this.kind)
+        .then((res) => {
+          if (seq !== this.#seq) return;
+          if (!this.#touched) return this.#show(res);
+          this.notice = res.notice ?? null;
+          this.stale = true;
+          this.#pollWhilePairing();
+        })
+        .catch(() => {
+          if (seq === this.#seq) this.#pollWhilePairing();
+        });
+    }, PAIRING_POLL_MS);
+  }
+
   toggle(photoId: number) {
+    this.#touched = true;
     const next = new Set(this.marked);
     if (next.has(photoId)) next.delete(photoId);
     else next.add(photoId);
@@ -101,6 +155,7 @@ export class DuplicatesState implements TrashOwner {
   async dismiss(group: DuplicateGroup): Promise<void> {
     try {
       await this.api.dismissDuplicates({ photoIds: group.photos.map((p) => p.id) });
+      this.#touched = true;
       this.groups = this.groups.filter((g) => g.key !== group.key);
       this.total = Math.max(0, this.total - 1);
       const next = new Set(this.marked);

@@ -91,6 +91,42 @@ describe('near pairs kept between reviews', () => {
     expect(sortedEntries(kept(again))).toEqual(sortedEntries(want));
   });
 
+  it('pairing in steps keeps what each step found and ends with what searching the whole library finds', () => {
+    const cs = library(600, 7);
+    const want = wholeLibrary(cs);
+    put(store, cs);
+    const first = nearPairs(store.db, store.db, { firstStep: 200 });
+    expect([first.paired, first.unpaired]).toEqual([200, 400]);
+    // A step's pairs are pairs of the whole library, at the same distances.
+    const partial = kept(first);
+    expect(partial.size).toBeGreaterThan(0);
+    expect(partial.size).toBeLessThan(want.size);
+    expect([...partial].filter(([k, d]) => want.get(k) !== d)).toEqual([]);
+    // Each step pairs as many new contents as are paired already (the rest at the end).
+    const steps = [first.paired];
+    let run = first;
+    while (run.unpaired) {
+      run = nearPairs(store.db, store.db, { firstStep: 200 });
+      steps.push(run.paired);
+    }
+    expect(steps).toEqual([200, 200, 200]);
+    expect(sortedEntries(kept(run))).toEqual(sortedEntries(want));
+    expect(nearPairs(store.db, store.db, { firstStep: 200 }).paired).toBe(0);
+  });
+
+  it('a connection that cannot keep pairs pairs everything at once, steps or not', () => {
+    const cs = library(300, 9);
+    put(store, cs);
+    const reader = openReader(path.join(tmp, 'library.db'));
+    try {
+      const run = nearPairs(reader, null, { firstStep: 50 });
+      expect([run.paired, run.unpaired]).toEqual([300, 0]);
+      expect(sortedEntries(kept(run))).toEqual(sortedEntries(wholeLibrary(cs)));
+    } finally {
+      reader.close();
+    }
+  });
+
   it('pairs a content again when its hashes change, and drops its old pairs', () => {
     const cs = library(300, 11);
     put(store, cs);

@@ -1,0 +1,93 @@
+// A library's first review pairs near copies in steps (duplicates/cache.ts, near-pairs.ts): a
+// real library file, the real grouping worker thread. The first answer comes after one step,
+// says how far pairing is, and the steps go on by themselves until the groups are those of
+// pairing everything at once. The step is lowered from 50,000 so a small library takes steps.
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { GroupCache } from '../../../main/core/duplicates/cache.js';
+import { buildGroups, type AllGroups } from '../../../main/core/duplicates/find.js';
+import { Store } from '../../../main/core/store/index.js';
+import { putNearHashes } from '../../../main/core/store/near-hashes.js';
+
+const PICTURES = 200;
+let tmp: string;
+let store: Store;
+let cache: GroupCache;
+
+/** PICTURES pictures, each with one or two near copies (a few bits off), as photos with near hashes. */
+function fill(s: Store): void {
+  let seed = 17;
+  const r = () => ((seed = (Math.imul(seed ^ (seed >>> 15), 2246822519) + 0x9e3779b9) >>> 0) / 2 ** 32);
+  const hex = () => Array.from({ length: 16 }, () => Math.floor(r() * 16).toString(16)).join('');
+  const flip = (h: string, bits: number) => {
+    let out = h;
+    for (let k = 0; k < bits; k++) {
+      const at = Math.floor(r() * 16);
+      out = out.slice(0, at) + (parseInt(out[at], 16) ^ (1 << Math.floor(r() * 4))).toString(16) + out.slice(at + 1);
+    }
+    return out;
+  };
+  const folder = s.folders.add('/lib').id;
+  let n = 0;
+  s.tx(() => {
+    for (let p = 0; p < PICTURES; p++) {
+      const base = hex();
+      const copies = 1 + (p % 2);
+      for (let c = 0; c <= copies; c++) {
+        const full = c ? flip(base, 2) : base;
+        const sha = createHash('sha256').update(`picture ${p} copy ${c}`).digest('hex');
+        s.photos.upsert({
+          folder_id: folder, path: `/lib/p${p}-c${c}.jpg`, size: 1000 - c, mtime_ms: Date.UTC(2020, 0, 1 + n++), sha256: sha, width: 100 - c, height: 100 - c,
+          format: 'jpeg', taken_at: null, camera_make: null, camera_model: null, lat: null, lon: null,
+          orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0,
+        });
+        putNearHashes(s.db, sha, { full, windows: Array.from({ length: 12 }, () => hex()), luma: 50 });
+      }
+    }
+  });
+}
+
+const groupsOf = (a: AllGroups) => a.groups.map((g) => g.photos.map((p) => p.path).sort().join(' ')).sort();
+
+beforeEach(() => {
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-pairing-steps-'));
+  store = Store.open(path.join(tmp, 'library.db'));
+  fill(store);
+  cache = new GroupCache(store);
+  cache.firstPairingStep = 100;
+});
+afterEach(async () => {
+  await cache.close();
+  store.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe("a library's first review, paired in steps", () => {
+  it('answers after the first step with the groups found so far and the progress, then completes by itself', async () => {
+    const total = PICTURES * 2.5;
+    const first = await cache.get({ kind: 'near' }, null);
+    expect(first.pairing).toEqual({ done: 100, total });
+    // Asked again while the next step runs: that answer at once, not a wait for the step.
+    expect(await cache.get({ kind: 'near' }, null)).toBe(first);
+
+    const seen: number[] = [];
+    const whole = await cache.complete({ kind: 'near' }, null, (partial) => seen.push(partial.pairing!.done));
+    // Steps double: 100, 100 (200 paired), 200 (400), the last 100.
+    expect(seen).toEqual([200, 400]);
+    expect(whole.pairing).toBeUndefined();
+    // What pairing everything at once finds (a fresh library's review from the CLI).
+    const atOnce = buildGroups(store, { kind: 'near' }, { model: null });
+    expect(groupsOf(whole)).toEqual(groupsOf(atOnce));
+    expect(whole.groups.length).toBe(PICTURES);
+    // The first answer held some of those groups, and only true ones.
+    expect(first.groups.length).toBeGreaterThan(0);
+    expect(first.groups.length).toBeLessThan(whole.groups.length);
+    const wholeGroups = groupsOf(whole).map((g) => new Set(g.split(' ')));
+    for (const g of groupsOf(first)) expect(wholeGroups.some((w) => g.split(' ').every((p) => w.has(p))), g).toBe(true);
+    // Done: the next ask is the whole answer, no step left.
+    expect((await cache.get({ kind: 'near' }, null)).pairing).toBeUndefined();
+  });
+});
