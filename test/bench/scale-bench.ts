@@ -31,7 +31,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { SearchFilters, SearchRequest } from '../../main/core/api.js';
 import { buildGroups, findDuplicates } from '../../main/core/duplicates/find.js';
-import { FIRST_PAIRING_STEP } from '../../main/core/duplicates/near-pairs.js';
+import { FIRST_PAIRING_STEP, PAIR_AT_ONCE_MAX } from '../../main/core/duplicates/near-pairs.js';
 import { scanSimilar, similarFloor } from '../../main/core/duplicates/similar.js';
 import { openModel } from '../../main/core/embed/encoder.js';
 import { libraryIndexes } from '../../main/core/knn/registry.js';
@@ -275,7 +275,7 @@ async function main(): Promise<void> {
         const t = performance.now();
         const c = process.cpuUsage();
         for (;;) {
-          const answer = buildGroups(store, {}, { model, pairInSteps: FIRST_PAIRING_STEP });
+          const answer = buildGroups(store, {}, { model, pairInSteps: { firstStep: FIRST_PAIRING_STEP, atOnceMax: PAIR_AT_ONCE_MAX } });
           steps++;
           if (steps === 1) stepsFirstAnswerS = round((performance.now() - t) / 1000, 2);
           log(`    step ${steps}: ${round((performance.now() - t) / 1000, 1)} s, ${answer.pairing ? `${answer.pairing.done} of ${answer.pairing.total} paired` : 'all paired'}, ${answer.groups.length} groups`);

@@ -12,7 +12,7 @@
 import type { Store } from '../store/index.js';
 import type { AllGroups, GroupingParams } from './find.js';
 import { GroupBuilder } from './grouping.js';
-import { FIRST_PAIRING_STEP } from './near-pairs.js';
+import { FIRST_PAIRING_STEP, PAIR_AT_ONCE_MAX, type PairingSteps } from './near-pairs.js';
 import type { ManifestModel } from './similar.js';
 
 /** Parameter sets kept (the review asks for a few: all, exact, near, similar). */
@@ -31,8 +31,8 @@ export class GroupCache {
   private entries = new Map<string, Entry>();
   private builder: GroupBuilder;
   private closed = false;
-  /** The first near-pairing step's size (FIRST_PAIRING_STEP; tests lower it). */
-  firstPairingStep = FIRST_PAIRING_STEP;
+  /** How a first review pairs in steps (near-pairs.ts; tests make the steps small). */
+  pairingSteps: PairingSteps = { firstStep: FIRST_PAIRING_STEP, atOnceMax: PAIR_AT_ONCE_MAX };
 
   constructor(private store: Store) {
     this.builder = new GroupBuilder(store);
@@ -76,7 +76,7 @@ export class GroupCache {
   /** Builds the groups (one pairing step at most); a partial answer starts the next step. */
   private start(key: string, req: GroupingParams, model: ManifestModel | null, partial: AllGroups | null = null): Entry {
     const epoch = this.epoch();
-    const value = this.builder.build({ kind: req.kind, maxDistance: req.maxDistance, minSimilarity: req.minSimilarity }, model, this.firstPairingStep);
+    const value = this.builder.build({ kind: req.kind, maxDistance: req.maxDistance, minSimilarity: req.minSimilarity }, model, this.pairingSteps);
     const entry: Entry = { epoch, value, partial };
     value.then(
       (answer) => {

@@ -17,7 +17,7 @@ import { anchorGroups, type Edge } from './group.js';
 import { differencesFrom } from './differences.js';
 import { chooseKeeper, rankCandidates } from './keep.js';
 import { legacyEdges, nearEdges, type NearEdge, type NearInput } from './near.js';
-import { KEPT_THRESHOLDS, nearPairs } from './near-pairs.js';
+import { KEPT_THRESHOLDS, nearPairs, type PairingSteps } from './near-pairs.js';
 import { nearDetails, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
 import { candidate, Contents, type DuplicatePhotoRow } from './contents.js';
 import { verifyNearEdge } from './verify-edges.js';
@@ -51,12 +51,11 @@ export interface FindOptions {
    */
   pairsWriter?: Db | null;
   /**
-   * Pair new contents one step at a time, the first of this many (near-pairs.ts `firstStep`):
-   * the groups then hold the pairs found so far and say how far pairing is (AllGroups.pairing).
-   * The app's review asks step after step; a one-shot caller (the CLI, a bench) leaves this out
-   * and gets every pair.
+   * Pair new contents one step at a time when many wait (near-pairs.ts): the groups then hold
+   * the pairs found so far and say how far pairing is (AllGroups.pairing). The app's review
+   * asks step after step; a one-shot caller (the CLI, a bench) leaves this out and gets every pair.
    */
-  pairInSteps?: number;
+  pairInSteps?: PairingSteps;
 }
 
 /**
@@ -70,7 +69,7 @@ function keptEdges(
 ): { edges: NearEdge[]; hashed: readonly string[]; pairing?: AllGroups['pairing'] } {
   const writer = opts.pairsWriter !== undefined ? opts.pairsWriter : store.db.readonly ? null : store.db;
   const edges: NearEdge[] = [];
-  const run = nearPairs(store.db, writer, { firstStep: opts.pairInSteps });
+  const run = nearPairs(store.db, writer, opts.pairInSteps);
   for (const p of run.pairs) {
     const a = index.get(p.shaA);
     const b = index.get(p.shaB);

@@ -5,6 +5,7 @@ import type { Worker } from 'node:worker_threads';
 import type { Store } from '../store/index.js';
 import { PendingCalls, spawnWorker } from '../worker-thread.js';
 import { buildGroups, type AllGroups, type GroupingParams } from './find.js';
+import type { PairingSteps } from './near-pairs.js';
 import type { ManifestModel } from './similar.js';
 
 /** What the worker needs of the model: its row and manifest (no sessions cross threads). */
@@ -17,8 +18,8 @@ export interface GroupingRequest {
   id: number;
   params: GroupingParams;
   model: PlainModel | null;
-  /** Near pairing one step at a time, the first this big (find.ts FindOptions.pairInSteps). */
-  pairInSteps?: number;
+  /** Near pairing in steps (find.ts FindOptions.pairInSteps). */
+  pairInSteps?: PairingSteps;
 }
 
 export type GroupingReply = { id: number; ok: true; value: AllGroups } | { id: number; ok: false; message: string };
@@ -34,7 +35,7 @@ export class GroupBuilder {
 
   constructor(private store: Store) {}
 
-  build(params: GroupingParams, model: ManifestModel | null, pairInSteps?: number): Promise<AllGroups> {
+  build(params: GroupingParams, model: ManifestModel | null, pairInSteps?: PairingSteps): Promise<AllGroups> {
     const plain: PlainModel | null = model ? { modelId: model.modelId, model: { manifest: model.model.manifest } } : null;
     if (this.store.db.memory || this.closed) return Promise.resolve(buildGroups(this.store, params, { model: plain, pairInSteps }));
     if (this.idle) clearTimeout(this.idle);

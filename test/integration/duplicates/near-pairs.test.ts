@@ -95,7 +95,7 @@ describe('near pairs kept between reviews', () => {
     const cs = library(600, 7);
     const want = wholeLibrary(cs);
     put(store, cs);
-    const first = nearPairs(store.db, store.db, { firstStep: 200 });
+    const first = nearPairs(store.db, store.db, { firstStep: 200, atOnceMax: 100 });
     expect([first.paired, first.unpaired]).toEqual([200, 400]);
     // A step's pairs are pairs of the whole library, at the same distances.
     const partial = kept(first);
@@ -106,12 +106,20 @@ describe('near pairs kept between reviews', () => {
     const steps = [first.paired];
     let run = first;
     while (run.unpaired) {
-      run = nearPairs(store.db, store.db, { firstStep: 200 });
+      run = nearPairs(store.db, store.db, { firstStep: 200, atOnceMax: 100 });
       steps.push(run.paired);
     }
     expect(steps).toEqual([200, 200, 200]);
     expect(sortedEntries(kept(run))).toEqual(sortedEntries(want));
-    expect(nearPairs(store.db, store.db, { firstStep: 200 }).paired).toBe(0);
+    expect(nearPairs(store.db, store.db, { firstStep: 200, atOnceMax: 100 }).paired).toBe(0);
+  });
+
+  it('pairs in one go when few wait, steps asked for or not', () => {
+    const cs = library(300, 21);
+    put(store, cs);
+    const run = nearPairs(store.db, store.db, { firstStep: 50, atOnceMax: 300 });
+    expect([run.paired, run.unpaired]).toEqual([300, 0]);
+    expect(sortedEntries(kept(run))).toEqual(sortedEntries(wholeLibrary(cs)));
   });
 
   it('a connection that cannot keep pairs pairs everything at once, steps or not', () => {
@@ -119,7 +127,7 @@ describe('near pairs kept between reviews', () => {
     put(store, cs);
     const reader = openReader(path.join(tmp, 'library.db'));
     try {
-      const run = nearPairs(reader, null, { firstStep: 50 });
+      const run = nearPairs(reader, null, { firstStep: 50, atOnceMax: 10 });
       expect([run.paired, run.unpaired]).toEqual([300, 0]);
       expect(sortedEntries(kept(run))).toEqual(sortedEntries(wholeLibrary(cs)));
     } finally {

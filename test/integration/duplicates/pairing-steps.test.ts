@@ -57,7 +57,7 @@ beforeEach(() => {
   store = Store.open(path.join(tmp, 'library.db'));
   fill(store);
   cache = new GroupCache(store);
-  cache.firstPairingStep = 100;
+  cache.pairingSteps = { firstStep: 100, atOnceMax: 100 };
 });
 afterEach(async () => {
   await cache.close();
