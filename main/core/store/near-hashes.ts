@@ -116,8 +116,10 @@ export function* nearWindowRuns(
   hasFull: Uint8Array,
   perRun = 25_000,
 ): Generator<NearWindowRun> {
+  // `+version`: page through the table itself in sha order (the windows are there), not the
+  // index of current hashes, which would cost a primary-key lookup a row.
   const page = db
-    .prepare(`SELECT sha256, windows FROM near_hashes WHERE version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?`)
+    .prepare(`SELECT sha256, windows FROM near_hashes WHERE +version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?`)
     .raw();
   let after = '';
   for (;;) {
