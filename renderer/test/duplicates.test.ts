@@ -290,14 +290,20 @@ describe('duplicates review', () => {
       expect(marked()).toBe(2);
       await vi.advanceTimersByTimeAsync(4000);
       await waitFor(() => expect(screen.getByTestId('duplicates-message').textContent).toContain('已比对 500 / 600 张'));
+      // The same groups as shown: progress alone is not offered as new groups.
+      expect(screen.queryByTestId('duplicates-show-new')).toBeNull();
       await vi.advanceTimersByTimeAsync(4000);
       await waitFor(() => expect(screen.queryByTestId('duplicates-message')).toBeNull());
       expect(within(view).getAllByTestId('duplicate-group')).toHaveLength(2);
       expect(marked()).toBe(2);
-      // Pairing is done: the new groups are offered, and shown when asked for.
+      // Pairing is done: the new groups are offered, saying the marks stay, and shown when asked for.
+      expect(screen.getByTestId('duplicates-newer').textContent).toContain('已做的标记会保留');
       await fireEvent.click(screen.getByTestId('duplicates-show-new'));
       await waitFor(() => expect(within(view).getAllByTestId('duplicate-group')).toHaveLength(3));
       expect(screen.queryByTestId('duplicates-show-new')).toBeNull();
+      // The user's mark and the suggested one are still there.
+      expect(marked()).toBe(2);
+      expect((within(within(view).getAllByTestId('duplicate-group')[1]).getAllByTestId('mark-photo')[1] as HTMLInputElement).checked).toBe(true);
       // Done: nobody asks again.
       const calls = client.findDuplicates.mock.calls.length;
       await vi.advanceTimersByTimeAsync(10_000);

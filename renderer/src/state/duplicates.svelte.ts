@@ -36,6 +36,8 @@ export class DuplicatesState implements TrashOwner {
   /** The user marked, unmarked or dismissed since the groups were shown. */
   #touched = false;
   #poll: ReturnType<typeof setTimeout> | null = null;
+  /** The newest answer, held back because the user had started marking (see `stale`). */
+  #newer: Answer | null = null;
   readonly api: Api;
   /** The plan and the last-copy question; the second confirmation names photos from the groups. */
   readonly trash: TrashFlow;
@@ -67,6 +69,17 @@ export class DuplicatesState implements TrashOwner {
     }
   }
 
+  /**
+   * Shows the newer groups held back while the user marked: marks of photos still in a group
+   * stay; groups of exact copies not shown before get their usual suggestion.
+   */
+  showNewer() {
+    const res = this.#newer;
+    if (!res) return;
+    this.#seq++;
+    this.#show(res, this.marked);
+  }
+
   /** Stops asking again (the review screen closed). */
   stop() {
     if (this.#poll) clearTimeout(this.#poll);
@@ -78,19 +91,23 @@ export class DuplicatesState implements TrashOwner {
     return this.api.findDuplicates({ ...(kind && { kind }), limit: 500 });
   }
 
-  #show(res: Answer) {
+  /** Shows an answer; `kept`: the user's marks to keep (for photos still in a group). */
+  #show(res: Answer, kept: ReadonlySet<number> | null = null) {
+    const shown = new Set(this.groups.map((g) => g.key));
     this.groups = res.groups;
     this.total = res.total;
     this.notice = res.notice ?? null;
     this.error = null;
     this.stale = false;
-    this.#touched = false;
+    this.#newer = null;
+    this.#touched = kept !== null;
     // The only suggestion: the extra copies of byte-identical files. Near copies may be
     // crops or edits and similar shots are different photos: the user decides those.
     const marked = new Set<number>();
     for (const g of res.groups) {
-      if (g.kind !== 'exact') continue;
-      for (const p of g.photos) if (!p.keep) marked.add(p.id);
+      for (const p of g.photos) {
+        if (kept ? kept.has(p.id) || (g.kind === 'exact' && !shown.has(g.key) && !p.keep) : g.kind === 'exact' && !p.keep) marked.add(p.id);
+      }
     }
     this.marked = marked;
     this.#pollWhilePairing();
@@ -113,7 +130,12 @@ export class DuplicatesState implements TrashOwner {
           if (seq !== this.#seq) return;
           if (!this.#touched) return this.#show(res);
           this.notice = res.notice ?? null;
-          this.stale = true;
+          // Offered only when the groups differ from the ones shown (progress alone is not news).
+          const keys = (groups: readonly DuplicateGroup[]) => groups.map((g) => g.key).join('\n');
+          if (keys(res.groups) !== keys(this.groups)) {
+            this.#newer = res;
+            this.stale = true;
+          }
           this.#pollWhilePairing();
         })
         .catch(() => {
