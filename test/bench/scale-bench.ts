@@ -320,7 +320,7 @@ async function main(): Promise<void> {
 
     // Cold start: a fresh process, its first answer; and that process's peak RSS.
     // Steps in ms from process start (see cold-start.ts); towerMs only with the text tower.
-    type Cold = { importedMs: number; openMs: number; indexMs: number; towerMs: number | null; firstAnswerMs: number; firstFilteredMs: number; peakRssMb: number };
+    type Cold = { importedMs: number; openMs: number; indexMs: number; towerMs: number | null; firstAnswerMs: number; firstFilteredMs: number; facetsFrom: 'file' | 'library' | null; peakRssMb: number };
     const coldRuns = (withTower: boolean): Cold[] => {
       const runs: Cold[] = [];
       for (let rep = 0; rep < repeats; rep++) {
@@ -343,7 +343,8 @@ async function main(): Promise<void> {
     const coldSteps = (runs: Cold[]) =>
       runs.length
         ? `modules imported ${step(runs, 'importedMs')} ms, store open ${step(runs, 'openMs')} ms, image index read ${step(runs, 'indexMs')} ms, ` +
-          `first answer ${step(runs, 'firstAnswerMs')} ms, first filtered answer ${step(runs, 'firstFilteredMs')} ms`
+          `first answer ${step(runs, 'firstAnswerMs')} ms, first filtered answer ${step(runs, 'firstFilteredMs')} ms ` +
+          `(facets read from: ${runs.map((c) => c.facetsFrom ?? 'this thread').join(', ')})`
         : 'not measured';
     log(`  cold start to first answer: ${coldStartS} s (${coldSteps(colds)}); with the text tower ${coldStartTowerS} s; app-process peak RSS ${peakRssMb} MB (with the tower ${peakRssTowerMb} MB)`);
 

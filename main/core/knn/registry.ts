@@ -40,6 +40,8 @@ class LibraryIndexes {
   private facets = new Map<number, { facets: PhotoFacets; loadedAt: number }>();
   /** Facets being loaded on a worker thread, per model. */
   private facetLoads = new Map<number, FacetsLoad>();
+  /** Where the last worker load read the facets from (tests and the cold-start bench say which path ran). */
+  lastFacetsLoad: 'file' | 'library' | null = null;
   /** Photos from which the facets load on a worker (FACETS_WORKER_FROM; tests lower it). */
   facetsWorkerFrom = FACETS_WORKER_FROM;
   /** Recent filters' bitmaps: as-you-type search asks again with the same filter for every keystroke. */
@@ -174,7 +176,9 @@ class LibraryIndexes {
     if (!this.facetsLoadInWorker()) return null;
     const pending = `facets-load:${modelId}`;
     this.feed.subscribe(pending);
-    const worker = spawnWorker(import.meta.url, 'facets-worker', { dbFile: this.db.name, modelId });
+    // Beside the library file: the facets, for the next start to read back (facets-file.ts).
+    const cacheFile = `${this.db.name}.facets-${Math.trunc(modelId)}`;
+    const worker = spawnWorker(import.meta.url, 'facets-worker', { dbFile: this.db.name, modelId, cacheFile });
     if (!waited) worker.unref();
     const answer = new Promise<FacetsReply | null>((resolve) => {
       worker.once('message', (reply: FacetsReply) => resolve(reply));
@@ -185,7 +189,10 @@ class LibraryIndexes {
       if (this.facetLoads.get(modelId)?.worker !== worker) return;
       this.facetLoads.delete(modelId);
       if (!this.db.open) return;
-      if (reply?.ok) this.takeFacets(modelId, PhotoFacets.fromSnapshot(this.db, reply.snapshot), pending);
+      if (reply?.ok) {
+        this.lastFacetsLoad = reply.from;
+        this.takeFacets(modelId, PhotoFacets.fromSnapshot(this.db, reply.snapshot), pending);
+      }
       this.feed.unsubscribe(pending);
     });
     const load: FacetsLoad = { worker, done, waited };

@@ -433,6 +433,22 @@ export const MIGRATIONS: ((db: Db) => void)[] = [
   (db) => {
     db.exec('CREATE INDEX IF NOT EXISTS near_hashes_current ON near_hashes (version, sha256, full)');
   },
+  // The search facets of a big library are kept in a file for the next start (knn/facets-file.ts),
+  // valid while this counter stands where it was when the file was written: every write to a
+  // column the facets read bumps it, by any process, in the writer's own transaction.
+  (db) => {
+    const bump = "BEGIN UPDATE change_epochs SET n = n + 1 WHERE name = 'facets'; END";
+    db.exec(`
+      INSERT OR IGNORE INTO change_epochs (name, n) VALUES ('facets', 0);
+      CREATE TRIGGER IF NOT EXISTS facets_epoch_photo_insert AFTER INSERT ON photos ${bump};
+      CREATE TRIGGER IF NOT EXISTS facets_epoch_photo_delete AFTER DELETE ON photos ${bump};
+      CREATE TRIGGER IF NOT EXISTS facets_epoch_photo_update
+        AFTER UPDATE OF id, path, status, sha256, taken_at, mtime_ms, camera_make, camera_model, lat, lon, format, lens ON photos ${bump};
+      CREATE TRIGGER IF NOT EXISTS facets_epoch_embedding_insert AFTER INSERT ON embeddings ${bump};
+      CREATE TRIGGER IF NOT EXISTS facets_epoch_embedding_delete AFTER DELETE ON embeddings ${bump};
+      CREATE TRIGGER IF NOT EXISTS facets_epoch_embedding_update AFTER UPDATE OF id, model_id, sha256 ON embeddings ${bump};
+    `);
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -47,6 +47,7 @@ const firstFilteredMs = performance.now();
 for (let i = 0; i < 20; i++) {
   await searchPhotos(store, model, { query: `${query} ${i}`, limit: 50, filters: i % 2 ? { from: '2010', to: '2014' } : undefined });
 }
+const facetsFrom = libraryIndexes(store.db).lastFacetsLoad;
 store.close();
 console.log(
   JSON.stringify({
@@ -57,6 +58,7 @@ console.log(
     towerMs,
     firstAnswerMs,
     firstFilteredMs,
+    facetsFrom,
     results: first.results.length,
     peakRssMb: peakRssMb(),
   }),

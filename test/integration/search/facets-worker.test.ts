@@ -1,13 +1,14 @@
 // A big library's filter facets load on a worker thread (knn/facets-worker.ts) instead of
 // the thread that serves search: real library file, a real worker thread, real SQL. The library
 // here is small; the registry's threshold is lowered so it takes the worker path.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchFilters } from '../../../main/core/api.js';
 import { PhotoFacets } from '../../../main/core/knn/facets.js';
-import { libraryIndexes } from '../../../main/core/knn/registry.js';
+import { facetsKey, restoreFacets } from '../../../main/core/knn/facets-file.js';
+import { libraryIndexes, type LibraryIndexes } from '../../../main/core/knn/registry.js';
 import { filterSql } from '../../../main/core/search/filters.js';
 import { searchPhotos } from '../../../main/core/search/search.js';
 import { Store } from '../../../main/core/store/index.js';
@@ -101,6 +102,79 @@ describe('facets of a big library, loaded on a worker thread', () => {
     const withGps = new Set(store.db.prepare('SELECT id FROM photos WHERE lat IS NOT NULL').pluck().all() as number[]);
     for (const r of gps.results) expect(withGps.has(r.photo.id)).toBe(true);
     expect(plain.results.some((r) => !withGps.has(r.photo.id))).toBe(true);
+  });
+});
+
+describe('the facets file: the next start of a big library reads its facets back', () => {
+  /** A start: this connection's first filtered search, with the facets loaded by the worker. */
+  async function start(s: Store): Promise<LibraryIndexes> {
+    const indexes = libraryIndexes(s.db);
+    indexes.facetsWorkerFrom = 1;
+    indexes.vectorIndex(modelId, DIM);
+    indexes.warmFacets(modelId);
+    await indexes.prepareFacets(modelId);
+    return indexes;
+  }
+  function expectAsSql(indexes: LibraryIndexes): void {
+    const index = indexes.vectorIndex(modelId, DIM);
+    for (const f of [{ camera: 'leica' }, { folder: '/lib/a' }, { from: '2010', to: '2015' }, { hasGps: true }, { types: ['png'] }] as SearchFilters[]) {
+      const { bitmap, count } = indexes.allowed(index, f);
+      const got: number[] = [];
+      for (let at = 0; at < bitmap.length; at++) if (bitmap[at]) got.push(at);
+      const expected = sqlAllowed(f);
+      expect(got, JSON.stringify(f)).toEqual(expected.map((eid) => index.positionOf(eid)).sort((x, y) => x - y));
+      expect(count, JSON.stringify(f)).toBe(expected.length);
+    }
+  }
+  const restart = () => {
+    store.close();
+    store = Store.open(file);
+  };
+
+  it('when nothing changed since it was written, and not after a change by another process', async () => {
+    expect((await start(store)).lastFacetsLoad).toBe('library');
+    const cache = `${file}.facets-${modelId}`;
+    expect(existsSync(cache)).toBe(true);
+
+    restart();
+    const again = await start(store);
+    expect(again.lastFacetsLoad).toBe('file');
+    expectAsSql(again);
+
+    // Another process renames a photo's camera: the file no longer stands for the library.
+    const other = Store.open(file);
+    try {
+      other.db.prepare("UPDATE photos SET camera_make = 'Leica', camera_model = 'M11' WHERE id = (SELECT MIN(id) FROM photos)").run();
+    } finally {
+      other.close();
+    }
+    restart();
+    const changed = await start(store);
+    expect(changed.lastFacetsLoad).toBe('library');
+    expect(changed.allowed(changed.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(1);
+    expectAsSql(changed);
+
+    // A photo added and one removed on the next start's own connection: written afresh at the start after.
+    restart();
+    expect((await start(store)).lastFacetsLoad).toBe('file');
+    addPhoto(store, N + 5, { lat: 31, lon: 121 });
+    store.db.prepare('DELETE FROM photos WHERE id = (SELECT MAX(id) - 1 FROM photos)').run();
+    restart();
+    const after = await start(store);
+    expect(after.lastFacetsLoad).toBe('library');
+    expectAsSql(after);
+  });
+
+  it('is not read for another time zone, another model, or when torn', async () => {
+    await start(store);
+    const cache = `${file}.facets-${modelId}`;
+    const key = facetsKey(store.db)!;
+    expect(restoreFacets(cache, key, modelId)?.n).toBe(N);
+    expect(restoreFacets(cache, { ...key, zone: 'Asia/Shanghai -480 -480 (another)' }, modelId)).toBeNull();
+    expect(restoreFacets(cache, { ...key, epoch: key.epoch + 1 }, modelId)).toBeNull();
+    expect(restoreFacets(cache, key, modelId + 1)).toBeNull();
+    truncateSync(cache, 1000);
+    expect(restoreFacets(cache, key, modelId)).toBeNull();
   });
 });
 
