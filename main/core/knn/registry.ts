@@ -33,6 +33,16 @@ interface FacetsLoad {
   waited: boolean;
 }
 
+/**
+ * The files a model's search indexes keep beside the library file (`dbFile`) for the next start:
+ * the image index's codes (vector-index.ts) and the facets (facets-file.ts). Rebuildable caches;
+ * maintenance removes those of a model it drops.
+ */
+export function modelCacheFiles(dbFile: string, modelId: number): { vectors: string; facets: string } {
+  const id = Math.trunc(modelId);
+  return { vectors: `${dbFile}.knn-${id}`, facets: `${dbFile}.facets-${id}` };
+}
+
 class LibraryIndexes {
   readonly feed: ChangeFeed;
   private vectors = new Map<number, { index: VectorIndex; loadedAt: number }>();
@@ -177,7 +187,7 @@ class LibraryIndexes {
     const pending = `facets-load:${modelId}`;
     this.feed.subscribe(pending);
     // Beside the library file: the facets, for the next start to read back (facets-file.ts).
-    const cacheFile = `${this.db.name}.facets-${Math.trunc(modelId)}`;
+    const cacheFile = modelCacheFiles(this.db.name, modelId).facets;
     const worker = spawnWorker(import.meta.url, 'facets-worker', { dbFile: this.db.name, modelId, cacheFile });
     if (!waited) worker.unref();
     const answer = new Promise<FacetsReply | null>((resolve) => {
@@ -214,7 +224,7 @@ class LibraryIndexes {
     // Subscribe first: a write between the load and the subscription would otherwise be lost.
     this.feed.subscribe(`vectors:${modelId}`);
     // Beside the library file: the codes, so the next start reads them instead of rebuilding.
-    const cache = this.db.memory ? undefined : `${this.db.name}.knn-${Math.trunc(modelId)}`;
+    const cache = this.db.memory ? undefined : modelCacheFiles(this.db.name, modelId).vectors;
     const index = VectorIndex.load(this.db, modelId, dim, cache);
     this.vectors.set(modelId, { index, loadedAt: Date.now() });
     return index;

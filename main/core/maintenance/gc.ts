@@ -4,7 +4,8 @@
 //   - rows of side tables keyed by content (text read, near hashes, tags, similar pairs, tag
 //     sequences) for contents no photo has;
 //   - the vector tables (and everything keyed by the model) of models that are neither
-//     installed nor in use, and of old identities of an installed model (other weights).
+//     installed nor in use, and of old identities of an installed model (other weights), with
+//     their cache files beside the library (knn/registry.ts modelCacheFiles).
 // Never touched: anything a photo row references, the vectors of the models in use or installed,
 // "not duplicates" answers (tiny, and the user's decision if the content comes back), and any file
 // whose name is not ours. The caller holds the writer lease and runs it only with an empty job
@@ -15,6 +16,7 @@ import path from 'node:path';
 import type { MaintenanceReport } from '../api.js';
 import type { Db } from '../store/db.js';
 import { vectorTable } from '../store/vectors.js';
+import { modelCacheFiles } from '../knn/registry.js';
 
 export interface GcInput {
   db: Db;
@@ -130,6 +132,19 @@ export async function collectGarbage(input: GcInput): Promise<MaintenanceReport>
     return rows;
   };
   report.rows = db.transaction(apply)();
+  // The dropped models' cache files beside the library (image index codes, facets): ~630 MB a
+  // model at a million photos. Stale ones are never used (each checks what it was written for);
+  // this only frees the disk.
+  if (!db.memory) {
+    for (const m of dropModels) {
+      for (const file of Object.values(modelCacheFiles(db.name, m.id))) {
+        const st = await lstat(file).catch(() => null);
+        if (!st?.isFile()) continue;
+        if (!dryRun && !(await unlink(file).then(() => true, () => false))) continue;
+        report.bytesFreed += st.size;
+      }
+    }
+  }
   return report;
 }
 

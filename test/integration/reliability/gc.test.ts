@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import type { MaintenanceReport } from '../../../main/core/api.js';
 import { Kanjian } from '../../../main/core/kanjian.js';
+import { modelCacheFiles } from '../../../main/core/knn/registry.js';
 import { thumbnailPathFor } from '../../../main/core/media/thumbnail.js';
 import { Store } from '../../../main/core/store/index.js';
 import { runCli, TOY_MODEL } from '../../helpers/cli.js';
@@ -23,6 +24,9 @@ let thumbs: string;
 let oldTemp: string;
 let youngTemp: string;
 let foreign: string;
+/** Cache files beside the library: of the removed model, and of the model in use. */
+let goneCaches: string[];
+let keptCaches: string[];
 
 function openDb(): Database.Database {
   const db = new Database(path.join(data, 'library.db'));
@@ -82,6 +86,12 @@ beforeAll(async () => {
     // A model that was removed long ago, with a vector of a content still in the library.
     const gone = store.vectors.ensureModel('removed-model#0123456789abcdef', 3);
     store.vectors.put(gone, sha.green, new Float32Array([1, 0, 0]));
+    const kept = (db.prepare('SELECT id FROM models WHERE id <> ?').pluck().all(gone) as number[])[0];
+    expect(kept).toBeGreaterThan(0);
+    const lib = path.join(data, 'library.db');
+    goneCaches = Object.values(modelCacheFiles(lib, gone));
+    keptCaches = Object.values(modelCacheFiles(lib, kept));
+    for (const f of [...goneCaches, ...keptCaches]) writeFileSync(f, Buffer.alloc(1000));
     // Text read from the blue photo and from the red one.
     const ins = db.prepare("INSERT INTO ocr_texts (sha256, engine, text, lines, created_at) VALUES (?, 'test', ?, '[]', 0)");
     ins.run(sha.blue, 'blue text');
@@ -100,12 +110,16 @@ describe('cli maintenance', () => {
     expect(r.rows).toMatchObject({ ocr_texts: 1, near_hashes: 1, embeddings: 1 });
     expect(existsSync(thumbnailPathFor(thumbs, sha.blue))).toBe(true);
     expect(existsSync(oldTemp)).toBe(true);
+    for (const f of goneCaches) expect(existsSync(f), f).toBe(true);
   });
 
   it('removes only what nothing references', async () => {
     const r = await maintenance();
     expect(r).toMatchObject({ dryRun: false, thumbnails: 1, tempFiles: 1, modelsDropped: ['removed-model#0123456789abcdef'] });
-    expect(r.bytesFreed).toBeGreaterThan(0);
+    expect(r.bytesFreed).toBeGreaterThan(2000);
+    // The removed model's cache files went; those of the model in use stayed.
+    for (const f of goneCaches) expect(existsSync(f), f).toBe(false);
+    for (const f of keptCaches) expect(existsSync(f), f).toBe(true);
 
     // Files: the gone content's thumbnail and the old temp file went; the rest stayed.
     expect(existsSync(thumbnailPathFor(thumbs, sha.blue))).toBe(false);
