@@ -7,10 +7,9 @@
 // (any process's: the CLI's too), must be the one the file was written at. Dates of photos
 // without a capture time are the file's modified time in local time, so the time zone is part
 // of the key too.
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
-import path from 'node:path';
 import type { Db } from '../store/index.js';
 import type { FacetsSnapshot } from './facets.js';
+import { bytesOf, headerParts, readRegions, writeParts } from './cache-file.js';
 
 /** Bumped when the layout changes. */
 const FORMAT = 1;
@@ -57,72 +56,27 @@ export function saveFacets(file: string, s: FacetsSnapshot, key: FacetsKey): boo
     format: FORMAT, modelId: s.modelId, key, n: s.n, positions: s.posOfPhoto.length,
     dirNames: s.dirNames, cameraNames: s.cameraNames, lensNames: s.lensNames, cameraOfRaw: s.cameraOfRaw,
   };
-  const head = Buffer.from(JSON.stringify(header));
-  const len = Buffer.alloc(4);
-  len.writeUInt32LE(head.length);
-  const parts = [len, head, ...ARRAYS.map((a) => bytesOf(s[a].subarray(0, s.n))), bytesOf(s.posOfPhoto)];
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    const fd = openSync(tmp, 'w');
-    try {
-      for (const part of parts) for (let done = 0; done < part.length; ) done += writeSync(fd, part, done, part.length - done);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, file);
-    return true;
-  } catch {
-    rmSync(tmp, { force: true });
-    return false;
-  }
+  return writeParts(file, [...headerParts(header), ...ARRAYS.map((a) => bytesOf(s[a].subarray(0, s.n))), bytesOf(s.posOfPhoto)]);
 }
 
 /** The facets written for `key` and `modelId`, or null (no file, another key, a torn or foreign file). */
 export function restoreFacets(file: string, key: FacetsKey, modelId: number): FacetsSnapshot | null {
-  let fd: number;
-  try {
-    fd = openSync(file, 'r');
-  } catch {
-    return null;
-  }
-  try {
-    const lenBuf = Buffer.alloc(4);
-    if (readSync(fd, lenBuf, 0, 4, 0) !== 4) return null;
-    const len = lenBuf.readUInt32LE(0);
-    const size = fstatSync(fd).size;
-    if (len > size - 4) return null;
-    const headBuf = Buffer.alloc(len);
-    if (readSync(fd, headBuf, 0, len, 4) !== len) return null;
-    const h = JSON.parse(headBuf.toString()) as Header;
+  let arrays: Arrays | undefined;
+  let posOfPhoto: Int32Array<ArrayBuffer> | undefined;
+  const h = readRegions<Header>(file, (h) => {
     if (h.format !== FORMAT || h.modelId !== modelId || h.key?.epoch !== key.epoch || h.key.zone !== key.zone) return null;
     const n = h.n;
-    const arrays: Arrays = {
+    arrays = {
       photoIds: new Int32Array(n), live: new Uint8Array(n), eids: new Int32Array(n), dates: new Float64Array(n), dirs: new Int32Array(n),
       cameras: new Int32Array(n), lats: new Float64Array(n), lons: new Float64Array(n), formats: new Uint8Array(n), lenses: new Int32Array(n),
     };
-    const posOfPhoto = new Int32Array(h.positions);
-    const regions = [...ARRAYS.map((a) => bytesOf(arrays[a])), bytesOf(posOfPhoto)];
-    let at = 4 + len;
-    if (size !== at + regions.reduce((sum, r) => sum + r.length, 0)) return null;
-    for (const region of regions) {
-      for (let done = 0; done < region.length; ) {
-        const got = readSync(fd, region, done, Math.min(region.length - done, 1 << 30), at + done);
-        if (got <= 0) return null;
-        done += got;
-      }
-      at += region.length;
-    }
-    return {
-      modelId, n, cap: n, ...arrays, posOfPhoto,
-      dirNames: h.dirNames, cameraNames: h.cameraNames, lensNames: h.lensNames, cameraOfRaw: h.cameraOfRaw,
-    };
-  } catch {
-    return null;
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function bytesOf(a: ArrayBufferView): Buffer {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+    posOfPhoto = new Int32Array(h.positions);
+    const filled = arrays;
+    return [...ARRAYS.map((a) => bytesOf(filled[a])), bytesOf(posOfPhoto)];
+  });
+  if (!h || !arrays || !posOfPhoto) return null;
+  return {
+    modelId, n: h.n, cap: h.n, ...arrays, posOfPhoto,
+    dirNames: h.dirNames, cameraNames: h.cameraNames, lensNames: h.lensNames, cameraOfRaw: h.cameraOfRaw,
+  };
 }

@@ -6,11 +6,11 @@
 // int8 cosine of those → the best k. Filters are a bitmap of allowed rows handed in
 // (facets.ts), applied inside the scan: a filter never shrinks the result list or needs a
 // wider k. The scans run in WebAssembly SIMD over the codes in place (kernels.ts).
-import { closeSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Db } from '../store/index.js';
 import { vectorFromBlob, vectorTable } from '../store/vectors.js';
 import { bitWords, cosine, encodeBits, encodeInt16, encodeInt8, normalizeInto, smallest } from './codes.js';
 import { CodeArena } from './kernels.js';
+import { bytesOf, headerParts, readRegions, writeParts } from './cache-file.js';
 import type { CodesView } from './batch.js';
 
 
@@ -92,27 +92,11 @@ export class VectorIndex {
   /** Writes the codes (atomically: a temp file renamed) for the next start. Best effort. */
   private save(file: string, print: Fingerprint): void {
     const a = this.arena;
-    const header = Buffer.from(JSON.stringify({ format: CACHE_FORMAT, dim: this.dim, n: this.n, print }));
-    const len = Buffer.alloc(4);
-    len.writeUInt32LE(header.length);
-    const parts = [
-      len, header, pad16(4 + header.length),
+    writeParts(file, [
+      ...headerParts({ format: CACHE_FORMAT, dim: this.dim, n: this.n, print }, 16),
       bytesOf(this.eids.subarray(0, this.n)), bytesOf(this.factors.subarray(0, this.n)), bytesOf(this.mean),
       bytesOf(a.bits.subarray(0, this.n * a.m * 4)), bytesOf(a.codes.subarray(0, this.n * a.dimPad)),
-    ];
-    const tmp = `${file}.${process.pid}.tmp`;
-    try {
-      // Part by part: Buffer.concat would first copy the whole ~590 MB (at a million rows).
-      const fd = openSync(tmp, 'w');
-      try {
-        for (const part of parts) for (let done = 0; done < part.length; ) done += writeSync(fd, part, done, part.length - done);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, file);
-    } catch {
-      rmSync(tmp, { force: true });
-    }
+    ]);
   }
 
   /**
@@ -121,63 +105,49 @@ export class VectorIndex {
    * would be most of the process's peak memory).
    */
   private static restore(db: Db, modelId: number, dim: number, file: string, print: Fingerprint): VectorIndex | null {
-    let fd: number;
-    try {
-      fd = openSync(file, 'r');
-    } catch {
-      return null;
-    }
-    try {
-      const lenBuf = Buffer.alloc(4);
-      if (readSync(fd, lenBuf, 0, 4, 0) !== 4) return null;
-      const len = lenBuf.readUInt32LE(0);
-      const headBuf = Buffer.alloc(len);
-      if (readSync(fd, headBuf, 0, len, 4) !== len) return null;
-      const h = JSON.parse(headBuf.toString()) as { format: number; dim: number; n: number; print: Fingerprint };
+    let index: VectorIndex | null = null;
+    let same = false;
+    const h = readRegions<{ format: number; dim: number; n: number; print: Fingerprint }>(file, (h) => {
       if (h.format !== CACHE_FORMAT || h.dim !== dim) return null;
-      const same = JSON.stringify(h.print) === JSON.stringify(print);
+      same = JSON.stringify(h.print) === JSON.stringify(print);
       if (!same && !grewFrom(db, modelId, h.print)) return null;
-      const index = new VectorIndex(db, modelId, dim, Math.max(1024, h.n));
+      index = new VectorIndex(db, modelId, dim, Math.max(1024, h.n));
       const a = index.arena;
-      const regions = [
+      return [
         bytesOf(index.eids.subarray(0, h.n)),
         bytesOf(index.factors.subarray(0, h.n)),
         bytesOf(index.mean),
         bytesOf(a.bits.subarray(0, h.n * a.m * 4)),
         bytesOf(a.codes.subarray(0, h.n * a.dimPad)),
       ];
-      let at = 4 + len + pad16(4 + len).length;
-      if (fstatSync(fd).size !== at + regions.reduce((sum, r) => sum + r.length, 0)) return null;
-      for (const region of regions) {
-        for (let done = 0; done < region.length; ) {
-          const got = readSync(fd, region, done, Math.min(region.length - done, 1 << 30), at + done);
-          if (got <= 0) return null;
-          done += got;
-        }
-        at += region.length;
-      }
-      index.n = h.n;
-      index.alive.fill(1, 0, h.n);
-      index.posOfEid = new Int32Array(h.print.maxEid + 1024);
-      const eids = index.eids;
-      for (let i = 0; i < h.n; i++) {
-        if (eids[i] >= index.posOfEid.length) {
-          const next = new Int32Array(eids[i] + 1024);
-          next.set(index.posOfEid);
-          index.posOfEid = next;
-        }
-        index.posOfEid[eids[i]] = i + 1;
-      }
-      index.meanRows = Math.max(h.n, 1);
-      index.maxEid = h.print.maxEid;
-      // Rows added since the file was written (an index that only grew): read just those.
-      if (!same) index.catchUp();
-      return index;
+    }, 16);
+    if (!h || !index) return null;
+    try {
+      return VectorIndex.restored(index, h, same);
     } catch {
       return null;
-    } finally {
-      closeSync(fd);
     }
+  }
+
+  /** An index whose arrays a cache file filled: the positions, and the rows added since. */
+  private static restored(index: VectorIndex, h: { n: number; print: Fingerprint }, same: boolean): VectorIndex {
+    index.n = h.n;
+    index.alive.fill(1, 0, h.n);
+    index.posOfEid = new Int32Array(h.print.maxEid + 1024);
+    const eids = index.eids;
+    for (let i = 0; i < h.n; i++) {
+      if (eids[i] >= index.posOfEid.length) {
+        const next = new Int32Array(eids[i] + 1024);
+        next.set(index.posOfEid);
+        index.posOfEid = next;
+      }
+      index.posOfEid[eids[i]] = i + 1;
+    }
+    index.meanRows = Math.max(h.n, 1);
+    index.maxEid = h.print.maxEid;
+    // Rows added since the file was written (an index that only grew): read just those.
+    if (!same) index.catchUp();
+    return index;
   }
 
   get size(): number {
@@ -419,14 +389,6 @@ function grewFrom(db: Db, modelId: number, then: Fingerprint): boolean {
   return r.count === then.count && r.first === then.first && r.last === then.last;
 }
 
-function bytesOf(a: ArrayBufferView): Buffer {
-  return Buffer.from(a.buffer, a.byteOffset, a.byteLength);
-}
-
-/** Zero bytes that bring `offset` to a multiple of 16. */
-function pad16(offset: number): Buffer {
-  return Buffer.alloc((16 - (offset % 16)) % 16);
-}
 
 /** Indices of the k largest scores, largest first (ties by index). */
 function topIndices(scores: Float32Array, k: number): number[] {
