@@ -93,7 +93,7 @@ export class DuplicatesState implements TrashOwner {
 
   /** Shows an answer; `kept`: the user's marks to keep (for photos still in a group). */
   #show(res: Answer, kept: ReadonlySet<number> | null = null) {
-    const shown = new Set(this.groups.map((g) => g.key));
+    const shown = kept ? new Set(this.groups.map((g) => g.key)) : null;
     this.groups = res.groups;
     this.total = res.total;
     this.notice = res.notice ?? null;
@@ -105,9 +105,8 @@ export class DuplicatesState implements TrashOwner {
     // crops or edits and similar shots are different photos: the user decides those.
     const marked = new Set<number>();
     for (const g of res.groups) {
-      for (const p of g.photos) {
-        if (kept ? kept.has(p.id) || (g.kind === 'exact' && !shown.has(g.key) && !p.keep) : g.kind === 'exact' && !p.keep) marked.add(p.id);
-      }
+      const suggest = g.kind === 'exact' && !shown?.has(g.key);
+      for (const p of g.photos) if (kept?.has(p.id) || (suggest && !p.keep)) marked.add(p.id);
     }
     this.marked = marked;
     this.#pollWhilePairing();
