@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Stats } from 'node:fs';
 import { access, open, stat } from 'node:fs/promises';
 import type { Sharp } from 'sharp';
-import sharp from 'sharp';
 import type { ByteBudget } from './budget.js';
-import { DEFAULT_PIXEL_LIMIT, openImage, readPhoto, type RawPixels } from './decode.js';
+import { DEFAULT_PIXEL_LIMIT, openImage, readPhoto } from './decode.js';
 import { MediaError, mediaErrorFromFs, withPath } from './errors.js';
 import { readExif, type ExifInfo } from './exif.js';
 import type { PhotoFormat } from './formats.js';
 import { perceptualHash, sha256Async } from './hash.js';
-import { nearHashesOf, type NearHashes } from './near-hash.js';
+import { greyImage, greyOf } from './grey.js';
+import { nearHashesOfGrey, type NearHashes } from './near-hash.js';
 import { textGate, type TextGate } from './text-gate.js';
 import { DEFAULT_THUMBNAIL_SIZE, thumbnailPathFor, writeThumbnail } from './thumbnail.js';
 
@@ -73,15 +73,14 @@ export async function analyzePhoto(filePath: string, opts: AnalyzeOptions): Prom
     // Everything below works on the decoded pixels (~0.4 MB for a 12 MP photo), never the file.
     const pixels = opened.pixels!;
     const thumbnailPath = digest.then((d) => thumbnailPathFor(opts.thumbDir, d));
-    // With the gate, one greyscale copy serves it and pHash (pHash of that copy equals pHash of
-    // the colour pixels bit for bit, measured; 11 vs 18 ms of CPU a photo for both). The near-copy
-    // hashes keep their own render (near-hash.ts: its cubic resize runs before greyscale).
-    const grey = opts.textGate ? greyOf(opened.image) : null;
+    // One greyscale copy serves pHash, the gate and the near-copy hashes (media/grey.ts): the
+    // same bits as each making its own from the colour pixels, for one libvips pass instead of three.
+    const grey = greyOf(opened.image);
     const [phash, near, thumb, gate] = await Promise.all([
-      grey ? grey.then((g) => perceptualHash(sharp(g.data, { raw: { width: g.width, height: g.height, channels: 1 } }))) : perceptualHash(opened.image),
-      nearHashesOf(opened.image),
+      grey.then((g) => perceptualHash(greyImage(g))),
+      grey.then(nearHashesOfGrey),
       thumbnailPath.then((p) => ensureThumbnail(opened.image, p, opts.thumbnailSize).then(() => p)),
-      grey?.then((g) => textGate(g.data, g.width, g.height)),
+      opts.textGate ? grey.then((g) => textGate(g.data, g.width, g.height)) : undefined,
     ]);
     return {
       path: filePath,
@@ -103,15 +102,6 @@ export async function analyzePhoto(filePath: string, opts: AnalyzeOptions): Prom
   } catch (err) {
     throw withPath(err, filePath);
   }
-}
-
-/** Upright greyscale pixels of a decoded image (transparent areas on white), one byte each. */
-async function greyOf(image: Sharp): Promise<Omit<RawPixels, 'channels'>> {
-  const { data, info } = await image.clone().flatten({ background: '#ffffff' }).greyscale().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-  if (info.channels === 1) return { data, width: info.width, height: info.height };
-  const grey = Buffer.alloc(info.width * info.height);
-  for (let i = 0; i < grey.length; i++) grey[i] = data[i * info.channels];
-  return { data: grey, width: info.width, height: info.height };
 }
 
 /** The gate on the decoded pixels as they are (no resize: small text must keep its strokes). */
