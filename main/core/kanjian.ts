@@ -54,6 +54,7 @@ import { browseFolders } from './library/browse.js';
 import { folderTree } from './library/folder-tree.js';
 import { realPathInside } from './library/folder-rules.js';
 import { Indexer } from './library/indexer.js';
+import { keepIndexesForNextStart } from './knn/registry.js';
 import { ProgressTracker } from './library/progress.js';
 import { ensurePreview } from './media/preview.js';
 import { thumbnailPathFor } from './media/thumbnail.js';
@@ -563,6 +564,12 @@ export class Kanjian implements KanjianApi {
     await this.background.settle();
     for (const m of this.slots.takeAll()) await m.model.close();
     this.lease.releaseAll();
+    try {
+      // A big library's filter facets, for the next start to read back (knn/registry.ts).
+      keepIndexesForNextStart(this.store.db);
+    } catch {
+      // A cache: the next start loads them from the library instead.
+    }
     this.store.close();
     this.events.clear();
   }

@@ -11,8 +11,11 @@ import { openReader } from '../store/db.js';
 import { PhotoFacets, snapshotBuffers, type FacetsSnapshot } from './facets.js';
 import { facetsKey, restoreFacets, saveFacets } from './facets-file.js';
 
-/** `from`: read back from the facets file (facets-file.ts), or loaded from the library. */
-export type FacetsReply = { ok: true; snapshot: FacetsSnapshot; from: 'file' | 'library' } | { ok: false; message: string };
+/**
+ * `from`: read back from the facets file (facets-file.ts), or loaded from the library.
+ * `fileEpoch`: the facets epoch the file now holds these very facets at (null: no file written).
+ */
+export type FacetsReply = { ok: true; snapshot: FacetsSnapshot; from: 'file' | 'library'; fileEpoch: number | null } | { ok: false; message: string };
 
 const port = parentPort;
 if (!port) throw new Error('main/core/knn/facets-worker.ts runs as a worker thread (see registry.ts)');
@@ -25,14 +28,15 @@ try {
     const now = cacheFile ? facetsKey(db) : null;
     let snapshot = now && cacheFile ? restoreFacets(cacheFile, now, modelId) : null;
     const from = snapshot ? 'file' : 'library';
+    let fileEpoch = snapshot && now ? now.epoch : null;
     if (!snapshot) {
       // One read transaction: the counter read is the one of the rows read.
       const loaded = db.transaction(() => ({ key: facetsKey(db), facets: PhotoFacets.load(db, modelId) }))();
       snapshot = loaded.facets.snapshot();
       // Written before the arrays move to the other thread (posting detaches them here).
-      if (cacheFile && loaded.key) saveFacets(cacheFile, snapshot, loaded.key);
+      if (cacheFile && loaded.key && saveFacets(cacheFile, snapshot, loaded.key)) fileEpoch = loaded.key.epoch;
     }
-    reply = { ok: true, snapshot, from };
+    reply = { ok: true, snapshot, from, fileEpoch };
     transfer = snapshotBuffers(snapshot);
   } finally {
     db.close();

@@ -1,14 +1,14 @@
 // A big library's filter facets load on a worker thread (knn/facets-worker.ts) instead of
 // the thread that serves search: real library file, a real worker thread, real SQL. The library
 // here is small; the registry's threshold is lowered so it takes the worker path.
-import { existsSync, mkdtempSync, rmSync, truncateSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SearchFilters } from '../../../main/core/api.js';
 import { PhotoFacets } from '../../../main/core/knn/facets.js';
 import { facetsKey, restoreFacets } from '../../../main/core/knn/facets-file.js';
-import { libraryIndexes, type LibraryIndexes } from '../../../main/core/knn/registry.js';
+import { keepIndexesForNextStart, libraryIndexes, type LibraryIndexes } from '../../../main/core/knn/registry.js';
 import { filterSql } from '../../../main/core/search/filters.js';
 import { searchPhotos } from '../../../main/core/search/search.js';
 import { Store } from '../../../main/core/store/index.js';
@@ -162,6 +162,44 @@ describe('the facets file: the next start of a big library reads its facets back
     restart();
     const after = await start(store);
     expect(after.lastFacetsLoad).toBe('library');
+    expectAsSql(after);
+  });
+
+  it('is written again when the app quits after its own changes, and not after another process wrote', async () => {
+    const cache = `${file}.facets-${modelId}`;
+    expect((await start(store)).lastFacetsLoad).toBe('library');
+    // The app adds a photo and removes one while it runs; a filtered search takes one change in
+    // before the quit, the other is taken in by the quit itself.
+    addPhoto(store, N + 7, { camera_make: 'Leica', camera_model: 'M11' });
+    const running = libraryIndexes(store.db);
+    expect(running.allowed(running.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(1);
+    store.db.prepare('DELETE FROM photos WHERE id = (SELECT MIN(id) FROM photos)').run();
+    keepIndexesForNextStart(store.db);
+    restart();
+    const next = await start(store);
+    expect(next.lastFacetsLoad).toBe('file');
+    expect(next.allowed(next.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(1);
+    expectAsSql(next);
+
+    // Nothing changed this time: the quit leaves the file as it was.
+    const written = statSync(cache).mtimeMs;
+    keepIndexesForNextStart(store.db);
+    expect(statSync(cache).mtimeMs).toBe(written);
+
+    // Another process changes a camera while the app runs (its facets cannot see that update):
+    // the quit must not write a file that would hide it at the next start.
+    const other = Store.open(file);
+    try {
+      other.db.prepare("UPDATE photos SET camera_make = 'Leica', camera_model = 'M11' WHERE id = (SELECT MAX(id) - 3 FROM photos)").run();
+    } finally {
+      other.close();
+    }
+    addPhoto(store, N + 8);
+    keepIndexesForNextStart(store.db);
+    restart();
+    const after = await start(store);
+    expect(after.lastFacetsLoad).toBe('library');
+    expect(after.allowed(after.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(2);
     expectAsSql(after);
   });
 
