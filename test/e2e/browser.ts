@@ -1,7 +1,7 @@
 // Debian's Chromium driven by playwright-core, as the e2e tests use it: a fresh profile, the
 // flags that keep it off the network, and every console error, page error or request to another
 // origin collected as a problem the test asserts is empty.
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Response } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -58,7 +58,7 @@ export async function searchFor(page: Page, query: string): Promise<string[]> {
   await box.fill(query);
   await box.press('Enter');
   const response = await answered;
-  const answer = ((await response.json()) as { results: { photo: { path: string } }[] }).results.map((r) => r.photo.path);
+  const answer = (await answerBody(page, response)).results.map((r) => r.photo.path);
   await page.waitForFunction(
     (want) => {
       const shown = [...document.querySelectorAll('[data-testid="grid-cell"][data-path]')]
@@ -74,4 +74,21 @@ export async function searchFor(page: Page, query: string): Promise<string[]> {
     { timeout: 15_000 },
   );
   return gridPaths(page);
+}
+
+/**
+ * The body of a search response. Chromium's DevTools keeps response bodies in a bounded buffer,
+ * and on a page that has loaded many thumbnails it can evict the answer before it is read
+ * ("No data found for resource", seen once in CI). The search is read-only, so the same request
+ * (URL, headers, body) sent again to the real server gives the same answer for the same library;
+ * if the library had moved on, the grid check after it fails instead of passing.
+ */
+async function answerBody(page: Page, response: Response): Promise<{ results: { photo: { path: string } }[] }> {
+  try {
+    return (await response.json()) as { results: { photo: { path: string } }[] };
+  } catch {
+    const request = response.request();
+    const again = await page.request.post(request.url(), { headers: await request.allHeaders(), data: request.postData() ?? '' });
+    return (await again.json()) as { results: { photo: { path: string } }[] };
+  }
 }
