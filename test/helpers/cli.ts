@@ -34,6 +34,6 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}): 
   });
 }
 
-export function spawnCli(args: string[]) {
-  return spawn(process.execPath, [...NODE_ARGS, CLI, ...args], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnCli(args: string[], opts: { env?: NodeJS.ProcessEnv } = {}) {
+  return spawn(process.execPath, [...NODE_ARGS, CLI, ...args], { cwd: REPO_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
 }

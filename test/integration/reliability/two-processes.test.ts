@@ -9,7 +9,7 @@ import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import * as sqliteVec from 'sqlite-vec';
 import sharp from 'sharp';
-import { runCli, spawnCli, TOY_MODEL } from '../../helpers/cli.js';
+import { spawnCli, TOY_MODEL } from '../../helpers/cli.js';
 import { until } from '../../helpers/until.js';
 import { Store } from '../../../main/core/store/index.js';
 import { WriterLease } from '../../../main/core/store/lease.js';
@@ -52,11 +52,28 @@ describe('two processes on one library', () => {
     } finally {
       store.close();
     }
+    // This test process holds the library until both have said they wait for it: from its
+    // release on, the two contend for the same queue at once, however slowly either started.
+    const holder = Store.open(path.join(data, 'library.db'));
+    const lease = new WriterLease(holder.db, 'test holder');
+    expect(lease.tryAcquire()).toBeNull();
     const watch = spawnCli(['watch', lib, '--data', data, '--model', TOY_MODEL]);
     let watchErr = '';
     watch.stderr!.on('data', (d) => (watchErr += d));
+    const index = spawnCli(['index', lib, '--json', '--data', data, '--model', TOY_MODEL], { env: { KANJIAN_OCR: '0' } });
+    const r = { code: null as number | null, stdout: '', stderr: '' };
+    index.stdout!.on('data', (d) => (r.stdout += d));
+    index.stderr!.on('data', (d) => (r.stderr += d));
+    const indexExited = new Promise<void>((resolve) => index.on('close', (code) => resolve(void (r.code = code))));
     try {
-      const r = await runCli(['index', lib, '--json', '--data', data, '--model', TOY_MODEL], { env: { KANJIAN_OCR: '0' } });
+      const waitingForTest = `pid ${process.pid} (test holder)`;
+      try {
+        await until('both processes wait for the test holder', () => watchErr.includes(waitingForTest) && r.stderr.includes(waitingForTest), 60_000);
+      } finally {
+        lease.release();
+        holder.close();
+      }
+      await indexExited;
       expect(r.code, r.stderr).toBe(0);
       const summary = JSON.parse(r.stdout);
       expect(summary.failed).toEqual([]);
@@ -78,9 +95,6 @@ describe('two processes on one library', () => {
       const watchTotal = byWatch.reduce((s, m) => s + Number(m[1]), 0);
       expect(watchTotal + summary.indexed).toBe(N);
       expect(watchErr).not.toMatch(/failed [1-9]/);
-      // They did meet on the queue: whichever came second waited, and was told who wrote.
-      const waits = `${watchErr}\n${r.stderr}`.match(/Waiting: another Kanjian process is indexing this library: pid \d+ \(kanjian (watch|index)\)/g) ?? [];
-      expect(waits.length).toBeGreaterThanOrEqual(1);
 
       const db = new Database(path.join(data, 'library.db'), { readonly: true });
       sqliteVec.load(db);
@@ -94,6 +108,7 @@ describe('two processes on one library', () => {
       }
     } finally {
       await stopped(watch);
+      await stopped(index);
     }
   }, 240_000);
 
