@@ -130,6 +130,18 @@ describe('the facets file: the next start of a big library reads its facets back
     store.close();
     store = Store.open(file);
   };
+  /**
+   * The next start of the app: where its facets came from, and how many photos its Leica
+   * filter allows, as well as every filter matching SQL.
+   */
+  async function nextStart(from: 'file' | 'library', leica: number): Promise<LibraryIndexes> {
+    restart();
+    const indexes = await start(store);
+    expect(indexes.lastFacetsLoad).toBe(from);
+    expect(indexes.allowed(indexes.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(leica);
+    expectAsSql(indexes);
+    return indexes;
+  }
 
   it('when nothing changed since it was written, and not after a change by another process', async () => {
     expect((await start(store)).lastFacetsLoad).toBe('library');
@@ -148,11 +160,7 @@ describe('the facets file: the next start of a big library reads its facets back
     } finally {
       other.close();
     }
-    restart();
-    const changed = await start(store);
-    expect(changed.lastFacetsLoad).toBe('library');
-    expect(changed.allowed(changed.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(1);
-    expectAsSql(changed);
+    await nextStart('library', 1);
 
     // A photo added and one removed on the next start's own connection: written afresh at the start after.
     restart();
@@ -175,11 +183,7 @@ describe('the facets file: the next start of a big library reads its facets back
     expect(running.allowed(running.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(1);
     store.db.prepare('DELETE FROM photos WHERE id = (SELECT MIN(id) FROM photos)').run();
     keepIndexesForNextStart(store.db);
-    restart();
-    const next = await start(store);
-    expect(next.lastFacetsLoad).toBe('file');
-    expect(next.allowed(next.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(1);
-    expectAsSql(next);
+    await nextStart('file', 1);
 
     // Nothing changed this time: the quit leaves the file as it was.
     const written = statSync(cache).mtimeMs;
@@ -196,11 +200,7 @@ describe('the facets file: the next start of a big library reads its facets back
     }
     addPhoto(store, N + 8);
     keepIndexesForNextStart(store.db);
-    restart();
-    const after = await start(store);
-    expect(after.lastFacetsLoad).toBe('library');
-    expect(after.allowed(after.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(2);
-    expectAsSql(after);
+    await nextStart('library', 2);
   });
 
   it('is not read for another time zone, another model, or when torn', async () => {
