@@ -171,7 +171,15 @@ describe.skipIf(!haveChromium)('the timeline', () => {
       await rail().hover();
       await page.screenshot({ path: path.join(SCREENSHOTS, `timeline-${l}-${theme}.png`) });
       // The folder tree, open, with a sub-folder chosen.
-      await page.locator('[data-testid="tree-folder"]').nth(1).click();
+      const sub = page.locator('[data-testid="tree-folder"]').nth(1);
+      const subCount = Number.parseInt((await sub.getByTestId('tree-count').textContent()) ?? '', 10);
+      expect(subCount).toBeGreaterThan(0);
+      await sub.click();
+      // Shot once the sub-folder's photos and their thumbnails are on screen, not the empty grid between the two listings.
+      await expect.poll(() => page.getByTestId('photo-grid').getAttribute('data-count')).toBe(String(subCount));
+      await expect
+        .poll(() => page.$$eval('[data-testid="grid-cell"] img', (imgs) => imgs.filter((i) => (i as HTMLImageElement).naturalWidth > 0).length), { timeout: 15_000 })
+        .toBe(subCount);
       await page.screenshot({ path: path.join(SCREENSHOTS, `timeline-folders-${l}-${theme}.png`) });
       await page.locator('[data-testid="tree-folder"]').nth(1).click();
       await expect.poll(() => page.getByTestId('photo-grid').getAttribute('data-count')).toBe(String(TOTAL));
