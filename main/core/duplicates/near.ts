@@ -7,7 +7,7 @@
 //     a slice at a time, and the full hashes ask it (hashEdges).
 // Contents indexed before these hashes existed (no row yet) pair by their old pHash until the
 // backfill reaches them.
-import { HashIndex, parseHash, type Hash64 } from './mih.js';
+import { HashIndex, parseHash, popcount32, type Hash64 } from './mih.js';
 import type { NearWindowRun as WindowRun } from '../store/near-hashes.js';
 
 export type { WindowRun };
@@ -60,6 +60,13 @@ const WINDOW_SLICE = 1 << 21;
  * content for a window distance of 6) rather than each slice of windows becoming a table.
  */
 const FEW_ASKING = 20_000;
+
+/**
+ * Up to this many asking contents (a watcher's pass: a photo or a few), each window is compared
+ * with each of their full hashes bit by bit: a few XOR + popcounts a window against ~75 ns for
+ * the join, which must sort and probe every window even for one asker.
+ */
+const SCAN_ASKING = 8;
 
 /** Items with hashes as strings (tests, the duplicates bench) as the numbers nearEdges reads. */
 export function nearInput(items: readonly NearItem[]): NearInput {
@@ -144,9 +151,10 @@ const RANKS = 4096;
  * Pairs by the new hashes: full against full (any quarter turn) and crop window against full.
  * With `asking`, only pairs with at least one asking content (1 in asking): a content paired
  * for the first time against all the others (near-pairs.ts), every query that could find such
- * a pair and nothing else. Without it, every pair. `fewAsking`: see FEW_ASKING (tests try both ways).
+ * a pair and nothing else. Without it, every pair. `fewAsking`, `scanAsking`: see FEW_ASKING and
+ * SCAN_ASKING (tests try every way).
  */
-export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Array, fewAsking = FEW_ASKING): NearEdge[] {
+export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Array, fewAsking = FEW_ASKING, scanAsking = SCAN_ASKING): NearEdge[] {
   const edges = new Edges(input.count);
   const withFull: number[] = [];
   for (let i = 0; i < input.count; i++) if (input.hasFull[i]) withFull.push(i);
@@ -177,7 +185,12 @@ export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Arr
   }
   index.join(qhi, qlo, t.full, (q, item, d) => {
     const i = withFull[askers[q >> 2]];
-    edges.keep(i, withFull[item], d, q & 3, false, -1, i * RANKS + (q & 3));
+    const j = withFull[item];
+    // Kept as the lower of the two would have found it, whichever asked: the turns from it to
+    // the other (the inverse when the higher one's hash was turned), ranked as its query. With
+    // `asking` only one side may ask, and the pair must come out as a search of all finds it.
+    const turns = i < j ? q & 3 : (4 - (q & 3)) % 4;
+    edges.keep(i, j, d, turns, false, -1, Math.min(i, j) * RANKS + turns);
   });
   // Windows against full hashes, the other way round: a slice of the windows goes into its
   // own table and every asking full hash asks it. The same pairs as each window asking the
@@ -188,14 +201,16 @@ export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Arr
   // A few contents asking (those added since the last review): their full hashes are the
   // table, filed under every key a window would probe, and every window asks it — building
   // the window tables cost ~0.3 µs a window however few asked them.
-  const few = only && askers.length <= fewAsking ? new HashIndex(ahi, alo, 4, t.window) : null;
+  const scan = !!only && askers.length <= scanAsking;
+  const few = only && !scan && askers.length <= fewAsking ? new HashIndex(ahi, alo, 4, t.window) : null;
   for (const run of input.windowRuns()) {
-    if (few) {
+    if (scan) scanWindows(run, ahi, alo, t.window, (owner, w, k, d) => cropEdge(owner, w, askers[k], d));
+    else if (few) {
       const owner = ownersOf(run, 0, run.owners.length);
       const { hi: whi, lo: wlo } = splitWords(run.words, 0, run.slots.length);
       few.join(whi, wlo, t.window, (q, k, d) => cropEdge(owner[q], run.slots[q], askers[k], d));
     }
-    for (let first = 0; !few && first < run.owners.length; ) {
+    for (let first = 0; !few && !scan && first < run.owners.length; ) {
       let last = first + 1;
       while (last < run.owners.length && run.starts[last + 1] - run.starts[first] <= WINDOW_SLICE) last++;
       const from = run.starts[first];
@@ -209,6 +224,27 @@ export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Arr
     if (only) askingWindows(run, only, index, t.window, cropEdge);
   }
   return edges.all();
+}
+
+/** Every window of the run against each of a handful of full hashes (see SCAN_ASKING). */
+function scanWindows(
+  run: WindowRun,
+  hi: Uint32Array,
+  lo: Uint32Array,
+  maxDistance: number,
+  found: (owner: number, window: number, asker: number, distance: number) => void,
+): void {
+  const { owners, starts, words, slots } = run;
+  for (let k = 0; k < owners.length; k++) {
+    for (let w = starts[k]; w < starts[k + 1]; w++) {
+      const wh = words[2 * w];
+      const wl = words[2 * w + 1];
+      for (let q = 0; q < hi.length; q++) {
+        const d = popcount32((wh ^ hi[q]) >>> 0) + popcount32((wl ^ lo[q]) >>> 0);
+        if (d <= maxDistance) found(owners[k], slots[w], q, d);
+      }
+    }
+  }
 }
 
 /** Each window's owner, for the run's contents first .. last − 1 (indexed from their first window). */

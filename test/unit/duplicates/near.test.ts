@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rotateHash } from '../../../main/core/media/near-hash.js';
-import { hashEdges, nearEdges, nearInput } from '../../../main/core/duplicates/near.js';
+import { hashEdges, nearEdges, nearInput, type NearEdge } from '../../../main/core/duplicates/near.js';
 
 const A = 'f0e1d2c3b4a59687';
 const flip = (hex: string, nibble: number) => hex.slice(0, nibble) + ((parseInt(hex[nibble], 16) ^ 1).toString(16)) + hex.slice(nibble + 1);
@@ -65,9 +65,8 @@ describe('near pairs against a brute-force scan', () => {
       if (it.full || !it.legacy) return;
       items.forEach((o, j) => o.legacy && hammingDistance(it.legacy!, o.legacy) <= t.legacy && keep(i, j, hammingDistance(it.legacy!, o.legacy), 0, false));
     });
-    const got = new Map(
-      nearEdges(items, t).map((e) => [`${e.a}-${e.b}`, `${e.distance}:${e.turns}:${e.cropped}:${e.window ? e.window.container + e.window.index : ''}`]),
-    );
+    const facts = (e: NearEdge) => `${e.distance}:${e.turns}:${e.cropped}:${e.window ? e.window.container + e.window.index : ''}`;
+    const got = new Map(nearEdges(items, t).map((e) => [`${e.a}-${e.b}`, facts(e)]));
     expect(want.size).toBeGreaterThan(100);
     expect([...want.values()].some((v) => v.includes(':true:'))).toBe(true);
     expect([...want.values()].some((v) => /^\d+:[123]:/.test(v))).toBe(true);
@@ -81,13 +80,15 @@ describe('near pairs against a brute-force scan', () => {
     const touching = Object.fromEntries(
       hashEdges(input, t)
         .filter((e) => asking[e.a] || asking[e.b])
-        .map((e) => [`${e.a}-${e.b}`, e.distance])
+        .map((e) => [`${e.a}-${e.b}`, facts(e)])
         .sort(),
     );
     expect(Object.keys(touching).length).toBeGreaterThan(20);
-    for (const fewAsking of [0, Infinity]) {
-      const found = hashEdges(input, t, asking, fewAsking).map((e) => [`${e.a}-${e.b}`, e.distance] as const);
-      expect(Object.fromEntries(found.sort())).toEqual(touching);
+    // The three ways: each slice of windows a table, the askers' full hashes the table, and
+    // each window compared with each asker bit by bit.
+    for (const [fewAsking, scanAsking] of [[0, 0], [Infinity, 0], [Infinity, Infinity]]) {
+      const found = hashEdges(input, t, asking, fewAsking, scanAsking).map((e) => [`${e.a}-${e.b}`, facts(e)] as const);
+      expect(Object.fromEntries(found.sort()), `fewAsking ${fewAsking}, scanAsking ${scanAsking}`).toEqual(touching);
     }
   });
 });
