@@ -255,8 +255,10 @@ async function main(): Promise<void> {
     let stepsAllS: number | null = null;
     let stepsCpuS: number | null = null;
     let steps = 0;
-    const newSinceRuns: number[] = [];
     let newSinceS: number | null = null;
+    let newOneS: number | null = null;
+    /** Review times after k new contents, by k. */
+    const newRuns = new Map<number, number[]>();
     const NEW_SINCE = 1000;
     if (skip.has('duplicates')) {
       notes.push('Skipped (--skip duplicates): duplicate grouping was not measured in this run.');
@@ -303,17 +305,25 @@ async function main(): Promise<void> {
       groupingS = round(median(groupingRuns), 2);
       groupingCpuS = round(median(groupingCpu), 2);
       log(`  duplicate grouping (all kinds, first page), pairs kept: ${groupingS} s (CPU ${groupingCpuS} s), ${groups} groups`);
-      // A review after NEW_SINCE contents arrived: as if new, their pairs and marks are dropped
-      // (a sample of the library, so they have the library's copies and crops).
-      for (let rep = 0; rep < repeats; rep++) {
-        store.db.exec(`CREATE TEMP TABLE IF NOT EXISTS gone (sha256 TEXT PRIMARY KEY); DELETE FROM gone;
-          INSERT INTO gone SELECT sha256 FROM near_paired ORDER BY random() LIMIT ${NEW_SINCE};
-          DELETE FROM near_pairs WHERE sha_a IN (SELECT sha256 FROM gone) OR sha_b IN (SELECT sha256 FROM gone);
-          DELETE FROM near_paired WHERE sha256 IN (SELECT sha256 FROM gone);`);
-        newSinceRuns.push(review().s);
-      }
-      newSinceS = round(median(newSinceRuns), 2);
-      log(`  duplicate grouping after ${NEW_SINCE} new contents: ${newSinceS} s`);
+      // A review after new contents arrived (NEW_SINCE, an import; one, a watcher's pass): as
+      // if new, their pairs and marks are dropped (a sample of the library, so they have the
+      // library's copies and crops).
+      const afterNew = (k: number) => {
+        const runs: number[] = [];
+        for (let rep = 0; rep < repeats; rep++) {
+          store.db.exec(`CREATE TEMP TABLE IF NOT EXISTS gone (sha256 TEXT PRIMARY KEY); DELETE FROM gone;
+            INSERT INTO gone SELECT sha256 FROM near_paired ORDER BY random() LIMIT ${k};
+            DELETE FROM near_pairs WHERE sha_a IN (SELECT sha256 FROM gone) OR sha_b IN (SELECT sha256 FROM gone);
+            DELETE FROM near_paired WHERE sha256 IN (SELECT sha256 FROM gone);`);
+          runs.push(review().s);
+        }
+        newRuns.set(k, runs);
+        const s = round(median(runs), 2);
+        log(`  duplicate grouping after ${k} new content${k === 1 ? '' : 's'}: ${s} s`);
+        return s;
+      };
+      newSinceS = afterNew(NEW_SINCE);
+      newOneS = afterNew(1);
     }
     const benchPeakRssMb = round(process.resourceUsage().maxRSS / 1024, 0);
     store.close();
@@ -358,7 +368,7 @@ async function main(): Promise<void> {
         queryEmbedP50Ms,
       },
       similar: { backfillS },
-      duplicates: { groupingS, firstReviewS, firstReviewInSteps: { firstAnswerS: stepsFirstAnswerS, allS: stepsAllS, steps }, newSinceS, newSince: NEW_SINCE },
+      duplicates: { groupingS, firstReviewS, firstReviewInSteps: { firstAnswerS: stepsFirstAnswerS, allS: stepsAllS, steps }, newSinceS, newSince: NEW_SINCE, newOneS },
       coldStartS,
       coldStartWithTowerS: coldStartTowerS,
       dbBytesPerPhoto: Math.round(dbBytes / n),
@@ -378,7 +388,7 @@ async function main(): Promise<void> {
       firstFilteredInProcessMs: round(firstFilterMs),
       peer: peer && { numpy: peer.numpy, python, p50s: peer.p50s.map((x) => round(x, 2)) },
       similar: { scanned, recallOnSample: similarRecall, sampledPairs: simWanted, floor, backfillCpuS },
-      duplicates: { groupsFirstPage: groups, runsS: groupingRuns.map((x) => round(x, 2)), cpuS: groupingCpu, firstReviewCpuS, newSinceRunsS: newSinceRuns.map((x) => round(x, 2)) },
+      duplicates: { groupsFirstPage: groups, runsS: groupingRuns.map((x) => round(x, 2)), cpuS: groupingCpu, firstReviewCpuS, newSinceRunsS: (newRuns.get(NEW_SINCE) ?? []).map((x) => round(x, 2)), newOneRunsS: (newRuns.get(1) ?? []).map((x) => round(x, 2)) },
       coldStarts: colds,
       coldStartsWithTower: coldsTower,
       benchProcessPeakRssMb: benchPeakRssMb,
@@ -409,6 +419,7 @@ async function main(): Promise<void> {
           ['duplicate grouping, first review: every content paired in one go (s; CPU s)', firstReviewS === null ? 'skipped' : `${firstReviewS}; ${firstReviewCpuS}`],
           ['the same in steps, as the app runs it: first answer / all steps (s; CPU s; steps)', stepsAllS === null ? 'skipped' : `${stepsFirstAnswerS} / ${stepsAllS}; ${stepsCpuS}; ${steps}`],
           [`duplicate grouping after ${NEW_SINCE.toLocaleString('en')} new contents (s)`, newSinceS === null ? 'skipped' : `${newSinceS}`],
+          ['duplicate grouping after 1 new content, a watcher\'s pass (s)', newOneS === null ? 'skipped' : `${newOneS}`],
           ['cold start: new process to first answer (s), synthetic query vector', coldStartS ?? 'skipped'],
           ['cold start steps (ms from process start, median)', coldSteps(colds)],
           ['cold start with the random-weight XLM-R text tower opened and run (s)', coldStartTowerS ?? (hasTower ? 'skipped' : 'no tower built')],
