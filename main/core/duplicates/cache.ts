@@ -3,7 +3,10 @@
 // changes: every write that can change a group (photos added, removed, re-indexed; "not
 // duplicates"; new similar-shot pairs) bumps the `duplicates` counter in `change_epochs` by
 // trigger (store/migrations.ts), in the writer's own transaction — so a CLI run or the watcher
-// invalidates the app's cache too. Asking again while a build is under way waits for that build.
+// invalidates the app's cache too. Asking again while a build is under way waits for that build;
+// asking after writes while it runs waits for one more build, started when it ends and shared by
+// every such ask (a watcher's passes come faster than a million photos' build: one build each
+// would queue up in the worker, each stale before it began).
 //
 // A library's first review pairs every content for near copies, minutes at a million photos:
 // builds pair one step at a time (near-pairs.ts), and while pairing is unfinished each answer is
@@ -25,6 +28,10 @@ interface Entry {
   value: Promise<AllGroups>;
   /** The newest answer while near pairing is unfinished: served while the next step builds. */
   partial: AllGroups | null;
+  /** The build has ended (answer or failure). */
+  settled: boolean;
+  /** Asks after writes while the build ran: the one build that follows it. */
+  next?: Promise<AllGroups>;
 }
 
 export class GroupCache {
@@ -33,6 +40,8 @@ export class GroupCache {
   private closed = false;
   /** How a first review pairs in steps (near-pairs.ts; tests make the steps small). */
   pairingSteps: PairingSteps = { firstStep: FIRST_PAIRING_STEP, atOnceMax: PAIR_AT_ONCE_MAX };
+  /** Builds started so far (tests count them). */
+  builds = 0;
 
   constructor(private store: Store) {
     this.builder = new GroupBuilder(store);
@@ -49,6 +58,13 @@ export class GroupCache {
     // Pairing under way: its newest answer now (the next step is already building).
     if (hit?.partial) return Promise.resolve(hit.partial);
     if (hit && hit.epoch === this.epoch()) return hit.value;
+    // Stale and still building: the build after it (see the header).
+    if (hit && !hit.settled) {
+      return (hit.next ??= hit.value.then(
+        () => this.get(req, model),
+        () => this.get(req, model),
+      ));
+    }
     return this.start(key, req, model).value;
   }
 
@@ -77,15 +93,18 @@ export class GroupCache {
   private start(key: string, req: GroupingParams, model: ManifestModel | null, partial: AllGroups | null = null): Entry {
     const epoch = this.epoch();
     const value = this.builder.build({ kind: req.kind, maxDistance: req.maxDistance, minSimilarity: req.minSimilarity }, model, this.pairingSteps);
-    const entry: Entry = { epoch, value, partial };
+    this.builds++;
+    const entry: Entry = { epoch, value, partial, settled: false };
     value.then(
       (answer) => {
+        entry.settled = true;
         if (this.entries.get(key) !== entry) return;
         if (!answer.pairing || this.closed) entry.partial = null;
         else this.start(key, req, model, answer);
       },
       // A failed build is not kept: the next ask tries again.
       () => {
+        entry.settled = true;
         if (this.entries.get(key) === entry) this.entries.delete(key);
       },
     );

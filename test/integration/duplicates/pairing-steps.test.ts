@@ -91,3 +91,44 @@ describe("a library's first review, paired in steps", () => {
     expect((await cache.get({ kind: 'near' }, null)).pairing).toBeUndefined();
   });
 });
+
+describe('the review cache while the library keeps changing', () => {
+  it('asked again after writes while a build runs, builds once more for all those asks, and that answer holds every write', async () => {
+    const sha = createHash('sha256').update('picture 0 copy 0').digest('hex');
+    const folder = store.folders.all()[0].id;
+    let copies = 0;
+    // A copy of picture 0 arrives (the watcher's pass): a write that changes the exact groups.
+    const arrive = () => {
+      copies++;
+      store.photos.upsert({
+        folder_id: folder, path: `/lib/copy-${copies}.jpg`, size: 1000, mtime_ms: Date.UTC(2021, 0, copies), sha256: sha, width: 100, height: 100,
+        format: 'jpeg', taken_at: null, camera_make: null, camera_model: null, lat: null, lon: null,
+        orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0,
+      });
+    };
+    const copiesOf0 = (a: AllGroups) => a.groups.find((g) => g.photos.some((p) => p.path === '/lib/p0-c0.jpg'))?.photos.length ?? 1;
+
+    expect(copiesOf0(await cache.get({ kind: 'exact' }, null))).toBe(1);
+    expect(cache.builds).toBe(1);
+    arrive();
+    const running = cache.get({ kind: 'exact' }, null);
+    expect(cache.builds).toBe(2);
+    // Five more passes while that build runs in the worker, the review asked after each.
+    const asks: Promise<AllGroups>[] = [];
+    for (let k = 0; k < 5; k++) {
+      arrive();
+      asks.push(cache.get({ kind: 'exact' }, null));
+    }
+    expect(cache.builds).toBe(2);
+    expect(copiesOf0(await running)).toBeGreaterThanOrEqual(2);
+    const answers = await Promise.all(asks);
+    expect(cache.builds).toBe(3);
+    // Every ask got the build that started after the last write: picture 0 and its six copies.
+    expect(answers).toHaveLength(5);
+    for (const a of answers) expect(a).toBe(answers[0]);
+    expect(copiesOf0(answers[0])).toBe(7);
+    // Nothing written since: the same answer, no build.
+    expect(await cache.get({ kind: 'exact' }, null)).toBe(answers[0]);
+    expect(cache.builds).toBe(3);
+  });
+});
