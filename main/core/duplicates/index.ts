@@ -15,11 +15,17 @@ export { osTrash, type TrashFile } from './trash.js';
 const WAIT_FOR_SCAN_MAX = 200;
 
 /**
- * From this many indexed photos, the groups are built after each indexing pass (warm()), so the
- * review opens on them: at a million, pairing the photos just added takes tens of seconds.
+ * From this many indexed photos, the groups are built after indexing (warm()), so the review
+ * opens on them: at a million, pairing the photos just added takes tens of seconds.
  * Smaller libraries group in a second or less when asked.
  */
 const WARM_FROM = 10_000;
+/**
+ * Built once indexing has been quiet this long: a watcher's passes (a phone syncing photo by photo)
+ * each end with a warm(), and a million photos' build is ~13 s of CPU, so one build follows the
+ * burst rather than one a pass. The review asked meanwhile builds at once.
+ */
+const WARM_QUIET_MS = 30_000;
 
 export class Duplicates {
   private planner: TrashPlanner;
@@ -33,6 +39,9 @@ export class Duplicates {
    */
   private backlogs = new Map<string, { at: string; n: number }>();
   private runs = 0;
+  private warmTimer: NodeJS.Timeout | null = null;
+  /** WARM_FROM and WARM_QUIET_MS (tests lower them). */
+  warming = { from: WARM_FROM, quietMs: WARM_QUIET_MS };
 
   constructor(
     private store: Store,
@@ -111,12 +120,23 @@ export class Duplicates {
 
   /**
    * After indexing: builds the review's first answer (all kinds, default thresholds) in the
-   * grouping worker, for a big library, so opening the review does not wait for it.
+   * grouping worker, for a big library, so opening the review does not wait for it; once
+   * indexing has been quiet for WARM_QUIET_MS.
    */
   warm(): void {
     const n = this.store.db.prepare("SELECT COUNT(*) FROM photos WHERE status = 'indexed'").pluck().get() as number;
-    if (n < WARM_FROM) return;
-    void this.cache.get({}, this.model()).catch(() => undefined);
+    if (n < this.warming.from) return;
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    this.warmTimer = setTimeout(() => {
+      this.warmTimer = null;
+      void this.cache.get({}, this.model()).catch(() => undefined);
+    }, this.warming.quietMs);
+    this.warmTimer.unref();
+  }
+
+  /** Group builds started so far (tests count them). */
+  get builds(): number {
+    return this.cache.builds;
   }
 
   /**
@@ -148,6 +168,8 @@ export class Duplicates {
 
   /** Stops the grouping worker (the library is closing). */
   close(): Promise<void> {
+    if (this.warmTimer) clearTimeout(this.warmTimer);
+    this.warmTimer = null;
     return this.cache.close();
   }
 

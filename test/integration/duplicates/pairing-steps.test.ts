@@ -2,12 +2,14 @@
 // real library file, the real grouping worker thread. The first answer comes after one step,
 // says how far pairing is, and the steps go on by themselves until the groups are those of
 // pairing everything at once. The step is lowered from 50,000 so a small library takes steps.
+// And the cache while the library keeps changing: builds are not queued once per write.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { GroupCache } from '../../../main/core/duplicates/cache.js';
+import { Duplicates } from '../../../main/core/duplicates/index.js';
 import { buildGroups, type AllGroups } from '../../../main/core/duplicates/find.js';
 import { Store } from '../../../main/core/store/index.js';
 import { putNearHashes } from '../../../main/core/store/near-hashes.js';
@@ -93,19 +95,22 @@ describe("a library's first review, paired in steps", () => {
 });
 
 describe('the review cache while the library keeps changing', () => {
+  let copies = 0;
+  /** A copy of picture 0 arrives (a watcher's pass): a write that changes the exact groups. */
+  const arrive = () => {
+    copies++;
+    store.photos.upsert({
+      folder_id: store.folders.all()[0].id, path: `/lib/copy-${copies}.jpg`, size: 1000, mtime_ms: Date.UTC(2021, 0, copies),
+      sha256: createHash('sha256').update('picture 0 copy 0').digest('hex'), width: 100, height: 100,
+      format: 'jpeg', taken_at: null, camera_make: null, camera_model: null, lat: null, lon: null,
+      orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0,
+    });
+  };
+  beforeEach(() => {
+    copies = 0;
+  });
+
   it('asked again after writes while a build runs, builds once more for all those asks, and that answer holds every write', async () => {
-    const sha = createHash('sha256').update('picture 0 copy 0').digest('hex');
-    const folder = store.folders.all()[0].id;
-    let copies = 0;
-    // A copy of picture 0 arrives (the watcher's pass): a write that changes the exact groups.
-    const arrive = () => {
-      copies++;
-      store.photos.upsert({
-        folder_id: folder, path: `/lib/copy-${copies}.jpg`, size: 1000, mtime_ms: Date.UTC(2021, 0, copies), sha256: sha, width: 100, height: 100,
-        format: 'jpeg', taken_at: null, camera_make: null, camera_model: null, lat: null, lon: null,
-        orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0,
-      });
-    };
     const copiesOf0 = (a: AllGroups) => a.groups.find((g) => g.photos.some((p) => p.path === '/lib/p0-c0.jpg'))?.photos.length ?? 1;
 
     expect(copiesOf0(await cache.get({ kind: 'exact' }, null))).toBe(1);
@@ -130,5 +135,28 @@ describe('the review cache while the library keeps changing', () => {
     // Nothing written since: the same answer, no build.
     expect(await cache.get({ kind: 'exact' }, null)).toBe(answers[0]);
     expect(cache.builds).toBe(3);
+  });
+
+  it("after indexing, a big library's groups are built once the passes stop, not once a pass", async () => {
+    const duplicates = new Duplicates(store, () => null);
+    duplicates.warming = { from: 1, quietMs: 150 };
+    try {
+      // Three passes in quick succession, each indexing a photo and ending with warm().
+      for (let k = 0; k < 3; k++) {
+        arrive();
+        duplicates.warm();
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      expect(duplicates.builds).toBe(0);
+      await vi.waitFor(() => expect(duplicates.builds).toBe(1), { timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(duplicates.builds).toBe(1);
+      // The review opens on that build, which holds the three photos: no other build.
+      const page = await duplicates.find({});
+      expect(page.groups.find((g) => g.photos.some((p) => p.path === '/lib/copy-3.jpg'))?.photos.length).toBe(4);
+      expect(duplicates.builds).toBe(1);
+    } finally {
+      await duplicates.close();
+    }
   });
 });
