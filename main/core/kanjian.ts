@@ -565,10 +565,11 @@ export class Kanjian implements KanjianApi {
     for (const m of this.slots.takeAll()) await m.model.close();
     this.lease.releaseAll();
     try {
-      // A big library's filter facets, for the next start to read back (knn/registry.ts).
+      // The image index's codes and a big library's filter facets, for the next start to read
+      // back (knn/registry.ts).
       keepIndexesForNextStart(this.store.db);
     } catch {
-      // A cache: the next start loads them from the library instead.
+      // Caches: the next start builds them from the library instead.
     }
     this.store.close();
     this.events.clear();

@@ -240,7 +240,8 @@ class LibraryIndexes {
   }
 
   /**
-   * Before the connection closes (the app quits): writes the facets file of a big library whose
+   * Before the connection closes (the app quits): writes the image index's codes file when it
+   * no longer matches the store (VectorIndex.keepFor), and the facets file of a big library whose
    * facets changed since the file was written, so the next start reads them back instead of
    * loading every photo again (9.9–13.5 s warm at a million). Only facets known to be exactly
    * what the library holds are written — this connection's own changes taken in, nothing
@@ -248,7 +249,15 @@ class LibraryIndexes {
    * committed write has bumped. Best effort: the file is a cache, and a stale one is never read.
    */
   keepForNextStart(): void {
-    if (!this.db.open || this.db.inTransaction || !this.facetsLoadInWorker()) return;
+    if (!this.db.open || this.db.inTransaction || this.db.memory) return;
+    // The image index's codes (vector-index.ts keepFor), for any library that searched, after
+    // the writes since its last search (the pass that purged orphans may have come after it).
+    for (const [modelId, held] of this.vectors) {
+      const changes = this.feed.take(`vectors:${modelId}`);
+      held.index.sync(changes.embeddings);
+      held.index.keepFor(modelCacheFiles(this.db.name, modelId).vectors, changes.foreign);
+    }
+    if (!this.facetsLoadInWorker()) return;
     for (const [modelId, held] of this.facets) {
       if (this.facetLoads.has(modelId)) continue; // a reload under way writes the file itself
       const changes = this.feed.take(`facets:${modelId}`);

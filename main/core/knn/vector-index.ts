@@ -48,6 +48,12 @@ export class VectorIndex {
   /** Highest embeddings.id held. */
   private maxEid = 0;
   private unit: Float32Array;
+  /** The fingerprint (as JSON) of the rows its cache file holds, when it was read or written. */
+  private filePrint: string | null = null;
+  /** Rows added or purged (as far as this connection saw) since the cache file was read or written. */
+  private touched = false;
+  /** How load() got the codes: the cache file as it was, the file and rows added since, or every row (tests, benches). */
+  loadedFrom: 'file' | 'file and rows since' | 'rows' = 'rows';
 
   private constructor(
     private db: Db,
@@ -85,18 +91,70 @@ export class VectorIndex {
     index.estimateMeanFrom(eachVector(db, modelId, dim, MEAN_SAMPLE));
     for (const [eid, v] of eachVector(db, modelId, dim)) index.append(eid, v, !dead.has(eid));
     index.meanRows = Math.max(index.n, 1);
-    if (cacheFile) index.save(cacheFile, print);
+    if (cacheFile) index.save(cacheFile, print, [[0, index.n]]);
     return index;
   }
 
-  /** Writes the codes (atomically: a temp file renamed) for the next start. Best effort. */
-  private save(file: string, print: Fingerprint): void {
+  /**
+   * Writes the codes of the rows `runs` (position ranges [from, to)) for the next start,
+   * atomically (a temp file renamed), as views of the arrays in place: no copy of ~590 MB at a
+   * million. Best effort.
+   */
+  private save(file: string, print: Fingerprint, runs: readonly (readonly [number, number])[]): boolean {
     const a = this.arena;
-    writeParts(file, [
-      ...headerParts({ format: CACHE_FORMAT, dim: this.dim, n: this.n, print }, 16),
-      bytesOf(this.eids.subarray(0, this.n)), bytesOf(this.factors.subarray(0, this.n)), bytesOf(this.mean),
-      bytesOf(a.bits.subarray(0, this.n * a.m * 4)), bytesOf(a.codes.subarray(0, this.n * a.dimPad)),
+    const n = runs.reduce((sum, [from, to]) => sum + to - from, 0);
+    const each = (view: (from: number, to: number) => ArrayBufferView) => runs.map(([from, to]) => bytesOf(view(from, to)));
+    const ok = writeParts(file, [
+      ...headerParts({ format: CACHE_FORMAT, dim: this.dim, n, print }, 16),
+      ...each((f, t) => this.eids.subarray(f, t)),
+      ...each((f, t) => this.factors.subarray(f, t)),
+      bytesOf(this.mean),
+      ...each((f, t) => a.bits.subarray(f * a.m * 4, t * a.m * 4)),
+      ...each((f, t) => a.codes.subarray(f * a.dimPad, t * a.dimPad)),
     ]);
+    if (ok) {
+      this.filePrint = JSON.stringify(print);
+      this.touched = false;
+    }
+    return ok;
+  }
+
+  /**
+   * Before the library closes: writes the cache file again when it no longer holds exactly the
+   * rows the store does — photos added since it was written (each start read those one by
+   * one: ~0.25 ms a row, 5 s for 20,000 at a million) or a row purged (the file no longer
+   * describes the store, so the next start rebuilt everything: 28 s at a million). The rows
+   * written are the store's own, read in one snapshot with the fingerprint: a row purged
+   * since the load stays in memory (positions must not move under the filter bitmaps) but not
+   * in the file. Nothing is written when the index lacks a row the store holds. Without a
+   * change seen since the file (`foreign`: another process wrote) it only returns. Returns
+   * whether it wrote.
+   */
+  keepFor(file: string, foreign = false): boolean {
+    if (!this.touched && !foreign) return false;
+    this.catchUp();
+    if (JSON.stringify(fingerprint(this.db, this.modelId)) === this.filePrint) return false;
+    const { print, ids } = this.db.transaction(() => ({
+      print: fingerprint(this.db, this.modelId),
+      ids: this.db.prepare('SELECT id FROM embeddings WHERE model_id = ?').pluck().all(this.modelId) as number[],
+    }))();
+    const held = new Uint8Array(this.n);
+    for (const id of ids) {
+      const at = this.positionOf(id);
+      if (at < 0) return false;
+      held[at] = 1;
+    }
+    const runs: [number, number][] = [];
+    for (let at = 0; at < this.n; ) {
+      if (!held[at]) {
+        at++;
+        continue;
+      }
+      const from = at;
+      while (at < this.n && held[at]) at++;
+      runs.push([from, at]);
+    }
+    return this.save(file, print, runs);
   }
 
   /**
@@ -111,7 +169,8 @@ export class VectorIndex {
       if (h.format !== CACHE_FORMAT || h.dim !== dim) return null;
       same = JSON.stringify(h.print) === JSON.stringify(print);
       if (!same && !grewFrom(db, modelId, h.print)) return null;
-      index = new VectorIndex(db, modelId, dim, Math.max(1024, h.n));
+      // Room for the rows added since too: growing the arena copies it (~590 MB at a million).
+      index = new VectorIndex(db, modelId, dim, Math.max(1024, h.n, print.count));
       const a = index.arena;
       return [
         bytesOf(index.eids.subarray(0, h.n)),
@@ -123,6 +182,7 @@ export class VectorIndex {
     }, 16);
     if (!h || !index) return null;
     try {
+      (index as VectorIndex).filePrint = JSON.stringify(h.print);
       return VectorIndex.restored(index, h, same);
     } catch {
       return null;
@@ -145,8 +205,12 @@ export class VectorIndex {
     }
     index.meanRows = Math.max(h.n, 1);
     index.maxEid = h.print.maxEid;
+    index.loadedFrom = 'file';
     // Rows added since the file was written (an index that only grew): read just those.
-    if (!same) index.catchUp();
+    if (!same) {
+      index.catchUp();
+      index.loadedFrom = 'file and rows since';
+    }
     return index;
   }
 
@@ -194,6 +258,8 @@ export class VectorIndex {
     for (const eid of eids) {
       const r = row.get(eid) as { model_id: number; orphaned_at: number | null } | undefined;
       if (!r) {
+        // Purged: kept in memory, dead (positions must not move under the filter bitmaps).
+        if (this.positionOf(eid) >= 0) this.touched = true;
         this.setAlive(eid, false);
         continue;
       }
@@ -208,10 +274,25 @@ export class VectorIndex {
     }
   }
 
-  /** Rows added by another connection (or since the cache file): every embedding id above the highest held. */
+  /**
+   * Rows added by another connection (or since the cache file): every embedding id above the
+   * highest held. A few are read one by one; many (a `cli index` run while the app was closed)
+   * from the sqlite-vec chunks that hold them: a point lookup reads its row's whole chunk
+   * (~0.25 ms a row, 25 s for 100,000).
+   */
   catchUp(): void {
-    const ids = this.db.prepare('SELECT id FROM embeddings WHERE model_id = ? AND id > ?').pluck().all(this.modelId, this.maxEid) as number[];
-    this.sync(ids);
+    const rows = this.db
+      .prepare('SELECT id, orphaned_at IS NULL AS live FROM embeddings WHERE model_id = ? AND id > ?')
+      .raw()
+      .all(this.modelId, this.maxEid) as [number, number][];
+    if (rows.length < CHUNK_CATCH_UP) return this.sync(rows.map(([id]) => id));
+    const live = new Map(rows);
+    const read = vectorsAbove(this.db, this.modelId, this.dim, this.maxEid);
+    if (!read) return this.sync(rows.map(([id]) => id));
+    for (const [eid, v] of read) {
+      const alive = live.get(eid);
+      if (alive !== undefined && this.positionOf(eid) < 0) this.put(eid, v, alive === 1);
+    }
   }
 
   /**
@@ -283,6 +364,7 @@ export class VectorIndex {
   }
 
   private append(eid: number, vector: Float32Array, alive: boolean): void {
+    this.touched = true;
     if (this.n === this.eids.length) this.grow();
     const at = this.n++;
     this.eids[at] = eid;
@@ -347,6 +429,9 @@ export class VectorIndex {
   }
 }
 
+/** From this many rows to catch up, catchUp() reads sqlite-vec's chunks instead of each row. */
+const CHUNK_CATCH_UP = 256;
+
 /** Bumped when the cache file layout changes. */
 const CACHE_FORMAT = 1;
 
@@ -402,6 +487,35 @@ function topIndices(scores: Float32Array, k: number): number[] {
   return idx.sort((a, b) => scores[b] - scores[a] || a - b).slice(0, k);
 }
 
+/** Whether the vec0 table's shadow tables are laid out as sqlite-vec 0.1.x lays them (chunks of 1,024 vectors). */
+function chunked(db: Db, table: string): boolean {
+  try {
+    db.prepare(`SELECT chunk_id, size, validity, rowids FROM ${table}_chunks LIMIT 0`).all();
+    db.prepare(`SELECT rowid, vectors FROM ${table}_vector_chunks00 LIMIT 0`).all();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+type ChunkRow = [size: number, validity: Buffer, rowids: Buffer, vectors: Buffer];
+const CHUNK_COLUMNS = 'c.size, c.validity, c.rowids, v.vectors';
+
+function rowidsOf(blob: Buffer): BigInt64Array {
+  return new BigInt64Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+}
+
+/** The valid (rowid, vector) of one chunk, those above `after` only. */
+function* chunkVectors([size, validity, rowidBlob, vectors]: ChunkRow, dim: number, after = -1): Generator<[number, Float32Array]> {
+  const rowids = rowidsOf(rowidBlob);
+  const floats = new Float32Array(vectors.buffer.slice(vectors.byteOffset, vectors.byteOffset + vectors.byteLength));
+  for (let i = 0; i < size; i++) {
+    if (!(validity[i >> 3] & (1 << (i & 7)))) continue;
+    const rowid = Number(rowids[i]);
+    if (rowid > after) yield [rowid, floats.subarray(i * dim, (i + 1) * dim)];
+  }
+}
+
 /**
  * Every (rowid, vector) of a vec0 table (a model's image vectors, or another vec0 table by name), read from sqlite-vec's chunk tables
  * (1,024 vectors a row: ~1,000 reads for a million instead of a million point lookups). Falls
@@ -409,15 +523,8 @@ function topIndices(scores: Float32Array, k: number): number[] {
  */
 export function* eachVector(db: Db, modelOrTable: number | string, dim: number, limit = Infinity): Generator<[number, Float32Array]> {
   const table = typeof modelOrTable === 'number' ? vectorTable(modelOrTable) : modelOrTable;
-  let chunked = true;
-  try {
-    db.prepare(`SELECT chunk_id, size, validity, rowids FROM ${table}_chunks LIMIT 0`).all();
-    db.prepare(`SELECT rowid, vectors FROM ${table}_vector_chunks00 LIMIT 0`).all();
-  } catch {
-    chunked = false;
-  }
   let yielded = 0;
-  if (!chunked) {
+  if (!chunked(db, table)) {
     for (const r of db.prepare(`SELECT rowid, embedding FROM ${table}`).raw().iterate() as Iterable<[number, Buffer]>) {
       if (yielded++ >= limit) return;
       yield [Number(r[0]), vectorFromBlob(r[1])];
@@ -425,19 +532,32 @@ export function* eachVector(db: Db, modelOrTable: number | string, dim: number, 
     return;
   }
   const rows = db
-    .prepare(
-      `SELECT c.size, c.validity, c.rowids, v.vectors FROM ${table}_chunks c
-         JOIN ${table}_vector_chunks00 v ON v.rowid = c.chunk_id ORDER BY c.chunk_id`,
-    )
+    .prepare(`SELECT ${CHUNK_COLUMNS} FROM ${table}_chunks c JOIN ${table}_vector_chunks00 v ON v.rowid = c.chunk_id ORDER BY c.chunk_id`)
     .raw()
-    .iterate() as Iterable<[number, Buffer, Buffer, Buffer]>;
-  for (const [size, validity, rowidBlob, vectors] of rows) {
-    const rowids = new BigInt64Array(rowidBlob.buffer.slice(rowidBlob.byteOffset, rowidBlob.byteOffset + rowidBlob.byteLength));
-    const floats = new Float32Array(vectors.buffer.slice(vectors.byteOffset, vectors.byteOffset + vectors.byteLength));
-    for (let i = 0; i < size; i++) {
-      if (!(validity[i >> 3] & (1 << (i & 7)))) continue;
+    .iterate() as Iterable<ChunkRow>;
+  for (const row of rows) {
+    for (const hit of chunkVectors(row, dim)) {
       if (yielded++ >= limit) return;
-      yield [Number(rowids[i]), floats.subarray(i * dim, (i + 1) * dim)];
+      yield hit;
     }
   }
+}
+
+/**
+ * The (rowid, vector) of a model's rows above `after`, reading only the chunks that hold such
+ * rows (their rowid lists first: 8 KB a chunk); null when the table is not chunked.
+ */
+function vectorsAbove(db: Db, modelId: number, dim: number, after: number): Iterable<[number, Float32Array]> | null {
+  const table = vectorTable(modelId);
+  if (!chunked(db, table)) return null;
+  const above = BigInt(after);
+  const chunks = db.prepare(`SELECT chunk_id, rowids FROM ${table}_chunks`).raw().all() as [number, Buffer][];
+  const one = db.prepare(`SELECT ${CHUNK_COLUMNS} FROM ${table}_chunks c JOIN ${table}_vector_chunks00 v ON v.rowid = c.chunk_id WHERE c.chunk_id = ?`).raw();
+  return (function* () {
+    for (const [chunkId, rowids] of chunks) {
+      if (!rowidsOf(rowids).some((r) => r > above)) continue;
+      const row = one.get(chunkId) as ChunkRow | undefined;
+      if (row) yield* chunkVectors(row, dim, after);
+    }
+  })();
 }

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchFilters } from '../../../main/core/api.js';
 import { filterSql } from '../../../main/core/search/filters.js';
-import { libraryIndexes } from '../../../main/core/knn/registry.js';
+import { keepIndexesForNextStart, libraryIndexes } from '../../../main/core/knn/registry.js';
 import { VectorIndex } from '../../../main/core/knn/vector-index.js';
 import { Store } from '../../../main/core/store/index.js';
 import { embeddingWorld, rng } from '../../bench/scale/vectors.js';
@@ -206,12 +206,103 @@ describe('the codes file beside the library', () => {
       expect(grown.size).toBe(1501);
       const addedId = s.db.prepare("SELECT id FROM embeddings WHERE sha256 = 'added-later'").pluck().get() as number;
       expect(grown.search(q, 1)[0].eid).toBe(addedId);
+      // Many rows added (a `cli index` while the app was closed): read from the chunks that hold them.
+      const many: string[] = [];
+      s.tx(() => {
+        for (let i = 0; i < 700; i++) {
+          many.push(`many-${i}`);
+          s.vectors.put(id, `many-${i}`, w.nextImage());
+        }
+      });
+      s.db.prepare("UPDATE embeddings SET orphaned_at = ? WHERE sha256 = 'many-3'").run(Date.now());
+      const caught = VectorIndex.load(s.db, id, 512, cache);
+      expect(caught.loadedFrom).toBe('file and rows since');
+      expect(caught.size).toBe(2201);
+      const eidOf = (sha: string) => s.db.prepare('SELECT id FROM embeddings WHERE sha256 = ?').pluck().get(sha) as number;
+      for (const sha of ['many-0', 'many-350', 'many-699']) expect(caught.search(caught.vectorOf(eidOf(sha))!, 1)[0].eid, sha).toBe(eidOf(sha));
+      expect(caught.aliveAt(caught.positionOf(eidOf('many-3')))).toBe(false);
+      expect(caught.aliveAt(caught.positionOf(eidOf('many-4')))).toBe(true);
+      s.db.prepare("UPDATE embeddings SET orphaned_at = NULL WHERE sha256 = 'many-3'").run();
       // A deleted row the file still holds: the file no longer describes the store.
       s.db.prepare('DELETE FROM embeddings WHERE id = 5').run();
       s.db.prepare(`DELETE FROM vec_image_${id} WHERE rowid = 5`).run();
       const rebuilt = VectorIndex.load(s.db, id, 512, cache);
-      expect(rebuilt.size).toBe(1500);
+      expect(rebuilt.loadedFrom).toBe('rows');
+      expect(rebuilt.size).toBe(2200);
       expect(rebuilt.positionOf(5)).toBe(-1);
+      s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the codes file, written again when the library closes', () => {
+  it('after rows were added and one purged: the next start reads the file alone, with the same answers and without the purged row', async () => {
+    const { mkdtempSync, rmSync, statSync } = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'knn-keep-'));
+    try {
+      const file = path.join(dir, 'library.db');
+      const w = embeddingWorld(4);
+      let s = Store.open(file);
+      const id = s.vectors.ensureModel('m', 512);
+      s.tx(() => { for (let i = 0; i < 1200; i++) s.vectors.put(id, `a${i}`, w.nextImage()); });
+      const cache = `${file}.knn-${id}`;
+      // The app's first search builds the index and writes the file.
+      const running = libraryIndexes(s.db).vectorIndex(id, 512);
+      expect(running.loadedFrom).toBe('rows');
+      const written = statSync(cache).mtimeMs;
+      // Nothing changed: closing leaves the file as it was.
+      keepIndexesForNextStart(s.db);
+      expect(statSync(cache).mtimeMs).toBe(written);
+
+      // While the app runs: photos indexed and searched; then (the end of that pass, after the
+      // last search) a removed photo's vector purged.
+      s.tx(() => { for (let i = 0; i < 300; i++) s.vectors.put(id, `b${i}`, w.nextImage()); });
+      const eidOf = (sha: string) => s.db.prepare('SELECT id FROM embeddings WHERE sha256 = ?').pluck().get(sha) as number;
+      // The purged row is the query's best match, so its absence shows.
+      const purged = eidOf('a17');
+      const q17 = libraryIndexes(s.db).vectorIndex(id, 512).vectorOf(purged)!;
+      const before = libraryIndexes(s.db).vectorIndex(id, 512).search(q17, 32);
+      expect(before[0].eid).toBe(purged);
+      // One more orphaned (its photo removed, within the grace period): kept, but not searched.
+      const orphan = eidOf('b5');
+      s.db.prepare('UPDATE embeddings SET orphaned_at = ? WHERE id = ?').run(Date.now(), orphan);
+      s.db.prepare('UPDATE embeddings SET orphaned_at = 1 WHERE id = ?').run(purged);
+      expect(s.vectors.purgeOrphans(1000)).toBe(1);
+      keepIndexesForNextStart(s.db);
+      s.close();
+
+      s = Store.open(file);
+      const next = libraryIndexes(s.db).vectorIndex(id, 512);
+      expect(next.loadedFrom).toBe('file');
+      expect(next.size).toBe(1499);
+      expect(next.positionOf(purged)).toBe(-1);
+      expect(next.aliveAt(next.positionOf(orphan))).toBe(false);
+      // The same answers as before the quit, without the purged row and the orphaned one.
+      const want = before.filter((h) => h.eid !== purged && h.eid !== orphan).slice(0, 30);
+      expect(want).toHaveLength(30);
+      expect(next.search(q17, 30)).toEqual(want);
+      // Every row the store holds is found by its own vector, as in a full build.
+      expect(VectorIndex.load(s.db, id, 512).size).toBe(1499);
+      for (const sha of ['a0', 'a1199', 'b0', 'b299']) {
+        const eid = s.db.prepare('SELECT id FROM embeddings WHERE sha256 = ?').pluck().get(sha) as number;
+        expect(next.search(next.vectorOf(eid)!, 1)[0].eid, sha).toBe(eid);
+      }
+
+      // Only a purge, after the last search: closing takes it in and writes the file again.
+      const b0 = eidOf('b0');
+      s.db.prepare('UPDATE embeddings SET orphaned_at = 1 WHERE id = ?').run(b0);
+      expect(s.vectors.purgeOrphans(1000)).toBe(1);
+      keepIndexesForNextStart(s.db);
+      s.close();
+      s = Store.open(file);
+      const third = libraryIndexes(s.db).vectorIndex(id, 512);
+      expect(third.loadedFrom).toBe('file');
+      expect(third.size).toBe(1498);
+      expect(third.positionOf(b0)).toBe(-1);
       s.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
