@@ -121,9 +121,9 @@ export class VectorIndex {
 
   /**
    * Before the library closes: writes the cache file again when it no longer holds exactly the
-   * rows the store does — photos added since it was written (each start read those one by
-   * one: ~0.25 ms a row, 5 s for 20,000 at a million) or a row purged (the file no longer
-   * describes the store, so the next start rebuilt everything: 28 s at a million). The rows
+   * rows the store does — photos added since it was written (each start read those again,
+   * 1.6–2.6 s for 20,000 at a million) or a row purged (the file no longer describes the store,
+   * so the next start rebuilt everything: 28 s at a million; bench:reopen). The rows
    * written are the store's own, read in one snapshot with the fingerprint: a row purged
    * since the load stays in memory (positions must not move under the filter bitmaps) but not
    * in the file. Nothing is written when the index lacks a row the store holds. Without a
@@ -278,7 +278,7 @@ export class VectorIndex {
    * Rows added by another connection (or since the cache file): every embedding id above the
    * highest held. A few are read one by one; many (a `cli index` run while the app was closed)
    * from the sqlite-vec chunks that hold them: a point lookup reads its row's whole chunk
-   * (~0.25 ms a row, 25 s for 100,000).
+   * (0.1–0.25 ms a row at a million).
    */
   catchUp(): void {
     const rows = this.db
