@@ -267,19 +267,26 @@ describe('the codes file, written again when the library closes', () => {
       const q17 = libraryIndexes(s.db).vectorIndex(id, 512).vectorOf(purged)!;
       const before = libraryIndexes(s.db).vectorIndex(id, 512).search(q17, 32);
       expect(before[0].eid).toBe(purged);
+      /**
+       * A removed photo's vector purged, the app quits and starts again: that start's index,
+       * read from the file alone, without the purged row.
+       */
+      const purgeAndRestart = (eid: number, rows: number) => {
+        s.db.prepare('UPDATE embeddings SET orphaned_at = 1 WHERE id = ?').run(eid);
+        expect(s.vectors.purgeOrphans(1000)).toBe(1);
+        keepIndexesForNextStart(s.db);
+        s.close();
+        s = Store.open(file);
+        const index = libraryIndexes(s.db).vectorIndex(id, 512);
+        expect(index.loadedFrom).toBe('file');
+        expect(index.size).toBe(rows);
+        expect(index.positionOf(eid)).toBe(-1);
+        return index;
+      };
       // One more orphaned (its photo removed, within the grace period): kept, but not searched.
       const orphan = eidOf('b5');
       s.db.prepare('UPDATE embeddings SET orphaned_at = ? WHERE id = ?').run(Date.now(), orphan);
-      s.db.prepare('UPDATE embeddings SET orphaned_at = 1 WHERE id = ?').run(purged);
-      expect(s.vectors.purgeOrphans(1000)).toBe(1);
-      keepIndexesForNextStart(s.db);
-      s.close();
-
-      s = Store.open(file);
-      const next = libraryIndexes(s.db).vectorIndex(id, 512);
-      expect(next.loadedFrom).toBe('file');
-      expect(next.size).toBe(1499);
-      expect(next.positionOf(purged)).toBe(-1);
+      const next = purgeAndRestart(purged, 1499);
       expect(next.aliveAt(next.positionOf(orphan))).toBe(false);
       // The same answers as before the quit, without the purged row and the orphaned one.
       const want = before.filter((h) => h.eid !== purged && h.eid !== orphan).slice(0, 30);
@@ -293,16 +300,7 @@ describe('the codes file, written again when the library closes', () => {
       }
 
       // Only a purge, after the last search: closing takes it in and writes the file again.
-      const b0 = eidOf('b0');
-      s.db.prepare('UPDATE embeddings SET orphaned_at = 1 WHERE id = ?').run(b0);
-      expect(s.vectors.purgeOrphans(1000)).toBe(1);
-      keepIndexesForNextStart(s.db);
-      s.close();
-      s = Store.open(file);
-      const third = libraryIndexes(s.db).vectorIndex(id, 512);
-      expect(third.loadedFrom).toBe('file');
-      expect(third.size).toBe(1498);
-      expect(third.positionOf(b0)).toBe(-1);
+      purgeAndRestart(eidOf('b0'), 1498);
       s.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
