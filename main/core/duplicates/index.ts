@@ -21,9 +21,9 @@ const WAIT_FOR_SCAN_MAX = 200;
  */
 const WARM_FROM = 10_000;
 /**
- * Built once indexing has been quiet this long: a watcher's passes (a phone syncing photo by photo)
- * each end with a warm(), and a million photos' build is ~13 s of CPU, so one build follows the
- * burst rather than one a pass. The review asked meanwhile builds at once.
+ * Built once indexing has been quiet this long: a watcher's passes (a phone syncing photo by
+ * photo) each end with a warm(), and a million photos' build takes 9.5–18 s (bench:scale), so
+ * one build follows the burst rather than one a pass. The review asked meanwhile builds at once.
  */
 const WARM_QUIET_MS = 30_000;
 
