@@ -1,6 +1,9 @@
 // The in-memory image index against the oracle it replaces: an exact float scan over the same
 // vectors (chosen by the test, clustered like real embeddings), filters against the SQL of
 // filters.ts, and the index following writes made after it was loaded.
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SearchFilters } from '../../../main/core/api.js';
 import { filterSql } from '../../../main/core/search/filters.js';
@@ -176,14 +179,19 @@ describe('the index follows the library', () => {
   });
 });
 
+/** `fn` with a library file's path in a fresh temp folder, removed after. */
+function withLibraryFile(fn: (file: string) => void): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'knn-file-'));
+  try {
+    fn(path.join(dir, 'library.db'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('the codes file beside the library', () => {
-  it('a restart reads the codes back (same answers), catches up rows added since, and rebuilds after a delete', async () => {
-    const { mkdtempSync, rmSync, existsSync } = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'knn-file-'));
-    try {
-      const file = path.join(dir, 'library.db');
+  it('a restart reads the codes back (same answers), catches up rows added since, and rebuilds after a delete', () => {
+    withLibraryFile((file) => {
       const cache = `${file}.knn-1`;
       const w = embeddingWorld(3);
       let s = Store.open(file);
@@ -231,20 +239,13 @@ describe('the codes file beside the library', () => {
       expect(rebuilt.size).toBe(2200);
       expect(rebuilt.positionOf(5)).toBe(-1);
       s.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
 
 describe('the codes file, written again when the library closes', () => {
-  it('after rows were added and one purged: the next start reads the file alone, with the same answers and without the purged row', async () => {
-    const { mkdtempSync, rmSync, statSync } = await import('node:fs');
-    const os = await import('node:os');
-    const path = await import('node:path');
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'knn-keep-'));
-    try {
-      const file = path.join(dir, 'library.db');
+  it('after rows were added and one purged: the next start reads the file alone, with the same answers and without the purged row', () => {
+    withLibraryFile((file) => {
       const w = embeddingWorld(4);
       let s = Store.open(file);
       const id = s.vectors.ensureModel('m', 512);
@@ -302,8 +303,6 @@ describe('the codes file, written again when the library closes', () => {
       // Only a purge, after the last search: closing takes it in and writes the file again.
       purgeAndRestart(eidOf('b0'), 1498);
       s.close();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 });
