@@ -133,11 +133,14 @@ export class VectorIndex {
   keepFor(file: string, foreign = false): boolean {
     if (!this.touched && !foreign) return false;
     this.catchUp();
-    if (JSON.stringify(fingerprint(this.db, this.modelId)) === this.filePrint) return false;
-    const { print, ids } = this.db.transaction(() => ({
-      print: fingerprint(this.db, this.modelId),
-      ids: this.db.prepare('SELECT id FROM embeddings WHERE model_id = ?').pluck().all(this.modelId) as number[],
-    }))();
+    // Fingerprint and ids in one snapshot; the ids (a million at a million) only when it changed.
+    const read = this.db.transaction(() => {
+      const print = fingerprint(this.db, this.modelId);
+      if (JSON.stringify(print) === this.filePrint) return null;
+      return { print, ids: this.db.prepare('SELECT id FROM embeddings WHERE model_id = ?').pluck().all(this.modelId) as number[] };
+    })();
+    if (!read) return false;
+    const { print, ids } = read;
     const held = new Uint8Array(this.n);
     for (const id of ids) {
       const at = this.positionOf(id);
