@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { keepIndexesForNextStart, libraryIndexes } from '../../../main/core/knn/registry.js';
 import { Store } from '../../../main/core/store/index.js';
-import { machineInfo, machineMarkdown, markdownTable, round, writeBenchResult } from '../lib/index.js';
+import { machineInfo, machineMarkdown, markdownTable, percentile, round, writeBenchResult } from '../lib/index.js';
 import { DIM, syntheticModel } from './library.js';
 import { embeddingWorld } from './vectors.js';
 
@@ -32,7 +32,7 @@ const coldStart = path.join(import.meta.dirname, 'cold-start.ts');
 type Cold = { indexMs: number; firstAnswerMs: number; peakRssMb: number };
 /** The first start after the change (it may rewrite a cache file), and the median of the starts after it. */
 type Starts = { first: Cold; later: Cold | null };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const median = (xs: number[]) => percentile(xs, 50);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'kanjian-reopen-'));
 const file = path.join(tmp, 'library.db');
