@@ -19,6 +19,18 @@ let tmp: string;
 let store: Store;
 let cache: GroupCache;
 
+/** The content hash of copy `c` of picture `p`. */
+const shaOf = (p: number, c: number) => createHash('sha256').update(`picture ${p} copy ${c}`).digest('hex');
+
+/** An indexed JPEG without EXIF, square, as the indexer writes its row. */
+function putPhoto(s: Store, folder: number, at: string, sha: string, size: number, mtimeMs: number, side: number): void {
+  s.photos.upsert({
+    folder_id: folder, path: at, size, mtime_ms: mtimeMs, sha256: sha, width: side, height: side,
+    format: 'jpeg', taken_at: null, camera_make: null, camera_model: null, lat: null, lon: null,
+    orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0,
+  });
+}
+
 /** PICTURES pictures, each with one or two near copies (a few bits off), as photos with near hashes. */
 function fill(s: Store): void {
   let seed = 17;
@@ -40,12 +52,8 @@ function fill(s: Store): void {
       const copies = 1 + (p % 2);
       for (let c = 0; c <= copies; c++) {
         const full = c ? flip(base, 2) : base;
-        const sha = createHash('sha256').update(`picture ${p} copy ${c}`).digest('hex');
-        s.photos.upsert({
-          folder_id: folder, path: `/lib/p${p}-c${c}.jpg`, size: 1000 - c, mtime_ms: Date.UTC(2020, 0, 1 + n++), sha256: sha, width: 100 - c, height: 100 - c,
-          format: 'jpeg', taken_at: null, camera_make: null, camera_model: null, lat: null, lon: null,
-          orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0,
-        });
+        const sha = shaOf(p, c);
+        putPhoto(s, folder, `/lib/p${p}-c${c}.jpg`, sha, 1000 - c, Date.UTC(2020, 0, 1 + n++), 100 - c);
         putNearHashes(s.db, sha, { full, windows: Array.from({ length: 12 }, () => hex()), luma: 50 });
       }
     }
@@ -99,12 +107,7 @@ describe('the review cache while the library keeps changing', () => {
   /** A copy of picture 0 arrives (a watcher's pass): a write that changes the exact groups. */
   const arrive = () => {
     copies++;
-    store.photos.upsert({
-      folder_id: store.folders.all()[0].id, path: `/lib/copy-${copies}.jpg`, size: 1000, mtime_ms: Date.UTC(2021, 0, copies),
-      sha256: createHash('sha256').update('picture 0 copy 0').digest('hex'), width: 100, height: 100,
-      format: 'jpeg', taken_at: null, camera_make: null, camera_model: null, lat: null, lon: null,
-      orientation: 1, phash: null, has_thumb: 0, status: 'indexed', error: null, indexed_at: 0,
-    });
+    putPhoto(store, store.folders.all()[0].id, `/lib/copy-${copies}.jpg`, shaOf(0, 0), 1000, Date.UTC(2021, 0, copies), 100);
   };
   beforeEach(() => {
     copies = 0;
