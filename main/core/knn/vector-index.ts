@@ -39,6 +39,8 @@ export class VectorIndex {
   private arena: CodeArena;
   private factors: Float32Array;
   private eids: Int32Array;
+  /** A 32-bit hash of each row's content (tagOf its sha256): tells a reused id at the next start. */
+  private tags: Uint32Array;
   private alive: Uint8Array;
   /** embeddings.id → position (+1; 0 = absent). */
   private posOfEid = new Int32Array(0);
@@ -52,8 +54,12 @@ export class VectorIndex {
   private filePrint: string | null = null;
   /** Rows added or purged (as far as this connection saw) since the cache file was read or written. */
   private touched = false;
-  /** How load() got the codes: the cache file as it was, the file and rows added since, or every row (tests, benches). */
-  loadedFrom: 'file' | 'file and rows since' | 'rows' = 'rows';
+  /**
+   * How load() got the codes (tests, benches): the cache file as it was; the file and the rows
+   * added since; the file checked row by row against the store (rows were deleted since it was
+   * written); or every row.
+   */
+  loadedFrom: 'file' | 'file and rows since' | 'file, rows checked' | 'rows' = 'rows';
 
   private constructor(
     private db: Db,
@@ -65,6 +71,7 @@ export class VectorIndex {
     this.arena = new CodeArena(capacity, dim);
     this.factors = new Float32Array(capacity);
     this.eids = new Int32Array(capacity);
+    this.tags = new Uint32Array(capacity);
     this.alive = new Uint8Array(capacity);
     this.mean = new Float32Array(dim);
     this.unit = new Float32Array(dim);
@@ -89,7 +96,11 @@ export class VectorIndex {
     const dead = new Set(orphaned);
     // First pass over a sample for the mean, then every row: bits need the mean.
     index.estimateMeanFrom(eachVector(db, modelId, dim, MEAN_SAMPLE));
-    for (const [eid, v] of eachVector(db, modelId, dim)) index.append(eid, v, !dead.has(eid));
+    for (const [eid, v] of eachVector(db, modelId, dim)) index.append(eid, v, !dead.has(eid), 0);
+    for (const [eid, tag] of contentTags(db, modelId, index.maxEid)) {
+      const at = index.positionOf(eid);
+      if (at >= 0) index.tags[at] = tag;
+    }
     index.meanRows = Math.max(index.n, 1);
     if (cacheFile) index.save(cacheFile, print, [[0, index.n]]);
     return index;
@@ -107,6 +118,7 @@ export class VectorIndex {
     const ok = writeParts(file, [
       ...headerParts({ format: CACHE_FORMAT, dim: this.dim, n, print }, 16),
       ...each((f, t) => this.eids.subarray(f, t)),
+      ...each((f, t) => this.tags.subarray(f, t)),
       ...each((f, t) => this.factors.subarray(f, t)),
       bytesOf(this.mean),
       ...each((f, t) => a.bits.subarray(f * a.m * 4, t * a.m * 4)),
@@ -168,15 +180,17 @@ export class VectorIndex {
   private static restore(db: Db, modelId: number, dim: number, file: string, print: Fingerprint): VectorIndex | null {
     let index: VectorIndex | null = null;
     let same = false;
+    let grew = false;
     const h = readRegions<{ format: number; dim: number; n: number; print: Fingerprint }>(file, (h) => {
       if (h.format !== CACHE_FORMAT || h.dim !== dim) return null;
       same = JSON.stringify(h.print) === JSON.stringify(print);
-      if (!same && !grewFrom(db, modelId, h.print)) return null;
+      grew = same || grewFrom(db, modelId, h.print);
       // Room for the rows added since too: growing the arena copies it (~590 MB at a million).
       index = new VectorIndex(db, modelId, dim, Math.max(1024, h.n, print.count));
       const a = index.arena;
       return [
         bytesOf(index.eids.subarray(0, h.n)),
+        bytesOf(index.tags.subarray(0, h.n)),
         bytesOf(index.factors.subarray(0, h.n)),
         bytesOf(index.mean),
         bytesOf(a.bits.subarray(0, h.n * a.m * 4)),
@@ -186,14 +200,18 @@ export class VectorIndex {
     if (!h || !index) return null;
     try {
       (index as VectorIndex).filePrint = JSON.stringify(h.print);
-      return VectorIndex.restored(index, h, same);
+      return VectorIndex.restored(index, h, same, grew);
     } catch {
       return null;
     }
   }
 
-  /** An index whose arrays a cache file filled: the positions, and the rows added since. */
-  private static restored(index: VectorIndex, h: { n: number; print: Fingerprint }, same: boolean): VectorIndex {
+  /**
+   * An index whose arrays a cache file filled: the positions, and the rows added since (`grew`:
+   * the store still holds every row the file was written for), or the file checked row by row
+   * (rows were deleted since: see reconcile); null when that would cost more than a rebuild.
+   */
+  private static restored(index: VectorIndex, h: { n: number; print: Fingerprint }, same: boolean, grew: boolean): VectorIndex | null {
     index.n = h.n;
     index.alive.fill(1, 0, h.n);
     index.posOfEid = new Int32Array(h.print.maxEid + 1024);
@@ -209,12 +227,41 @@ export class VectorIndex {
     index.meanRows = Math.max(h.n, 1);
     index.maxEid = h.print.maxEid;
     index.loadedFrom = 'file';
+    if (!grew) return index.reconcile() ? index : null;
     // Rows added since the file was written (an index that only grew): read just those.
     if (!same) {
       index.catchUp();
       index.loadedFrom = 'file and rows since';
     }
     return index;
+  }
+
+  /**
+   * The file's rows checked against the store's, for a file the store no longer matches because
+   * rows were deleted since it was written (a purge the app did not write at quit: a crash, or
+   * a `cli index` run's purge while the app was closed). Without this, that start rebuilt the
+   * index from every vector (27 s at a million; bench:reopen). One pass over the store's ids and
+   * content hashes: a row the file holds under the same id and content is kept; a row gone from
+   * the store is kept dead (as a purge while running leaves it); an id the file lacks, or holds
+   * for another content (an id reused after the highest rows were deleted), is read again, one
+   * by one. Rows above the file's are caught up as after a start that only grew. False when more
+   * rows need reading than a rebuild would cost.
+   */
+  private reconcile(): boolean {
+    const seen = new Uint8Array(this.n);
+    const stale: number[] = [];
+    for (const [eid, tag] of contentTags(this.db, this.modelId, this.maxEid)) {
+      const at = this.positionOf(eid);
+      if (at >= 0 && this.tags[at] === tag) seen[at] = 1;
+      else stale.push(eid);
+    }
+    if (stale.length > Math.max(CHUNK_CATCH_UP, this.n / 50)) return false;
+    for (let at = 0; at < this.n; at++) if (!seen[at]) this.alive[at] = 0;
+    this.touched = true;
+    this.sync(stale, true);
+    this.catchUp();
+    this.loadedFrom = 'file, rows checked';
+    return true;
   }
 
   get size(): number {
@@ -236,15 +283,17 @@ export class VectorIndex {
     return at >= 0 && at < this.n && this.alive[at] === 1;
   }
 
-  /** Adds (or replaces) a vector. */
-  put(eid: number, vector: Float32Array, alive = true): void {
+  /** Adds (or replaces) a vector; `tag`: tagOf its content's sha256. */
+  private put(eid: number, vector: Float32Array, alive: boolean, tag: number): void {
     const at = this.positionOf(eid);
     if (at >= 0) {
+      this.touched = true;
       this.encodeAt(at, vector);
       this.alive[at] = alive ? 1 : 0;
+      this.tags[at] = tag;
       return;
     }
-    this.append(eid, vector, alive);
+    this.append(eid, vector, alive, tag);
     if (this.n >= 1000 && this.n >= this.meanRows * 4) this.recentre();
   }
 
@@ -253,13 +302,16 @@ export class VectorIndex {
     if (at >= 0) this.alive[at] = alive ? 1 : 0;
   }
 
-  /** Follows changed embedding rows: new vectors, orphaned/adopted ones, purged ones. */
-  sync(eids: readonly number[]): void {
+  /**
+   * Follows changed embedding rows: new vectors, orphaned/adopted ones, purged ones. `reread`:
+   * the vector of a row held already is read again too (its id may carry another content).
+   */
+  sync(eids: readonly number[], reread = false): void {
     if (!eids.length) return;
-    const row = this.db.prepare('SELECT model_id, orphaned_at FROM embeddings WHERE id = ?');
+    const row = this.db.prepare('SELECT model_id, sha256, orphaned_at FROM embeddings WHERE id = ?');
     const vec = this.db.prepare(`SELECT embedding FROM ${vectorTable(this.modelId)} WHERE rowid = ?`).pluck();
     for (const eid of eids) {
-      const r = row.get(eid) as { model_id: number; orphaned_at: number | null } | undefined;
+      const r = row.get(eid) as { model_id: number; sha256: string; orphaned_at: number | null } | undefined;
       if (!r) {
         // Purged: kept in memory, dead (positions must not move under the filter bitmaps).
         if (this.positionOf(eid) >= 0) this.touched = true;
@@ -267,13 +319,14 @@ export class VectorIndex {
         continue;
       }
       if (r.model_id !== this.modelId) continue;
-      if (this.positionOf(eid) >= 0) {
+      if (this.positionOf(eid) >= 0 && !reread) {
         this.setAlive(eid, r.orphaned_at === null);
         continue;
       }
       // The vec0 row is written right after its embeddings row, in the same transaction.
       const blob = vec.get(BigInt(eid)) as Buffer | undefined;
-      if (blob) this.put(eid, vectorFromBlob(blob), r.orphaned_at === null);
+      if (blob) this.put(eid, vectorFromBlob(blob), r.orphaned_at === null, tagOf(r.sha256));
+      else this.setAlive(eid, false);
     }
   }
 
@@ -285,16 +338,16 @@ export class VectorIndex {
    */
   catchUp(): void {
     const rows = this.db
-      .prepare('SELECT id, orphaned_at IS NULL AS live FROM embeddings WHERE model_id = ? AND id > ?')
+      .prepare('SELECT id, orphaned_at IS NULL AS live, sha256 FROM embeddings WHERE model_id = ? AND id > ?')
       .raw()
-      .all(this.modelId, this.maxEid) as [number, number][];
+      .all(this.modelId, this.maxEid) as [number, number, string][];
     if (rows.length < CHUNK_CATCH_UP) return this.sync(rows.map(([id]) => id));
-    const live = new Map(rows);
+    const byId = new Map(rows.map(([id, live, sha]) => [id, { live, sha }]));
     const read = vectorsAbove(this.db, this.modelId, this.dim, this.maxEid);
     if (!read) return this.sync(rows.map(([id]) => id));
     for (const [eid, v] of read) {
-      const alive = live.get(eid);
-      if (alive !== undefined && this.positionOf(eid) < 0) this.put(eid, v, alive === 1);
+      const r = byId.get(eid);
+      if (r && this.positionOf(eid) < 0) this.put(eid, v, r.live === 1, tagOf(r.sha));
     }
   }
 
@@ -352,7 +405,7 @@ export class VectorIndex {
 
   /** Approximate bytes held (for the docs' memory budget: ~dim + dim/8 + 12 per vector). */
   get bytes(): number {
-    return this.arena.bits.byteLength + this.arena.codes.byteLength + this.arena.capacity * 11 + this.factors.byteLength + this.eids.byteLength + this.alive.byteLength + this.posOfEid.byteLength;
+    return this.arena.bits.byteLength + this.arena.codes.byteLength + this.arena.capacity * 11 + this.factors.byteLength + this.eids.byteLength + this.tags.byteLength + this.alive.byteLength + this.posOfEid.byteLength;
   }
 
   /** Sets the arena's allowed bytes (alive rows, and those `allowed` marks); returns how many. */
@@ -366,11 +419,12 @@ export class VectorIndex {
     return count;
   }
 
-  private append(eid: number, vector: Float32Array, alive: boolean): void {
+  private append(eid: number, vector: Float32Array, alive: boolean, tag: number): void {
     this.touched = true;
     if (this.n === this.eids.length) this.grow();
     const at = this.n++;
     this.eids[at] = eid;
+    this.tags[at] = tag;
     this.alive[at] = alive ? 1 : 0;
     if (eid >= this.posOfEid.length) {
       const next = new Int32Array(Math.max(eid + 1, Math.ceil(this.posOfEid.length * 1.5), 1024));
@@ -390,7 +444,7 @@ export class VectorIndex {
 
   private grow(): void {
     const cap = Math.ceil(this.eids.length * 1.5);
-    const grow = <T extends Uint8Array | Int32Array | Float32Array>(a: T, per: number): T => {
+    const grow = <T extends Uint8Array | Int32Array | Uint32Array | Float32Array>(a: T, per: number): T => {
       const next = new (a.constructor as new (n: number) => T)(cap * per);
       next.set(a);
       return next;
@@ -398,6 +452,7 @@ export class VectorIndex {
     this.arena = this.arena.grown(cap, this.n);
     this.factors = grow(this.factors, 1);
     this.eids = grow(this.eids, 1);
+    this.tags = grow(this.tags, 1);
     this.alive = grow(this.alive, 1);
   }
 
@@ -436,7 +491,44 @@ export class VectorIndex {
 const CHUNK_CATCH_UP = 256;
 
 /** Bumped when the cache file layout changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
+
+/** A 32-bit FNV-1a hash of a content hash: what the cache file keeps per row to tell a reused id. */
+function tagOf(sha: string): number {
+  return fnv1a(sha, 0, sha.length);
+}
+
+function fnv1a(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** Ids a contentTags query covers at once (bounded text, whatever the library's size). */
+const TAG_RANGE = 65_536;
+
+/**
+ * (id, tagOf(sha256)) of a model's rows with ids up to `upTo`, in id order. Each range of ids is
+ * one row of text ("id sha id sha …") by rowid: a row per embedding cost 1.2 s at a million
+ * (better-sqlite3's per-row cost and a string per hash), this 0.56 s (measured on bench:scale's
+ * library). Content hashes hold no spaces.
+ */
+function* contentTags(db: Db, modelId: number, upTo: number): Generator<[number, number]> {
+  // `+model_id`: the rowid range, not the (model_id, sha256) index, which would scan every row per range.
+  const range = db.prepare("SELECT group_concat(id || ' ' || sha256, ' ') FROM embeddings WHERE id > ? AND id <= ? AND +model_id = ?").pluck();
+  for (let from = 0; from < upTo; from += TAG_RANGE) {
+    const text = range.get(from, Math.min(upTo, from + TAG_RANGE), modelId) as string | null;
+    for (let i = 0; text && i < text.length; ) {
+      const gap = text.indexOf(' ', i);
+      let end = text.indexOf(' ', gap + 1);
+      if (end < 0) end = text.length;
+      let id = 0;
+      for (let d = i; d < gap; d++) id = id * 10 + text.charCodeAt(d) - 48;
+      yield [id, fnv1a(text, gap + 1, end)];
+      i = end + 1;
+    }
+  }
+}
 
 /**
  * What the cache file must have been written for: the model's row count, highest id and the

@@ -106,7 +106,10 @@ try {
     purgeOne(s, syntheticModel(s, embeddingWorld(42, DIM)).modelId);
     s.close();
   }
-  rows.push({ name: 'one row purged and the app did not quit cleanly (the file no longer matches: a full rebuild)', cold: cold(repeats) });
+  // The file no longer matches: it is read and checked row by row against the store
+  // (VectorIndex.reconcile). cold-start.ts does not write the file at its end as the app's quit
+  // does, so the later starts check it again too.
+  rows.push({ name: 'one row purged and the app did not quit cleanly (the file no longer matches: checked row by row)', cold: cold(repeats), note: 'later starts check again: cold-start.ts does not write at quit' });
 
   const md = [
     '# Reopening a big library after it changed (bench:reopen)',

@@ -190,7 +190,7 @@ function withLibraryFile(fn: (file: string) => void): void {
 }
 
 describe('the codes file beside the library', () => {
-  it('a restart reads the codes back (same answers), catches up rows added since, and rebuilds after a delete', () => {
+  it('a restart reads the codes back (same answers), catches up rows added since, and checks them row by row after a delete', () => {
     withLibraryFile((file) => {
       const cache = `${file}.knn-1`;
       const w = embeddingWorld(3);
@@ -231,13 +231,17 @@ describe('the codes file beside the library', () => {
       expect(caught.aliveAt(caught.positionOf(eidOf('many-3')))).toBe(false);
       expect(caught.aliveAt(caught.positionOf(eidOf('many-4')))).toBe(true);
       s.db.prepare("UPDATE embeddings SET orphaned_at = NULL WHERE sha256 = 'many-3'").run();
-      // A deleted row the file still holds: the file no longer describes the store.
+      // A deleted row the file still holds: the file is read and checked against the store's rows,
+      // and the deleted row is held dead (never an answer), as a purge while running leaves it.
+      const v5 = caught.vectorOf(5)!;
+      expect(caught.search(v5, 1)[0].eid).toBe(5);
       s.db.prepare('DELETE FROM embeddings WHERE id = 5').run();
       s.db.prepare(`DELETE FROM vec_image_${id} WHERE rowid = 5`).run();
-      const rebuilt = VectorIndex.load(s.db, id, 512, cache);
-      expect(rebuilt.loadedFrom).toBe('rows');
-      expect(rebuilt.size).toBe(2200);
-      expect(rebuilt.positionOf(5)).toBe(-1);
+      const checked = VectorIndex.load(s.db, id, 512, cache);
+      expect(checked.loadedFrom).toBe('file, rows checked');
+      expect(checked.aliveAt(checked.positionOf(5))).toBe(false);
+      expect(checked.search(v5, 20).map((h) => h.eid)).not.toContain(5);
+      expect(checked.search(v5, 20)).toEqual(VectorIndex.load(s.db, id, 512).search(v5, 20));
       s.close();
     });
   });
@@ -302,6 +306,73 @@ describe('the codes file, written again when the library closes', () => {
 
       // Only a purge, after the last search: closing takes it in and writes the file again.
       purgeAndRestart(eidOf('b0'), 1498);
+      s.close();
+    });
+  });
+});
+
+describe('the codes file after rows were deleted that the app did not write at quit', () => {
+  /** A library of `rows` vectors with its codes file written, as a first search leaves it. */
+  function written(file: string, rows: number) {
+    const w = embeddingWorld(6);
+    const s = Store.open(file);
+    const id = s.vectors.ensureModel('m', 512);
+    s.tx(() => { for (let i = 0; i < rows; i++) s.vectors.put(id, `a${i}`, w.nextImage()); });
+    VectorIndex.load(s.db, id, 512, `${file}.knn-${id}`);
+    const eidOf = (sha: string) => s.db.prepare('SELECT id FROM embeddings WHERE sha256 = ?').pluck().get(sha) as number;
+    /** Deletes rows as a purge does (the embeddings row and its vector). */
+    const purge = (eids: number[]) =>
+      s.tx(() => {
+        for (const eid of eids) {
+          s.db.prepare('DELETE FROM embeddings WHERE id = ?').run(eid);
+          s.db.prepare(`DELETE FROM vec_image_${id} WHERE rowid = ?`).run(BigInt(eid));
+        }
+      });
+    return { s, id, w, cache: `${file}.knn-${id}`, eidOf, purge };
+  }
+
+  it('a start after a purge and new photos that took the purged ids reads the file, with the answers of a full build', () => {
+    withLibraryFile((file) => {
+      const { s, id, w, cache, eidOf, purge } = written(file, 1500);
+      const top = eidOf('a1499');
+      const oldTop = VectorIndex.load(s.db, id, 512).vectorOf(top)!;
+      // A `cli index` run while the app was closed (or a crash after the app's purge): one row in
+      // the middle and the two highest purged, then three new photos, two of them under the
+      // purged highest ids (SQLite gives a new row the highest id + 1).
+      purge([eidOf('a7'), top - 1, top]);
+      const fresh = [w.nextImage(), w.nextImage(), w.nextImage()];
+      s.tx(() => fresh.forEach((v, i) => s.vectors.put(id, `new${i}`, v)));
+      expect(eidOf('new0')).toBe(top - 1);
+      expect(eidOf('new1')).toBe(top);
+
+      const index = VectorIndex.load(s.db, id, 512, cache);
+      expect(index.loadedFrom).toBe('file, rows checked');
+      // A reused id is found by its new photo's vector, and the old photo it held is no answer.
+      fresh.forEach((v, i) => expect(index.search(v, 1)[0].eid, `new${i}`).toBe(eidOf(`new${i}`)));
+      const full = VectorIndex.load(s.db, id, 512);
+      expect(full.loadedFrom).toBe('rows');
+      for (const q of [oldTop, ...fresh, w.query(), w.query()]) expect(index.search(q, 25)).toEqual(full.search(q, 25));
+      // At quit the file is written again for the store's rows: the start after reads it alone.
+      expect(index.keepFor(cache)).toBe(true);
+      const next = VectorIndex.load(s.db, id, 512, cache);
+      expect(next.loadedFrom).toBe('file');
+      expect(next.size).toBe(1500);
+      const q = w.query();
+      expect(next.search(q, 25)).toEqual(full.search(q, 25));
+      s.close();
+    });
+  });
+
+  it('more reused ids than one-by-one reads are worth: a full build instead', () => {
+    withLibraryFile((file) => {
+      const { s, id, w, cache, eidOf, purge } = written(file, 1500);
+      const gone = Array.from({ length: 300 }, (_, i) => eidOf(`a${1200 + i}`));
+      purge(gone);
+      s.tx(() => { for (let i = 0; i < 300; i++) s.vectors.put(id, `new${i}`, w.nextImage()); });
+      expect(eidOf('new0')).toBe(gone[0]);
+      const index = VectorIndex.load(s.db, id, 512, cache);
+      expect(index.loadedFrom).toBe('rows');
+      expect(index.size).toBe(1500);
       s.close();
     });
   });
