@@ -69,6 +69,9 @@ describe('two processes on one library', () => {
       const waitingForTest = `pid ${process.pid} (test holder)`;
       try {
         await until('both processes wait for the test holder', () => watchErr.includes(waitingForTest) && r.stderr.includes(waitingForTest), 60_000);
+      } catch (e) {
+        // What each said instead (seen once, not reproduced: the next failure says why).
+        throw new Error(`${(e as Error).message}\n--- watch stderr:\n${watchErr}\n--- index stderr:\n${r.stderr}`);
       } finally {
         lease.release();
         holder.close();
