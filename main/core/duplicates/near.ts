@@ -151,10 +151,15 @@ const RANKS = 4096;
  * Pairs by the new hashes: full against full (any quarter turn) and crop window against full.
  * With `asking`, only pairs with at least one asking content (1 in asking): a content paired
  * for the first time against all the others (near-pairs.ts), every query that could find such
- * a pair and nothing else. Without it, every pair. `fewAsking`, `scanAsking`: see FEW_ASKING and
- * SCAN_ASKING (tests try every way).
+ * a pair and nothing else. Without it, every pair. `ways`: the asker counts up to which each
+ * way of matching windows is taken (FEW_ASKING, SCAN_ASKING); tests set them to try every way.
  */
-export function hashEdges(input: NearInput, t: NearThresholds, asking?: Uint8Array, fewAsking = FEW_ASKING, scanAsking = SCAN_ASKING): NearEdge[] {
+export function hashEdges(
+  input: NearInput,
+  t: NearThresholds,
+  asking?: Uint8Array,
+  { fewAsking = FEW_ASKING, scanAsking = SCAN_ASKING }: { fewAsking?: number; scanAsking?: number } = {},
+): NearEdge[] {
   const edges = new Edges(input.count);
   const withFull: number[] = [];
   for (let i = 0; i < input.count; i++) if (input.hasFull[i]) withFull.push(i);

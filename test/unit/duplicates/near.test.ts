@@ -87,7 +87,7 @@ describe('near pairs against a brute-force scan', () => {
     // The three ways: each slice of windows a table, the askers' full hashes the table, and
     // each window compared with each asker bit by bit.
     for (const [fewAsking, scanAsking] of [[0, 0], [Infinity, 0], [Infinity, Infinity]]) {
-      const found = hashEdges(input, t, asking, fewAsking, scanAsking).map((e) => [`${e.a}-${e.b}`, facts(e)] as const);
+      const found = hashEdges(input, t, asking, { fewAsking, scanAsking }).map((e) => [`${e.a}-${e.b}`, facts(e)] as const);
       expect(Object.fromEntries(found.sort()), `fewAsking ${fewAsking}, scanAsking ${scanAsking}`).toEqual(touching);
     }
   });
