@@ -508,7 +508,7 @@ function fnv1a(s: string, from: number, to: number): number {
 const TAG_RANGE = 65_536;
 
 /**
- * (id, tagOf(sha256)) of a model's rows with ids up to `upTo`, in id order. Each range of ids is
+ * (id, tagOf(sha256)) of a model's rows with ids up to `upTo` (callers rely on no order). Each range of ids is
  * one row of text ("id sha id sha …") by rowid: a row per embedding cost 1.2 s at a million
  * (better-sqlite3's per-row cost and a string per hash), this 0.56 s (measured on bench:scale's
  * library). Content hashes hold no spaces.
