@@ -81,8 +81,10 @@ export class PhotoFacets {
   private lons = new Float64Array(0);
   private formats = new Uint8Array(0);
   private lenses = new Int32Array(0);
-  /** photos.id → position + 1. */
+  /** photos.id → position + 1 (longer than the highest id: it grows with room to spare). */
   private posOfPhoto = new Int32Array(0);
+  /** The highest photos.id held. */
+  private maxPhotoId = 0;
   private dirNames: string[] = [];
   private dirIds = new Map<string, number>();
   private cameraNames: string[] = [];
@@ -151,6 +153,7 @@ export class PhotoFacets {
     f.dirIds = new Map(s.dirNames.map((d, i) => [d, i]));
     f.cameraIds = new Map(s.cameraNames.map((c, i) => [c, i]));
     f.lensIds = new Map(s.lensNames.map((l, i) => [l, i]));
+    for (let i = 0; i < s.n; i++) f.maxPhotoId = Math.max(f.maxPhotoId, s.photoIds[i]);
     return f;
   }
 
@@ -195,7 +198,8 @@ export class PhotoFacets {
 
   /** Photos added by another connection: every id above the highest held. */
   catchUp(): void {
-    const rows = this.db.prepare(`${this.rowSql} WHERE p.id > ?`).raw().all(this.posOfPhoto.length - 1) as Row[];
+    // Not posOfPhoto's length: it has room above the highest id, and ids there were missed.
+    const rows = this.db.prepare(`${this.rowSql} WHERE p.id > ?`).raw().all(this.maxPhotoId) as Row[];
     if (rows.length) this.generation++;
     for (const row of rows) this.set(row);
   }
@@ -314,6 +318,7 @@ export class PhotoFacets {
         this.posOfPhoto = next;
       }
       this.posOfPhoto[id] = at + 1;
+      this.maxPhotoId = Math.max(this.maxPhotoId, id);
     }
     this.photoIds[at] = id;
     this.live[at] = indexed ? 1 : 0;

@@ -203,6 +203,18 @@ describe('the facets file: the next start of a big library reads its facets back
     await nextStart('library', 2);
   });
 
+  it('a photo another process adds while the app runs is allowed by the next filtered search', async () => {
+    const indexes = await start(store);
+    const other = Store.open(file);
+    try {
+      addPhoto(other, N + 9, { camera_make: 'Leica', camera_model: 'M11' });
+    } finally {
+      other.close();
+    }
+    expect(indexes.allowed(indexes.vectorIndex(modelId, DIM), { camera: 'leica' }).count).toBe(1);
+    expectAsSql(indexes);
+  });
+
   it('is not read for another time zone, another model, or when torn', async () => {
     await start(store);
     const cache = `${file}.facets-${modelId}`;
