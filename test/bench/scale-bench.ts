@@ -330,7 +330,7 @@ async function main(): Promise<void> {
 
     // Cold start: a fresh process, its first answer; and that process's peak RSS.
     // Steps in ms from process start (see cold-start.ts); towerMs only with the text tower.
-    type Cold = { importedMs: number; openMs: number; indexMs: number; towerMs: number | null; firstAnswerMs: number; firstFilteredMs: number; facetsFrom: 'file' | 'library' | null; peakRssMb: number };
+    type Cold = { importedMs: number; openMs: number; indexMs: number; towerMs: number | null; firstAnswerMs: number; firstFilteredMs: number; facetsFrom: 'file' | 'library' | 'earlier file' | null; peakRssMb: number };
     const coldRuns = (withTower: boolean): Cold[] => {
       const runs: Cold[] = [];
       for (let rep = 0; rep < repeats; rep++) {

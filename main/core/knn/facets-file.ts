@@ -59,12 +59,16 @@ export function saveFacets(file: string, s: FacetsSnapshot, key: FacetsKey): boo
   return writeParts(file, [...headerParts(header), ...ARRAYS.map((a) => bytesOf(s[a].subarray(0, s.n))), bytesOf(s.posOfPhoto)]);
 }
 
-/** The facets written for `key` and `modelId`, or null (no file, another key, a torn or foreign file). */
-export function restoreFacets(file: string, key: FacetsKey, modelId: number): FacetsSnapshot | null {
+/**
+ * The facets written for `key` and `modelId`, or null (no file, another key, a torn or foreign
+ * file). `earlier`: instead, only facets written at another epoch than `key`'s (from before a
+ * change, see registry.ts holdEarlierFacets), still for this time zone.
+ */
+export function restoreFacets(file: string, key: FacetsKey, modelId: number, { earlier = false } = {}): FacetsSnapshot | null {
   let arrays: Arrays | undefined;
   let posOfPhoto: Int32Array<ArrayBuffer> | undefined;
   const h = readRegions<Header>(file, (h) => {
-    if (h.format !== FORMAT || h.modelId !== modelId || h.key?.epoch !== key.epoch || h.key.zone !== key.zone) return null;
+    if (h.format !== FORMAT || h.modelId !== modelId || (h.key?.epoch === key.epoch) === earlier || h.key?.zone !== key.zone) return null;
     const n = h.n;
     arrays = {
       photoIds: new Int32Array(n), live: new Uint8Array(n), eids: new Int32Array(n), dates: new Float64Array(n), dirs: new Int32Array(n),
