@@ -258,7 +258,7 @@ export class VectorIndex {
     if (stale.length > Math.max(CHUNK_CATCH_UP, this.n / 50)) return false;
     for (let at = 0; at < this.n; at++) if (!seen[at]) this.alive[at] = 0;
     this.touched = true;
-    this.sync(stale, true);
+    this.sync(stale);
     this.catchUp();
     this.loadedFrom = 'file, rows checked';
     return true;
@@ -303,10 +303,11 @@ export class VectorIndex {
   }
 
   /**
-   * Follows changed embedding rows: new vectors, orphaned/adopted ones, purged ones. `reread`:
-   * the vector of a row held already is read again too (its id may carry another content).
+   * Follows changed embedding rows: new vectors, orphaned/adopted ones, purged ones, and ids
+   * SQLite gave to another content (the highest rows purged, then a new photo): told by the
+   * content's tag, and read again.
    */
-  sync(eids: readonly number[], reread = false): void {
+  sync(eids: readonly number[]): void {
     if (!eids.length) return;
     const row = this.db.prepare('SELECT model_id, sha256, orphaned_at FROM embeddings WHERE id = ?');
     const vec = this.db.prepare(`SELECT embedding FROM ${vectorTable(this.modelId)} WHERE rowid = ?`).pluck();
@@ -319,7 +320,8 @@ export class VectorIndex {
         continue;
       }
       if (r.model_id !== this.modelId) continue;
-      if (this.positionOf(eid) >= 0 && !reread) {
+      const at = this.positionOf(eid);
+      if (at >= 0 && this.tags[at] === tagOf(r.sha256)) {
         this.setAlive(eid, r.orphaned_at === null);
         continue;
       }

@@ -363,6 +363,25 @@ describe('the codes file after rows were deleted that the app did not write at q
     });
   });
 
+  it('while the app runs: an id SQLite gives a new photo after the highest row was purged is searched by the new vector', () => {
+    withLibraryFile((file) => {
+      const { s, id, w, eidOf, purge } = written(file, 1500);
+      const top = eidOf('a1499');
+      const old = VectorIndex.load(s.db, id, 512).vectorOf(top)!;
+      const running = libraryIndexes(s.db).vectorIndex(id, 512);
+      expect(running.search(old, 1)[0].eid).toBe(top);
+      purge([top]);
+      const fresh = w.nextImage();
+      s.vectors.put(id, 'new', fresh);
+      expect(eidOf('new')).toBe(top);
+      const index = libraryIndexes(s.db).vectorIndex(id, 512);
+      expect(index).toBe(running);
+      const full = VectorIndex.load(s.db, id, 512);
+      for (const q of [fresh, old]) expect(index.search(q, 25)).toEqual(full.search(q, 25));
+      s.close();
+    });
+  });
+
   it('more reused ids than one-by-one reads are worth: a full build instead', () => {
     withLibraryFile((file) => {
       const { s, id, w, cache, eidOf, purge } = written(file, 1500);
