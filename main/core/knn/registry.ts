@@ -274,7 +274,8 @@ class LibraryIndexes {
    * loading every photo again (9.9–13.5 s warm at a million). Only facets known to be exactly
    * what the library holds are written — this connection's own changes taken in, nothing
    * written by another process since they were loaded — under the epoch read now, which every
-   * committed write has bumped. Best effort: the file is a cache, and a stale one is never read.
+   * committed write has bumped. Best effort: the file is a cache, and a stale one is never
+   * taken for exact (holdEarlierFacets reads it only until a load answers).
    */
   keepForNextStart(): void {
     if (!this.db.open || this.db.inTransaction || this.db.memory) return;
