@@ -176,12 +176,25 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     } else {
       // Other thresholds search afresh: the hashes as numbers, the windows read a page at a
       // time while they are joined (as strings in maps a million contents' took gigabytes).
-      const { full, hasFull } = nearFullWords(store.db, index, contents.count);
+      // The store reads by sha order (keys ascending); the search works on contents' indexes.
+      const keys = [...index.keys()].sort();
+      const contentOf = Int32Array.from(keys, (sha) => index.get(sha)!);
+      const words = nearFullWords(store.db, keys);
+      const full = new Uint32Array(2 * contents.count);
+      const hasFull = new Uint8Array(contents.count);
+      for (let k = 0; k < keys.length; k++) {
+        const i = contentOf[k];
+        full[2 * i] = words.full[2 * k];
+        full[2 * i + 1] = words.full[2 * k + 1];
+        hasFull[i] = words.hasFull[k];
+      }
       const input: NearInput = {
         count: contents.count,
         full,
         hasFull,
-        windowRuns: () => nearWindowRuns(store.db, index, hasFull),
+        windowRuns: function* () {
+          for (const run of nearWindowRuns(store.db, keys, words.hasFull)) yield { ...run, owners: run.owners.map((k) => contentOf[k]) };
+        },
         legacy: contents.phashes(),
       };
       candidates = nearEdges(input, t);

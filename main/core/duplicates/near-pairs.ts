@@ -12,7 +12,7 @@
 // maxDistance) search afresh (find.ts).
 import { lockedOut, type Db } from '../store/db.js';
 import { NEAR_HASH_VERSION, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
-import { pairedContents, putNearPairs, storedNearPairs, type StoredNearPair } from '../store/near-pairs.js';
+import { hashedContents, keptPairsHold, putNearPairs, storedNearPairs, type StoredNearPair } from '../store/near-pairs.js';
 import { hashEdges, type NearThresholds } from './near.js';
 import { LEGACY_NEAR_MAX_DISTANCE, NEAR_MAX_DISTANCE, NEAR_WINDOW_MAX_DISTANCE } from './thresholds.js';
 
@@ -68,43 +68,48 @@ export interface PairingSteps {
  * that is not kept would never be followed by the next).
  */
 export function nearPairs(db: Db, writer: Db | null, opts: PairingSteps = {}): NearPairsRun {
-  let done: Set<string>;
+  let holds: boolean;
   try {
-    done = pairedContents(writer ?? db, SIGNATURE);
+    holds = keptPairsHold(writer ?? db, SIGNATURE);
   } catch (e) {
     // Pairs of other thresholds could not be cleared: none is used, all are searched for.
     if (!lockedOut(e)) throw e;
-    done = new Set();
+    holds = false;
     writer = null;
   }
   // Every content with current hashes, in sha256 order: index order is then sha order, so an
   // edge (a < b) is already the stored pair (sha_a < sha_b) with its turns and window as found.
-  const shas = db.prepare('SELECT sha256 FROM near_hashes WHERE version = ? ORDER BY sha256').pluck().all(NEAR_HASH_VERSION) as string[];
-  let pending = 0;
-  for (const sha of shas) if (!done.has(sha)) pending++;
+  const hashed = hashedContents(db, NEAR_HASH_VERSION);
+  const shas = hashed.shas;
+  const done = holds ? hashed.paired : new Uint8Array(shas.length);
+  const doneCount = holds ? hashed.pairedCount : 0;
+  const pending = shas.length - doneCount;
   const inSteps = writer && opts.firstStep && pending > (opts.atOnceMax ?? PAIR_AT_ONCE_MAX);
-  const step = inSteps ? Math.max(opts.firstStep!, done.size) : Infinity;
+  const step = inSteps ? Math.max(opts.firstStep!, doneCount) : Infinity;
   // This run's contents: those paired already and the new ones that ask (in sha order, so the
   // first step's are a random sample of the library).
   const among: string[] = [];
   const askingShas: string[] = [];
+  /** Positions in `among` of the askers (no map of a million keys: ~1 s at a million). */
+  const askingAt: number[] = [];
   let waiting = 0;
-  for (const sha of shas) {
-    if (done.has(sha)) among.push(sha);
+  for (let k = 0; k < shas.length; k++) {
+    const sha = shas[k];
+    if (done[k]) among.push(sha);
     else if (askingShas.length < step) {
       askingShas.push(sha);
+      askingAt.push(among.length);
       among.push(sha);
     } else waiting++;
   }
-  const stored = done.size ? storedNearPairs(db) : [];
+  const stored = doneCount ? storedNearPairs(db) : [];
   if (!askingShas.length) return { pairs: stored, paired: 0, hashed: shas, unpaired: 0 };
 
   const asking = new Uint8Array(among.length);
-  const index = new Map(among.map((s, i) => [s, i]));
-  for (const sha of askingShas) asking[index.get(sha)!] = 1;
-  const { full, hasFull } = nearFullWords(db, index, among.length);
+  for (const i of askingAt) asking[i] = 1;
+  const { full, hasFull } = nearFullWords(db, among);
   const edges = hashEdges(
-    { count: among.length, full, hasFull, windowRuns: () => nearWindowRuns(db, index, hasFull), legacy: [] },
+    { count: among.length, full, hasFull, windowRuns: () => nearWindowRuns(db, among, hasFull), legacy: [] },
     KEPT_THRESHOLDS,
     asking,
   );
@@ -118,11 +123,11 @@ export function nearPairs(db: Db, writer: Db | null, opts: PairingSteps = {}): N
   }));
   if (writer) {
     const hex = (w: number) => w.toString(16).padStart(8, '0');
+    // The full hash each content was paired with, for the askers and the contents of a pair.
+    const usedFull = new Map<string, string>();
+    for (const i of [...askingAt, ...edges.flatMap((e) => [e.a, e.b])]) usedFull.set(among[i], hex(full[2 * i]) + hex(full[2 * i + 1]));
     try {
-      putNearPairs(writer, found, askingShas, (sha) => {
-        const i = index.get(sha)!;
-        return hex(full[2 * i]) + hex(full[2 * i + 1]);
-      });
+      putNearPairs(writer, found, askingShas, (sha) => usedFull.get(sha)!);
     } catch (e) {
       // Another writer held the library past the busy timeout: these pairs serve this review
       // and are searched for again next time.

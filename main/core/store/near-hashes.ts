@@ -63,7 +63,37 @@ export function allNearHashes(db: Db): Map<string, StoredNearHashes> {
   return out;
 }
 
-/** Contents' full hashes as numbers, by the caller's index of contents (grouping's). */
+/**
+ * Where each key of a page stands in the caller's keys (ascending, no repeats): pages come in
+ * key order, so this is a merge, one pass over both lists; a key smaller than the one before
+ * (were SQLite to hand a page's rows in another order) is found by binary search. A Map of a
+ * million keys cost ~1 µs a lookup (a cache miss or two each): 1 s of a pass over the library.
+ */
+export class KeyCursor {
+  private at = 0;
+  private last = '';
+  constructor(private readonly keys: readonly string[]) {}
+
+  /** The key's position in keys, or -1. */
+  position(key: string): number {
+    const keys = this.keys;
+    if (key < this.last) {
+      let lo = 0;
+      let hi = keys.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[mid] < key) lo = mid + 1;
+        else hi = mid;
+      }
+      this.at = lo;
+    }
+    this.last = key;
+    while (this.at < keys.length && keys[this.at] < key) this.at++;
+    return this.at < keys.length && keys[this.at] === key ? this.at : -1;
+  }
+}
+
+/** Contents' full hashes as numbers, by position in the caller's keys. */
 export interface NearFullWords {
   /** Two words (hi, lo) per content, meaningful where hasFull is 1. */
   full: Uint32Array;
@@ -71,26 +101,57 @@ export interface NearFullWords {
 }
 
 /**
- * The current full hash of every content `indexOf` names, as numbers: allNearHashes' strings
- * and maps take ~1 KB a content, too much at a million. Rows for contents not in `indexOf`
- * (no indexed photo) are skipped by the caller's map rather than by a join.
+ * The current full hash of each content of `keys` (sha256s, ascending), by position, as
+ * numbers: allNearHashes' strings and maps take ~1 KB a content, too much at a million. Rows
+ * for contents not in `keys` (no indexed photo) are skipped here rather than by a join.
+ *
+ * Read a page of the covering index at a time as one row (the keys, and the hashes end to
+ * end), as nearWindowRuns does: a row a content took 2.4 s at a million, 1 s of it SQLite
+ * handing out rows. A page whose hashes are not all 16 hex digits is read again row by row,
+ * and a row that is not a hash pairs as if it had none.
  */
-export function nearFullWords(db: Db, indexOf: ReadonlyMap<string, number>, count: number): NearFullWords {
-  const full = new Uint32Array(2 * count);
-  const hasFull = new Uint8Array(count);
-  const rows = db.prepare(`SELECT sha256, full FROM near_hashes WHERE version = ?`).raw();
-  for (const [sha, hex] of rows.iterate(NEAR_HASH_VERSION) as Iterable<[string, string]>) {
-    const i = indexOf.get(sha);
-    if (i === undefined) continue;
-    let h: Hash64;
-    try {
-      h = parseHash(hex);
-    } catch {
-      continue; // not a hash: the content pairs as if it had none
-    }
-    full[2 * i] = h.hi;
-    full[2 * i + 1] = h.lo;
+export function nearFullWords(db: Db, keys: readonly string[], perPage = 65_536): NearFullWords {
+  const full = new Uint32Array(2 * keys.length);
+  const hasFull = new Uint8Array(keys.length);
+  const cursor = new KeyCursor(keys);
+  const page = db
+    .prepare(
+      `SELECT max(sha256), group_concat(sha256), group_concat(full, ''), count(*), sum(length(full) = 16)
+         FROM (SELECT sha256, full FROM near_hashes WHERE version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?)`,
+    )
+    .raw();
+  const rowByRow = db.prepare(`SELECT sha256, full FROM near_hashes WHERE version = ? AND sha256 > ? AND sha256 <= ?`).raw();
+  const put = (i: number, hi: number, lo: number) => {
+    full[2 * i] = hi;
+    full[2 * i + 1] = lo;
     hasFull[i] = 1;
+  };
+  let after = '';
+  for (;;) {
+    const [last, shaList, hexes, rows, sixteens] = page.get(NEAR_HASH_VERSION, after, perPage) as [string | null, string, string, number, number];
+    if (last === null) break;
+    // Buffer.from stops at the first pair that is not hex: the length tells a clean page.
+    const bytes = sixteens === rows ? Buffer.from(hexes, 'hex') : null;
+    if (bytes && bytes.length === 8 * rows) {
+      const shas = shaList.split(',');
+      for (let r = 0; r < rows; r++) {
+        const i = cursor.position(shas[r]);
+        if (i >= 0) put(i, bytes.readUInt32BE(8 * r), bytes.readUInt32BE(8 * r + 4));
+      }
+    } else {
+      for (const [sha, hex] of rowByRow.iterate(NEAR_HASH_VERSION, after, last) as Iterable<[string, string]>) {
+        const i = cursor.position(sha);
+        if (i < 0) continue;
+        let h: Hash64;
+        try {
+          h = parseHash(hex);
+        } catch {
+          continue; // not a hash: the content pairs as if it had none
+        }
+        put(i, h.hi, h.lo);
+      }
+    }
+    after = last;
   }
   return { full, hasFull };
 }
@@ -106,52 +167,73 @@ export interface NearWindowRun {
 }
 
 /**
- * The crop windows of the contents `hasFull` marks, `perRun` contents at a time in sha256
- * order (the table's key, so each page is a range of it): a million contents' windows are
+ * The crop windows of the contents `hasFull` marks (by position in `keys`, sha256s
+ * ascending; owners are those positions), `perRun` contents at a time in sha256 order (the table's key, so each page is a range of it): a million contents' windows are
  * 650 MB, never all in memory at once.
+ *
+ * A page comes back as one row: its keys, the blobs' lengths and the blobs end to end
+ * (group_concat; CAST keeps the bytes as stored in a UTF-8 library, zero bytes included).
+ * Read as a row per content, 25,000 blobs a page, the same pages took 7.9 s at a million
+ * contents, most of it allocating and collecting a Buffer a row; as one row a page, 1.1 s.
+ * The three lists come from the same pass over the page's rows, so they line up whatever
+ * order the aggregate sees the rows in; the owners say whose windows are where.
  */
 export function* nearWindowRuns(
   db: Db,
-  indexOf: ReadonlyMap<string, number>,
+  keys: readonly string[],
   hasFull: Uint8Array,
   perRun = 25_000,
 ): Generator<NearWindowRun> {
+  const cursor = new KeyCursor(keys);
   // `+version`: page through the table itself in sha order (the windows are there), not the
   // index of current hashes, which would cost a primary-key lookup a row.
   const page = db
-    .prepare(`SELECT sha256, windows FROM near_hashes WHERE +version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?`)
+    .prepare(
+      `SELECT max(sha256), group_concat(sha256), group_concat(ifnull(length(windows), 0)), CAST(group_concat(ifnull(windows, x''), x'') AS BLOB)
+         FROM (SELECT sha256, windows FROM near_hashes WHERE +version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?)`,
+    )
     .raw();
   let after = '';
   for (;;) {
-    const rows = page.all(NEAR_HASH_VERSION, after, perRun) as [string, Buffer | null][];
-    if (!rows.length) return;
-    after = rows[rows.length - 1][0];
-    const owners: number[] = [];
-    const starts = [0];
+    const [last, shaList, lengthList, blob] = page.get(NEAR_HASH_VERSION, after, perRun) as [string | null, string, string, Buffer | null];
+    if (last === null) return;
+    after = last;
+    const shas = shaList.split(',');
+    const lengths = lengthList.split(',');
+    const owners = new Int32Array(shas.length);
+    const starts = new Uint32Array(shas.length + 1);
+    // Byte ranges of the blob to keep: all of it unless a content is left out or a blob is not
+    // whole words (then the words are copied out, as before).
+    const from: number[] = [];
+    let kept = 0;
     let total = 0;
-    for (const [sha, blob] of rows) {
-      const i = indexOf.get(sha);
-      if (i === undefined || !hasFull[i]) continue;
-      owners.push(i);
-      total += blob ? blob.length >> 3 : 0;
-      starts.push(total);
+    let at = 0;
+    let whole = true;
+    for (let r = 0; r < shas.length; r++) {
+      const length = Number(lengths[r]);
+      const i = cursor.position(shas[r]);
+      if (i >= 0 && hasFull[i]) {
+        const count = length >> 3;
+        if (count << 3 !== length || at !== 8 * total) whole = false;
+        owners[kept++] = i;
+        from.push(at);
+        total += count;
+        starts[kept] = total;
+      }
+      at += length;
     }
-    // The stored bytes copied end to end and turned to this machine's word order at once (the
-    // hashes are stored big-endian): a read per word took most of the time.
-    const bytes = Buffer.allocUnsafeSlow(8 * total);
+    let bytes: Buffer;
+    if (blob && whole && blob.byteOffset % 4 === 0) bytes = blob.subarray(0, 8 * total);
+    else {
+      bytes = Buffer.allocUnsafeSlow(8 * total);
+      for (let k = 0; k < kept; k++) blob!.copy(bytes, 8 * starts[k], from[k], from[k] + 8 * (starts[k + 1] - starts[k]));
+    }
     const slots = new Uint16Array(total);
-    let k = 0;
-    for (const [sha, blob] of rows) {
-      const i = indexOf.get(sha);
-      if (i === undefined || !hasFull[i] || !blob) continue;
-      const count = blob.length >> 3;
-      blob.copy(bytes, 8 * k, 0, 8 * count);
-      for (let w = 0; w < count; w++) slots[k + w] = w;
-      k += count;
-    }
+    for (let k = 0; k < kept; k++) for (let w = starts[k]; w < starts[k + 1]; w++) slots[w] = w - starts[k];
+    // The hashes are stored big-endian: turned to this machine's word order at once.
     if (os.endianness() === 'LE') bytes.swap32();
     const words = new Uint32Array(bytes.buffer, bytes.byteOffset, 2 * total);
-    yield { owners: Int32Array.from(owners), starts: Uint32Array.from(starts), words, slots };
+    yield { owners: owners.slice(0, kept), starts: starts.slice(0, kept + 1), words, slots };
   }
 }
 

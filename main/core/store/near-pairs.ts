@@ -18,24 +18,61 @@ export interface StoredNearPair {
 const PAIRS_KEY = 'near_pairs:thresholds';
 
 /**
- * The contents already paired, once the stored pairs are known to be of these thresholds:
- * pairs of other thresholds (another build) are dropped first, so every content is paired
- * again.
+ * Whether the stored pairs and marks are of these thresholds. Pairs of other thresholds
+ * (another build) are dropped first, so every content is paired again; a read-only connection
+ * cannot drop them and answers false: use none of them.
  */
-export function pairedContents(db: Db, signature: string): Set<string> {
+export function keptPairsHold(db: Db, signature: string): boolean {
   const held = db.prepare('SELECT value FROM library_meta WHERE key = ?').pluck().get(PAIRS_KEY) as string | undefined;
-  if (held !== signature) {
-    if (db.readonly) return new Set();
-    db.transaction(() => {
-      db.exec('DELETE FROM near_pairs; DELETE FROM near_paired;');
-      db.prepare('INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
-        PAIRS_KEY,
-        signature,
-      );
-    })();
-    return new Set();
+  if (held === signature) return true;
+  if (db.readonly) return false;
+  db.transaction(() => {
+    db.exec('DELETE FROM near_pairs; DELETE FROM near_paired;');
+    db.prepare('INSERT INTO library_meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(
+      PAIRS_KEY,
+      signature,
+    );
+  })();
+  return true;
+}
+
+/**
+ * Every content with hashes of this recipe, in sha256 order, and which of them are paired
+ * (marked in near_paired). A page of `perPage` (tests lower it) comes back as one row (the keys and the marks end
+ * to end): a row a content, and a Set of a million marks to look them up in, took ~2.3 s at a
+ * million contents; this ~0.8 s.
+ */
+export function hashedContents(db: Db, version: number, perPage = 65_536): { shas: string[]; paired: Uint8Array; pairedCount: number } {
+  const page = db
+    .prepare(
+      `SELECT max(sha256), group_concat(sha256), group_concat(paired, '')
+         FROM (SELECT n.sha256, EXISTS (SELECT 1 FROM near_paired p WHERE p.sha256 = n.sha256) AS paired
+                 FROM near_hashes n WHERE n.version = ? AND n.sha256 > ? ORDER BY n.sha256 LIMIT ?)`,
+    )
+    .raw();
+  const shas: string[] = [];
+  const marks: string[] = [];
+  let after = '';
+  for (;;) {
+    const [last, shaList, markList] = page.get(version, after, perPage) as [string | null, string, string];
+    if (last === null) break;
+    after = last;
+    for (const sha of shaList.split(',')) shas.push(sha);
+    marks.push(markList);
   }
-  return new Set(db.prepare('SELECT sha256 FROM near_paired').pluck().all() as string[]);
+  const paired = new Uint8Array(shas.length);
+  let pairedCount = 0;
+  let at = 0;
+  for (const list of marks) {
+    for (let k = 0; k < list.length; k++, at++) {
+      // '1': marked
+      if (list.charCodeAt(k) === 49) {
+        paired[at] = 1;
+        pairedCount++;
+      }
+    }
+  }
+  return { shas, paired, pairedCount };
 }
 
 /**

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { DuplicateGroup } from '../../../main/core/api.js';
+import { Contents } from '../../../main/core/duplicates/contents.js';
 import { NEAR_MAX_DISTANCE } from '../../../main/core/duplicates/index.js';
 import { KanjianError } from '../../../main/core/errors.js';
 import { Kanjian } from '../../../main/core/kanjian.js';
@@ -100,6 +101,16 @@ describe('duplicate kinds on real photos', () => {
     expect(g!.photos.map((p) => p.path)).toContain(a.original);
     expect(g!.photos.map((p) => p.path)).not.toContain(a.copy);
     for (const p of g!.photos) if (!p.keep) expect(p.distance).toBeLessThanOrEqual(NEAR_MAX_DISTANCE);
+  });
+
+  it('reads the library\'s contents a page of photos at a time as in one go', () => {
+    const whole = new Contents(k.store.db);
+    const paged = new Contents(k.store.db, 2);
+    const view = (c: Contents) => Array.from({ length: c.count }, (_, i) => `${c.sha(i)} ${c.copies(i)} ${c.rep(i)?.id}`);
+    expect(view(paged)).toEqual(view(whole));
+    // The byte-identical pair is one content with two copies; there are more photos than a page.
+    expect(Array.from({ length: whole.count }, (_, i) => whole.copies(i))).toContain(2);
+    expect(whole.count).toBeGreaterThan(4);
   });
 
   it('suggests keeping the original, with the rule that decided', async () => {

@@ -13,7 +13,8 @@ import { KEPT_THRESHOLDS } from '../../../main/core/duplicates/near-pairs.js';
 import { rotateHash } from '../../../main/core/media/near-hash.js';
 import { openReader } from '../../../main/core/store/db.js';
 import { Store } from '../../../main/core/store/index.js';
-import { putNearHashes } from '../../../main/core/store/near-hashes.js';
+import { NEAR_HASH_VERSION, nearFullWords, putNearHashes } from '../../../main/core/store/near-hashes.js';
+import { hashedContents } from '../../../main/core/store/near-pairs.js';
 
 interface Content {
   sha: string;
@@ -173,5 +174,58 @@ describe('near pairs kept between reviews', () => {
     const run = nearPairs(store.db, store.db);
     expect(run.paired).toBe(200);
     expect(sortedEntries(kept(run))).toEqual(sortedEntries(wholeLibrary(cs)));
+  });
+
+  it('a read-only connection does not trust marks of other thresholds it cannot clear', () => {
+    const cs = library(200, 6);
+    put(store, cs);
+    nearPairs(store.db, store.db);
+    store.db.prepare("UPDATE library_meta SET value = 'hashes v1; full 12; window 9' WHERE key = 'near_pairs:thresholds'").run();
+    const reader = openReader(path.join(tmp, 'library.db'));
+    try {
+      const run = nearPairs(reader, null);
+      expect(run.paired).toBe(200);
+      expect(sortedEntries(kept(run))).toEqual(sortedEntries(wholeLibrary(cs)));
+    } finally {
+      reader.close();
+    }
+  });
+});
+
+describe('the hashes and marks are read a page at a time', () => {
+  it('pages of a few contents give what one query a content gives', () => {
+    const cs = library(300, 11);
+    put(store, cs.slice(0, 200));
+    nearPairs(store.db, store.db);
+    put(store, cs.slice(200));
+    const truth = store.db
+      .prepare(`SELECT n.sha256, EXISTS (SELECT 1 FROM near_paired p WHERE p.sha256 = n.sha256) FROM near_hashes n WHERE n.version = ? ORDER BY n.sha256`)
+      .raw()
+      .all(NEAR_HASH_VERSION) as [string, number][];
+    expect(truth.filter(([, marked]) => marked)).toHaveLength(200);
+    for (const perPage of [7, 300, 65_536]) {
+      const read = hashedContents(store.db, NEAR_HASH_VERSION, perPage);
+      expect(read.shas).toEqual(truth.map(([sha]) => sha));
+      expect(Array.from(read.paired)).toEqual(truth.map(([, marked]) => marked));
+      expect(read.pairedCount).toBe(200);
+    }
+  });
+
+  it('full hashes read by pages; a row that is not a hash is left out, its page read row by row', () => {
+    const cs = library(50, 12);
+    put(store, cs);
+    const keys = cs.map((c) => c.sha).sort();
+    const bad = keys[20];
+    store.db.prepare("UPDATE near_hashes SET full = 'not a hash here!' WHERE sha256 = ?").run(bad);
+    const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+    const want = keys.map((sha) => (sha === bad ? null : cs.find((c) => c.sha === sha)!.full));
+    // Every other key asked, so the cursor also skips rows the caller does not list.
+    const asked = keys.filter((_, i) => i % 2 === 0);
+    for (const perPage of [3, 16, 65_536]) {
+      const { full, hasFull } = nearFullWords(store.db, asked, perPage);
+      const got = asked.map((_, i) => (hasFull[i] ? hex(full[2 * i], full[2 * i + 1]) : null));
+      expect(got).toEqual(want.filter((_, i) => i % 2 === 0));
+    }
+    expect(asked).toContain(bad);
   });
 });

@@ -75,11 +75,10 @@ describe('near copies are verified by aligning the pictures', () => {
   });
 
   it('grouping reads the same hashes as numbers, a page of windows at a time', () => {
-    const stored = [...allNearHashes(k.store.db).values()];
-    const index = new Map(stored.map((h, i) => [h.sha256, i]));
-    // A content the caller does not list (no indexed photo) is not read.
-    index.delete(stored[2].sha256);
-    const { full, hasFull } = nearFullWords(k.store.db, index, 2);
+    // The caller's contents by sha256, ascending; the last one (no indexed photo) not listed.
+    const stored = [...allNearHashes(k.store.db).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+    const keys = stored.slice(0, 2).map((h) => h.sha256);
+    const { full, hasFull } = nearFullWords(k.store.db, keys);
     const { luma } = nearDetails(k.store.db, [stored[0].sha256, stored[1].sha256]);
     const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
     for (const i of [0, 1]) {
@@ -87,7 +86,7 @@ describe('near copies are verified by aligning the pictures', () => {
       expect(hex(full[2 * i], full[2 * i + 1])).toBe(stored[i].full);
       expect(luma.get(stored[i].sha256)).toBe(stored[i].luma);
     }
-    const runs = [...nearWindowRuns(k.store.db, index, hasFull, 1)];
+    const runs = [...nearWindowRuns(k.store.db, keys, hasFull, 1)];
     // One content a page: the third content's page holds no owner.
     expect(runs.map((r) => r.owners.length).sort()).toEqual([0, 1, 1]);
     for (const run of runs.filter((r) => r.owners.length)) {
@@ -95,6 +94,29 @@ describe('near copies are verified by aligning the pictures', () => {
       const words = Array.from({ length: run.starts[1] }, (_, w) => hex(run.words[2 * w], run.words[2 * w + 1]));
       expect(words).toEqual(h.windows);
       expect(Array.from(run.slots)).toEqual(h.windows.map((_, w) => w));
+    }
+  });
+
+  it('a page of several contents gives each its own windows, with one of them not asked for too', () => {
+    const stored = [...allNearHashes(k.store.db).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+    const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+    const windowsOf = (run: ReturnType<typeof nearWindowRuns> extends Generator<infer R> ? R : never, k: number) =>
+      Array.from({ length: run.starts[k + 1] - run.starts[k] }, (_, w) => hex(run.words[2 * (run.starts[k] + w)], run.words[2 * (run.starts[k] + w) + 1]));
+    // All three wanted (the page's bytes used as read), then the middle one left out (the
+    // others' bytes copied around it).
+    for (const leftOut of [null, stored[1].sha256]) {
+      const keys = stored.filter((h) => h.sha256 !== leftOut).map((h) => h.sha256);
+      const index = new Map(keys.map((sha, i) => [sha, i]));
+      const { hasFull } = nearFullWords(k.store.db, keys);
+      const runs = [...nearWindowRuns(k.store.db, keys, hasFull, 10)];
+      expect(runs).toHaveLength(1);
+      const run = runs[0];
+      expect([...run.owners].sort()).toEqual([...index.values()].sort());
+      for (const [sha, i] of index) {
+        const at = run.owners.indexOf(i);
+        expect(windowsOf(run, at)).toEqual(stored.find((h) => h.sha256 === sha)!.windows);
+        expect(Array.from(run.slots.subarray(run.starts[at], run.starts[at + 1]))).toEqual(stored[0].windows.map((_, w) => w));
+      }
     }
   });
 
