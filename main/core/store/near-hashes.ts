@@ -5,6 +5,7 @@ import { parseHash, type Hash64 } from '../media/hash.js';
 import type { NearHashes } from '../media/near-hash.js';
 import os from 'node:os';
 import type { Db } from './db.js';
+import { pagesAsRows } from './pages.js';
 
 export const NEAR_HASH_VERSION = 2;
 
@@ -114,22 +115,19 @@ export function nearFullWords(db: Db, keys: readonly string[], perPage = 65_536)
   const full = new Uint32Array(2 * keys.length);
   const hasFull = new Uint8Array(keys.length);
   const cursor = new KeyCursor(keys);
-  const page = db
-    .prepare(
-      `SELECT max(sha256), group_concat(sha256), group_concat(full, ''), count(*), sum(length(full) = 16)
-         FROM (SELECT sha256, full FROM near_hashes WHERE version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?)`,
-    )
-    .raw();
+  const page = db.prepare(
+    `SELECT max(sha256), group_concat(sha256), group_concat(full, ''), count(*), sum(length(full) = 16)
+       FROM (SELECT sha256, full FROM near_hashes WHERE version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?)`,
+  );
   const rowByRow = db.prepare(`SELECT sha256, full FROM near_hashes WHERE version = ? AND sha256 > ? AND sha256 <= ?`).raw();
   const put = (i: number, hi: number, lo: number) => {
     full[2 * i] = hi;
     full[2 * i + 1] = lo;
     hasFull[i] = 1;
   };
-  let after = '';
-  for (;;) {
-    const [last, shaList, hexes, rows, sixteens] = page.get(NEAR_HASH_VERSION, after, perPage) as [string | null, string, string, number, number];
-    if (last === null) break;
+  type Page = [string, string, number, number];
+  for (const { after, last, row } of pagesAsRows<string, Page>(page, [NEAR_HASH_VERSION], '', perPage)) {
+    const [shaList, hexes, rows, sixteens] = row;
     // Buffer.from stops at the first pair that is not hex: the length tells a clean page.
     const bytes = sixteens === rows ? Buffer.from(hexes, 'hex') : null;
     if (bytes && bytes.length === 8 * rows) {
@@ -151,7 +149,6 @@ export function nearFullWords(db: Db, keys: readonly string[], perPage = 65_536)
         put(i, h.hi, h.lo);
       }
     }
-    after = last;
   }
   return { full, hasFull };
 }
@@ -168,8 +165,9 @@ export interface NearWindowRun {
 
 /**
  * The crop windows of the contents `hasFull` marks (by position in `keys`, sha256s
- * ascending; owners are those positions), `perRun` contents at a time in sha256 order (the table's key, so each page is a range of it): a million contents' windows are
- * 650 MB, never all in memory at once.
+ * ascending; owners are those positions), `perRun` contents at a time in sha256 order (the
+ * table's key, so each page is a range of it): a million contents' windows are 650 MB, never
+ * all in memory at once.
  *
  * A page comes back as one row: its keys, the blobs' lengths and the blobs end to end
  * (group_concat; CAST keeps the bytes as stored in a UTF-8 library, zero bytes included).
@@ -187,17 +185,13 @@ export function* nearWindowRuns(
   const cursor = new KeyCursor(keys);
   // `+version`: page through the table itself in sha order (the windows are there), not the
   // index of current hashes, which would cost a primary-key lookup a row.
-  const page = db
-    .prepare(
-      `SELECT max(sha256), group_concat(sha256), group_concat(ifnull(length(windows), 0)), CAST(group_concat(ifnull(windows, x''), x'') AS BLOB)
-         FROM (SELECT sha256, windows FROM near_hashes WHERE +version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?)`,
-    )
-    .raw();
-  let after = '';
-  for (;;) {
-    const [last, shaList, lengthList, blob] = page.get(NEAR_HASH_VERSION, after, perRun) as [string | null, string, string, Buffer | null];
-    if (last === null) return;
-    after = last;
+  const page = db.prepare(
+    `SELECT max(sha256), group_concat(sha256), group_concat(ifnull(length(windows), 0)), CAST(group_concat(ifnull(windows, x''), x'') AS BLOB)
+       FROM (SELECT sha256, windows FROM near_hashes WHERE +version = ? AND sha256 > ? ORDER BY sha256 LIMIT ?)`,
+  );
+  type Page = [string, string, Buffer | null];
+  for (const { row } of pagesAsRows<string, Page>(page, [NEAR_HASH_VERSION], '', perRun)) {
+    const [shaList, lengthList, blob] = row;
     const shas = shaList.split(',');
     const lengths = lengthList.split(',');
     const owners = new Int32Array(shas.length);

@@ -2,6 +2,7 @@
 // tables and the triggers that keep them true are in migrations.ts). A pair is stored once,
 // sha_a < sha_b, with its turns and crop window as seen from sha_a.
 import type { Db } from './db.js';
+import { pagesAsRows } from './pages.js';
 
 export interface StoredNearPair {
   shaA: string;
@@ -38,25 +39,20 @@ export function keptPairsHold(db: Db, signature: string): boolean {
 
 /**
  * Every content with hashes of this recipe, in sha256 order, and which of them are paired
- * (marked in near_paired). A page of `perPage` (tests lower it) comes back as one row (the keys and the marks end
- * to end): a row a content, and a Set of a million marks to look them up in, took ~2.3 s at a
- * million contents; this ~0.8 s.
+ * (marked in near_paired). A page of `perPage` (tests lower it) comes back as one row (the
+ * keys and the marks end to end, store/pages.ts): a row a content, and a Set of a million marks
+ * to look them up in, took ~2.3 s at a million contents; this ~0.8 s.
  */
 export function hashedContents(db: Db, version: number, perPage = 65_536): { shas: string[]; paired: Uint8Array; pairedCount: number } {
-  const page = db
-    .prepare(
-      `SELECT max(sha256), group_concat(sha256), group_concat(paired, '')
-         FROM (SELECT n.sha256, EXISTS (SELECT 1 FROM near_paired p WHERE p.sha256 = n.sha256) AS paired
-                 FROM near_hashes n WHERE n.version = ? AND n.sha256 > ? ORDER BY n.sha256 LIMIT ?)`,
-    )
-    .raw();
+  const page = db.prepare(
+    `SELECT max(sha256), group_concat(sha256), group_concat(paired, '')
+       FROM (SELECT n.sha256, EXISTS (SELECT 1 FROM near_paired p WHERE p.sha256 = n.sha256) AS paired
+               FROM near_hashes n WHERE n.version = ? AND n.sha256 > ? ORDER BY n.sha256 LIMIT ?)`,
+  );
   const shas: string[] = [];
   const marks: string[] = [];
-  let after = '';
-  for (;;) {
-    const [last, shaList, markList] = page.get(version, after, perPage) as [string | null, string, string];
-    if (last === null) break;
-    after = last;
+  for (const { row } of pagesAsRows<string, [string, string]>(page, [version], '', perPage)) {
+    const [shaList, markList] = row;
     for (const sha of shaList.split(',')) shas.push(sha);
     marks.push(markList);
   }

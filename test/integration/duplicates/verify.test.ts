@@ -120,6 +120,32 @@ describe('near copies are verified by aligning the pictures', () => {
     }
   });
 
+  it('a stored blob that is not whole windows keeps its whole ones, and its neighbours theirs', () => {
+    const stored = [...allNearHashes(k.store.db).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
+    const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
+    const first = stored[0].sha256;
+    const original = k.store.db.prepare('SELECT windows FROM near_hashes WHERE sha256 = ?').pluck().get(first) as Buffer;
+    // Four stray bytes after the first content's windows: the page's blob no longer lines up.
+    k.store.db.prepare('UPDATE near_hashes SET windows = ? WHERE sha256 = ?').run(Buffer.concat([original, Buffer.from([1, 2, 3, 4])]), first);
+    try {
+      const keys = stored.map((h) => h.sha256);
+      const { hasFull } = nearFullWords(k.store.db, keys);
+      const runs = [...nearWindowRuns(k.store.db, keys, hasFull, 10)];
+      expect(runs).toHaveLength(1);
+      const run = runs[0];
+      expect([...run.owners].sort()).toEqual([0, 1, 2]);
+      for (const [i, h] of stored.entries()) {
+        const at = run.owners.indexOf(i);
+        const words = Array.from({ length: run.starts[at + 1] - run.starts[at] }, (_, w) =>
+          hex(run.words[2 * (run.starts[at] + w)], run.words[2 * (run.starts[at] + w) + 1]),
+        );
+        expect(words).toEqual(h.windows);
+      }
+    } finally {
+      k.store.db.prepare('UPDATE near_hashes SET windows = ? WHERE sha256 = ?').run(original, first);
+    }
+  });
+
   it('groups the crop with the original and leaves the burst frame out', async () => {
     const gs = await nearGroups();
     expect(groupOf(gs, 'original.jpg')).toEqual(['crop.jpg', 'original.jpg']);
