@@ -40,96 +40,134 @@ export function candidate(r: DuplicatePhotoRow): KeepCandidate {
 const ROW_COLUMNS = `id, path, folder_id, sha256, phash, width, height, format, size, mtime_ms, taken_at,
   camera_make, camera_model, has_thumb`;
 
-interface Content {
-  sha: string;
-  /** Its indexed photos' ids, ascending. */
-  ids: number[];
-  /** Set by load(): the rows, and the copy that stands for the content in near/similar groups. */
-  photos?: DuplicatePhotoRow[];
+/** A content's rows, once read: its photos, and the copy that stands for it in near/similar groups. */
+interface Loaded {
+  photos: DuplicatePhotoRow[];
   rep?: DuplicatePhotoRow;
 }
 
 export class Contents {
-  private list: Content[] = [];
-  /** sha256 → position. */
-  readonly index = new Map<string, number>();
+  /**
+   * Each content's sha256, ascending: a content's index is its rank in sha256 order. Its photos'
+   * ids are ids[starts[i]] .. ids[starts[i + 1] − 1], ascending: two arrays of small integers
+   * instead of two objects a content, which a million of kept alive for every collection.
+   */
+  private readonly shas: string[] = [];
+  private readonly starts: number[] = [0];
+  private readonly ids: number[] = [];
+  private readonly loaded = new Map<number, Loaded>();
 
   /** `perPage`: photos a read (tests lower it to cross pages). */
   constructor(
     private db: Db,
     perPage = 65_536,
   ) {
-    // A page of 65,536 photos comes back as one row (ids and hashes end to end), in id order
-    // by the table itself (`+status`: the planner took a status index and sorted): a row a
-    // photo took 1.7 s at a million, this 0.5 s.
-    const page = db.prepare(
-      `SELECT max(id), group_concat(id), group_concat(sha256)
-         FROM (SELECT id, sha256 FROM photos WHERE +status = 'indexed' AND sha256 IS NOT NULL AND id > ? ORDER BY id LIMIT ?)`,
-    );
-    for (const { row } of pagesAsRows<number, [string, string]>(page, [], 0, perPage)) {
-      const [idList, shaList] = row;
-      const ids = idList.split(',');
-      const shas = shaList.split(',');
-      for (let r = 0; r < ids.length; r++) {
-        const sha = shas[r];
-        const id = Number(ids[r]);
-        const at = this.index.get(sha);
-        if (at === undefined) {
-          this.index.set(sha, this.list.length);
-          this.list.push({ sha, ids: [id] });
-        } else this.list[at].ids.push(id);
+    // Photos in sha256 order from the sha256 index alone (it holds the id, so no table row is
+    // read): a content's copies are neighbours, so gathering them needs no Map of a million
+    // keys, and contents come in the order the store's near-hash readers page in (a merge,
+    // not a lookup, finds them there). A page comes back as one row (store/pages.ts); the
+    // copies of its last content may go on into the next page, so they are read whole apart.
+    // Photos that failed keep their hash (rare): left out by id. Read in one snapshot.
+    db.transaction(() => {
+      const failed = new Set(db.prepare(`SELECT id FROM photos WHERE status = 'failed' AND sha256 IS NOT NULL`).pluck().all() as number[]);
+      const page = db.prepare(
+        `SELECT max(sha256), group_concat(sha256), group_concat(id)
+           FROM (SELECT sha256, id FROM photos INDEXED BY photos_sha256 WHERE sha256 > ? ORDER BY sha256, id LIMIT ?)`,
+      );
+      const copiesOf = db.prepare(`SELECT group_concat(id) FROM (SELECT id FROM photos INDEXED BY photos_sha256 WHERE sha256 = ? ORDER BY id)`).pluck();
+      const { shas, starts, ids } = this;
+      const add = (sha: string, id: number) => {
+        if (failed.has(id)) return;
+        const n = shas.length;
+        if (n && shas[n - 1] === sha) starts[n] = ids.push(id);
+        else {
+          shas.push(sha);
+          starts.push(ids.push(id));
+        }
+      };
+      for (const { last, row } of pagesAsRows<string, [string, string]>(page, [], '', perPage)) {
+        const [shaList, idList] = row;
+        const pageShas = shaList.split(',');
+        const pageIds = idList.split(',');
+        for (let r = 0; r < pageShas.length && pageShas[r] !== last; r++) add(pageShas[r], Number(pageIds[r]));
+        for (const id of (copiesOf.get(last) as string).split(',')) add(last, Number(id));
       }
-    }
+    })();
     // Contents with several copies are the exact groups, and their keeper is the content's
     // face in the other kinds: read them all.
-    this.load(this.list.flatMap((c, i) => (c.ids.length > 1 ? [i] : [])));
+    const several: number[] = [];
+    for (let i = 0; i < this.count; i++) if (this.copies(i) > 1) several.push(i);
+    this.load(several);
+  }
+
+  /** The content's index (binary search over the sorted hashes), or undefined. */
+  indexOf(sha: string): number | undefined {
+    const shas = this.shas;
+    let lo = 0;
+    let hi = shas.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (shas[mid] < sha) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < shas.length && shas[lo] === sha ? lo : undefined;
+  }
+
+  /** Every content's sha256, ascending (index order). */
+  sortedShas(): readonly string[] {
+    return this.shas;
   }
 
   get count(): number {
-    return this.list.length;
+    return this.shas.length;
   }
 
   sha(i: number): string {
-    return this.list[i].sha;
+    return this.shas[i];
   }
 
   copies(i: number): number {
-    return this.list[i].ids.length;
+    return this.starts[i + 1] - this.starts[i];
+  }
+
+  private idsOf(i: number): number[] {
+    return this.ids.slice(this.starts[i], this.starts[i + 1]);
   }
 
   /** Reads the rows of these contents (those not read yet), in one query. */
   load(which: Iterable<number>): void {
-    const todo = [...new Set(which)].filter((i) => !this.list[i].photos);
+    const todo = [...new Set(which)].filter((i) => !this.loaded.has(i));
     if (!todo.length) return;
-    const ids = todo.flatMap((i) => this.list[i].ids);
+    const ids = todo.flatMap((i) => this.idsOf(i));
     const rows = this.db
       .prepare(`SELECT ${ROW_COLUMNS} FROM photos WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id`)
       .all(JSON.stringify(ids)) as DuplicatePhotoRow[];
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const i of todo) {
-      const c = this.list[i];
+      const sha = this.shas[i];
       // A photo that left between the two reads is left out (it is no longer indexed).
-      const photos = c.ids.map((id) => byId.get(id)).filter((r): r is DuplicatePhotoRow => !!r && r.sha256 === c.sha);
+      const photos = this.idsOf(i)
+        .map((id) => byId.get(id))
+        .filter((r): r is DuplicatePhotoRow => !!r && r.sha256 === sha);
       if (!photos.length) {
-        c.photos = [];
+        this.loaded.set(i, { photos });
         continue;
       }
       const keepId = photos.length > 1 ? chooseKeeper(photos.map(candidate)).keepId : photos[0].id;
-      c.photos = photos;
-      c.rep = photos.find((p) => p.id === keepId)!;
+      this.loaded.set(i, { photos, rep: photos.find((p) => p.id === keepId)! });
     }
   }
 
   /** The content's photos (read when first asked, if not loaded before). */
   photos(i: number): DuplicatePhotoRow[] {
     this.load([i]);
-    return this.list[i].photos!;
+    return this.loaded.get(i)!.photos;
   }
 
   /** The copy standing for the content; null if its photos left meanwhile. */
   rep(i: number): DuplicatePhotoRow | null {
     this.load([i]);
-    return this.list[i].rep ?? null;
+    return this.loaded.get(i)!.rep ?? null;
   }
 
   /**
@@ -140,6 +178,6 @@ export class Contents {
     const byId = new Map(
       this.db.prepare(`SELECT id, phash FROM photos WHERE status = 'indexed' AND phash IS NOT NULL`).raw().all() as [number, string][],
     );
-    return this.list.map((c) => byId.get(c.rep?.id ?? c.ids[0]) ?? null);
+    return this.shas.map((_, i) => byId.get(this.loaded.get(i)?.rep?.id ?? this.ids[this.starts[i]]) ?? null);
   }
 }

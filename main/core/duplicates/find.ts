@@ -18,7 +18,7 @@ import { differencesFrom } from './differences.js';
 import { chooseKeeper, rankCandidates } from './keep.js';
 import { legacyEdges, nearEdges, type NearEdge, type NearInput } from './near.js';
 import { KEPT_THRESHOLDS, nearPairs, type PairingSteps } from './near-pairs.js';
-import { nearDetails, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
+import { KeyCursor, nearDetails, nearFullWords, nearWindowRuns } from '../store/near-hashes.js';
 import { candidate, Contents, type DuplicatePhotoRow } from './contents.js';
 import { verifyNearEdge } from './verify-edges.js';
 import { similarPairs, type ManifestModel } from './similar.js';
@@ -59,20 +59,20 @@ export interface FindOptions {
 }
 
 /**
- * The kept near pairs among these contents (by sha256 → index), pairing new contents first, and
- * every content with current hashes.
+ * The kept near pairs among these contents (`indexOf`: sha256 → index), pairing new contents
+ * first, and every content with current hashes (sha256 ascending).
  */
 function keptEdges(
   store: Store,
   opts: FindOptions,
-  index: ReadonlyMap<string, number>,
+  indexOf: (sha: string) => number | undefined,
 ): { edges: NearEdge[]; hashed: readonly string[]; pairing?: AllGroups['pairing'] } {
   const writer = opts.pairsWriter !== undefined ? opts.pairsWriter : store.db.readonly ? null : store.db;
   const edges: NearEdge[] = [];
   const run = nearPairs(store.db, writer, opts.pairInSteps);
   for (const p of run.pairs) {
-    const a = index.get(p.shaA);
-    const b = index.get(p.shaB);
+    const a = indexOf(p.shaA);
+    const b = indexOf(p.shaB);
     // A content no longer indexed keeps its pairs for when it comes back.
     if (a === undefined || b === undefined) continue;
     // Stored from sha_a's side; edges go from the lower index.
@@ -131,7 +131,6 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
   const minSimilarity = model ? (req.minSimilarity ?? similarThreshold(model.model.manifest)) : null;
 
   const contents = new Contents(store.db);
-  const index = contents.index;
   const dismissed = dismissedPairs(store);
 
   const groups: BuiltGroup[] = [];
@@ -160,14 +159,16 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     if (maxDistance === KEPT_THRESHOLDS.full) {
       // At the default thresholds the pairs are kept between reviews (near-pairs.ts): only
       // contents not paired before are searched for.
-      const kept = keptEdges(store, opts, index);
+      const kept = keptEdges(store, opts, (sha) => contents.indexOf(sha));
       candidates = kept.edges;
       pairing = kept.pairing;
       // Rows without the new hashes pair by their old pHash (read only if there are any).
+      // Both lists are in sha256 order: a merge (a Map lookup a content cost ~1 s at 1M).
       const hasFull = new Uint8Array(contents.count);
+      const cursor = new KeyCursor(contents.sortedShas());
       for (const sha of kept.hashed) {
-        const i = index.get(sha);
-        if (i !== undefined) hasFull[i] = 1;
+        const i = cursor.position(sha);
+        if (i >= 0) hasFull[i] = 1;
       }
       if (hasFull.includes(0)) {
         const input = { count: contents.count, full: new Uint32Array(0), hasFull, windowRuns: () => [], legacy: contents.phashes() };
@@ -176,25 +177,14 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     } else {
       // Other thresholds search afresh: the hashes as numbers, the windows read a page at a
       // time while they are joined (as strings in maps a million contents' took gigabytes).
-      // The store reads by sha order (keys ascending); the search works on contents' indexes.
-      const keys = [...index.keys()].sort();
-      const contentOf = Int32Array.from(keys, (sha) => index.get(sha)!);
-      const words = nearFullWords(store.db, keys);
-      const full = new Uint32Array(2 * contents.count);
-      const hasFull = new Uint8Array(contents.count);
-      for (let k = 0; k < keys.length; k++) {
-        const i = contentOf[k];
-        full[2 * i] = words.full[2 * k];
-        full[2 * i + 1] = words.full[2 * k + 1];
-        hasFull[i] = words.hasFull[k];
-      }
+      // Contents' indexes are their rank in sha256 order, the order the store reads in.
+      const keys = contents.sortedShas();
+      const { full, hasFull } = nearFullWords(store.db, keys);
       const input: NearInput = {
         count: contents.count,
         full,
         hasFull,
-        windowRuns: function* () {
-          for (const run of nearWindowRuns(store.db, keys, words.hasFull)) yield { ...run, owners: run.owners.map((k) => contentOf[k]) };
-        },
+        windowRuns: () => nearWindowRuns(store.db, keys, hasFull),
         legacy: contents.phashes(),
       };
       candidates = nearEdges(input, t);
@@ -203,9 +193,9 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     contents.load(candidates.flatMap((e) => [e.a, e.b]));
     candidates = candidates.filter((e) => contents.rep(e.a) && contents.rep(e.b));
     // Hash candidates are checked by aligning the two pictures (verify.ts), only for the pairs a
-    // group is about to take; the grids are read only for contents in a candidate pair. A pair
+    // group is about to take; a grid is read only for a pair with no verdict yet. A pair
     // that fails is not near (a burst frame may still be a similar shot).
-    const { details, luma } = nearDetails(store.db, new Set(candidates.flatMap((e) => [contents.sha(e.a), contents.sha(e.b)])));
+    const details = nearDetails(store.db, new Set(candidates.flatMap((e) => [contents.sha(e.a), contents.sha(e.b)])));
     const edges: Edge[] = [];
     for (const e of candidates) {
       nearSet.add(pairId(e.a, e.b));
@@ -216,7 +206,7 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     const accept = (i: number, j: number) => {
       const e = nearInfo.get(pairId(i, j));
       if (!e) return true;
-      const ok = verifyNearEdge(e, contents.sha(e.a), contents.sha(e.b), (k) => details.get(contents.sha(k)));
+      const ok = verifyNearEdge(e, contents.sha(e.a), contents.sha(e.b), (k) => details.detail(contents.sha(k)));
       if (!ok) nearSet.delete(pairId(i, j));
       return ok;
     };
@@ -233,7 +223,7 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
           const e = nearInfo.get(pairId(keeper, i)) ?? nearInfo.get(pairId(g.anchor, i));
           // Turns are from the lower index to the higher: the other way round they are 4 − t.
           const turns = e ? (e.a === Math.min(keeper, i) ? e.turns : (4 - e.turns) % 4) : 0;
-          return { luma: luma.get(contents.sha(i)) ?? null, quarterTurns: turns, cropped: !!e?.cropped };
+          return { luma: details.luma(contents.sha(i)), quarterTurns: turns, cropped: !!e?.cropped };
         });
         groups.push({ kind: 'near', rows: rowsOf, closeness: g.costs, shas: g.members.map((i) => contents.sha(i)), facts });
       }
@@ -249,8 +239,8 @@ export function buildGroups(store: Store, req: GroupingParams, opts: FindOptions
     } else {
       const edges: Edge[] = [];
       for (const p of similarPairs(store, model.modelId, minSimilarity)) {
-        const a = index.get(p.shaA);
-        const b = index.get(p.shaB);
+        const a = contents.indexOf(p.shaA);
+        const b = contents.indexOf(p.shaB);
         if (a === undefined || b === undefined) continue; // a content no longer in the library
         if (nearMembers.has(a) || nearMembers.has(b)) continue;
         if (dismissed.has(pairKey(p.shaA, p.shaB))) continue;

@@ -105,12 +105,30 @@ describe('duplicate kinds on real photos', () => {
 
   it('reads the library\'s contents a page of photos at a time as in one go', () => {
     const whole = new Contents(k.store.db);
-    const paged = new Contents(k.store.db, 2);
     const view = (c: Contents) => Array.from({ length: c.count }, (_, i) => `${c.sha(i)} ${c.copies(i)} ${c.rep(i)?.id}`);
-    expect(view(paged)).toEqual(view(whole));
+    // A page of 1 ends on every content, so the two copies of one are always on two pages.
+    for (const perPage of [1, 2, 3]) expect(view(new Contents(k.store.db, perPage))).toEqual(view(whole));
     // The byte-identical pair is one content with two copies; there are more photos than a page.
-    expect(Array.from({ length: whole.count }, (_, i) => whole.copies(i))).toContain(2);
+    const copies = Array.from({ length: whole.count }, (_, i) => whole.copies(i));
+    expect(copies).toContain(2);
     expect(whole.count).toBeGreaterThan(4);
+    // Indexes are ranks in sha256 order, and found again by hash.
+    const shas = Array.from({ length: whole.count }, (_, i) => whole.sha(i));
+    expect(shas).toEqual([...shas].sort());
+    expect(shas.map((sha) => whole.indexOf(sha))).toEqual(shas.map((_, i) => i));
+    expect(whole.indexOf('f'.repeat(64))).toBeUndefined();
+    // A copy that failed (it keeps its hash) is not a copy.
+    const pair = whole.photos(copies.indexOf(2));
+    k.store.db.prepare(`UPDATE photos SET status = 'failed' WHERE id = ?`).run(pair[1].id);
+    try {
+      for (const perPage of [1, 65_536]) {
+        const c = new Contents(k.store.db, perPage);
+        expect(c.copies(c.indexOf(pair[0].sha256)!)).toBe(1);
+        expect(c.count).toBe(whole.count);
+      }
+    } finally {
+      k.store.db.prepare(`UPDATE photos SET status = 'indexed' WHERE id = ?`).run(pair[1].id);
+    }
   });
 
   it('suggests keeping the original, with the rule that decided', async () => {

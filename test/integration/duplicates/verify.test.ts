@@ -79,12 +79,13 @@ describe('near copies are verified by aligning the pictures', () => {
     const stored = [...allNearHashes(k.store.db).values()].sort((a, b) => (a.sha256 < b.sha256 ? -1 : 1));
     const keys = stored.slice(0, 2).map((h) => h.sha256);
     const { full, hasFull } = nearFullWords(k.store.db, keys);
-    const { luma } = nearDetails(k.store.db, [stored[0].sha256, stored[1].sha256]);
+    const details = nearDetails(k.store.db, [stored[0].sha256, stored[1].sha256]);
     const hex = (hi: number, lo: number) => hi.toString(16).padStart(8, '0') + lo.toString(16).padStart(8, '0');
     for (const i of [0, 1]) {
       expect(hasFull[i]).toBe(1);
       expect(hex(full[2 * i], full[2 * i + 1])).toBe(stored[i].full);
-      expect(luma.get(stored[i].sha256)).toBe(stored[i].luma);
+      expect(details.luma(stored[i].sha256)).toBe(stored[i].luma);
+      expect(details.detail(stored[i].sha256)?.length).toBeGreaterThan(0);
     }
     const runs = [...nearWindowRuns(k.store.db, keys, hasFull, 1)];
     // One content a page: the third content's page holds no owner.
