@@ -1,6 +1,7 @@
 // Duplicates behind the API: finding groups, "not duplicates", and trash-only removal.
 import type { DuplicateGroup, DuplicatesRequest, DuplicatesResponse, TrashOutcome, TrashPlan, TrashRequest } from '../api.js';
 import type { Store } from '../store/index.js';
+import { moveInlineGrids } from '../store/near-hashes.js';
 import { backfillNearHashes, nearHashBacklog } from './backfill.js';
 import { GroupCache } from './cache.js';
 import { dismissPhotos } from './dismiss.js';
@@ -26,6 +27,13 @@ const WARM_FROM = 10_000;
  * one build follows the burst rather than one a pass. The review asked meanwhile builds at once.
  */
 const WARM_QUIET_MS = 30_000;
+/**
+ * Grids a library stored inline before near_details are moved this many at a time (~25 ms of
+ * the main thread a step), a pause between steps for the work around it: ~3 min of the
+ * background at a million photos, once.
+ */
+const GRID_MOVE_STEP = 256;
+const GRID_MOVE_PAUSE_MS = 20;
 
 export class Duplicates {
   private planner: TrashPlanner;
@@ -40,6 +48,7 @@ export class Duplicates {
   private backlogs = new Map<string, { at: string; n: number }>();
   private runs = 0;
   private warmTimer: NodeJS.Timeout | null = null;
+  private gridTimer: NodeJS.Timeout | null = null;
   /** WARM_FROM and WARM_QUIET_MS (tests lower them). */
   warming = { from: WARM_FROM, quietMs: WARM_QUIET_MS };
 
@@ -52,6 +61,22 @@ export class Duplicates {
   ) {
     this.cache = new GroupCache(store);
     this.planner = new TrashPlanner(store, () => this.allGroups(), trashFile);
+    if (!store.db.readonly) this.moveGridsSoon(0);
+  }
+
+  /** Moves inline grids (store/near-hashes.ts moveInlineGrids) a step at a time until none is left. */
+  private moveGridsSoon(pauseMs: number): void {
+    this.gridTimer = setTimeout(() => {
+      this.gridTimer = null;
+      let moved = 0;
+      try {
+        moved = moveInlineGrids(this.store.db, GRID_MOVE_STEP);
+      } catch {
+        // Locked by another writer past the busy timeout, or closing: the next start goes on.
+      }
+      if (moved) this.moveGridsSoon(GRID_MOVE_PAUSE_MS);
+    }, pauseMs);
+    this.gridTimer.unref();
   }
 
   /** Contents the next scan() looks at (the progress total). */
@@ -170,6 +195,8 @@ export class Duplicates {
   close(): Promise<void> {
     if (this.warmTimer) clearTimeout(this.warmTimer);
     this.warmTimer = null;
+    if (this.gridTimer) clearTimeout(this.gridTimer);
+    this.gridTimer = null;
     return this.cache.close();
   }
 

@@ -13,14 +13,25 @@ export interface StoredNearHashes extends NearHashes {
   sha256: string;
 }
 
+/**
+ * Stores a content's hashes and its verification grid (in near_details, apart from the crop
+ * windows a review scans; a content hashed without one loses any grid of an earlier recipe).
+ */
 export function putNearHashes(db: Db, sha256: string, h: NearHashes): void {
   const windows = Buffer.from(h.windows.join(''), 'hex');
-  const detail = h.detail ? Buffer.from(h.detail.buffer, h.detail.byteOffset, h.detail.byteLength) : null;
-  db.prepare(
-    `INSERT INTO near_hashes (sha256, full, windows, luma, version, detail) VALUES (?, ?, ?, ?, ?, ?)
-       ON CONFLICT (sha256) DO UPDATE SET full = excluded.full, windows = excluded.windows, luma = excluded.luma,
-         version = excluded.version, detail = excluded.detail`,
-  ).run(sha256, h.full, windows, h.luma, NEAR_HASH_VERSION, detail);
+  db.transaction(() => {
+    db.prepare(
+      `INSERT INTO near_hashes (sha256, full, windows, luma, version, detail) VALUES (?, ?, ?, ?, ?, NULL)
+         ON CONFLICT (sha256) DO UPDATE SET full = excluded.full, windows = excluded.windows, luma = excluded.luma,
+           version = excluded.version, detail = NULL`,
+    ).run(sha256, h.full, windows, h.luma, NEAR_HASH_VERSION);
+    if (h.detail) {
+      db.prepare(`INSERT OR REPLACE INTO near_details (sha256, detail) VALUES (?, ?)`).run(
+        sha256,
+        Buffer.from(h.detail.buffer, h.detail.byteOffset, h.detail.byteLength),
+      );
+    } else db.prepare(`DELETE FROM near_details WHERE sha256 = ?`).run(sha256);
+  })();
 }
 
 /** A content's verification grid and brightness, read when asked. */
@@ -40,8 +51,8 @@ export interface NearDetails {
 export function nearDetails(db: Db, shas: Iterable<string>): NearDetails {
   const rows = db
     .prepare(
-      `SELECT n.sha256, n.luma, n.detail IS NOT NULL FROM near_hashes n
-        WHERE n.sha256 IN (SELECT value FROM json_each(?)) AND n.version = ?`,
+      `SELECT n.sha256, n.luma, n.detail IS NOT NULL OR EXISTS (SELECT 1 FROM near_details d WHERE d.sha256 = n.sha256)
+         FROM near_hashes n WHERE n.sha256 IN (SELECT value FROM json_each(?)) AND n.version = ?`,
     )
     .raw()
     .all(JSON.stringify([...shas]), NEAR_HASH_VERSION) as [string, number | null, number][];
@@ -51,11 +62,14 @@ export function nearDetails(db: Db, shas: Iterable<string>): NearDetails {
     luma.set(sha, l);
     if (has) hasDetail.add(sha);
   }
-  const detail = db.prepare(`SELECT detail FROM near_hashes WHERE sha256 = ? AND version = ?`).pluck();
+  // A grid not yet moved out of near_hashes (moveInlineGrids) is read where it is.
+  const detail = db
+    .prepare(`SELECT coalesce((SELECT detail FROM near_details WHERE sha256 = ?), (SELECT detail FROM near_hashes WHERE sha256 = ?))`)
+    .pluck();
   return {
     detail(sha) {
       if (!hasDetail.has(sha)) return undefined;
-      const b = detail.get(sha, NEAR_HASH_VERSION) as Buffer | null | undefined;
+      const b = detail.get(sha, sha) as Buffer | null;
       return b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : undefined;
     },
     luma: (sha) => luma.get(sha) ?? null,
@@ -260,8 +274,36 @@ export function missingNearHashes(db: Db, limit: number): { sha256: string; path
     .prepare(
       `SELECT p.sha256 AS sha256, MIN(p.path) AS path FROM photos p
         WHERE p.status = 'indexed' AND p.sha256 IS NOT NULL
-          AND NOT EXISTS (SELECT 1 FROM near_hashes n WHERE n.sha256 = p.sha256 AND n.version = ? AND n.detail IS NOT NULL)
+          AND NOT EXISTS (SELECT 1 FROM near_hashes n WHERE n.sha256 = p.sha256 AND n.version = ?
+                            AND (n.detail IS NOT NULL OR EXISTS (SELECT 1 FROM near_details d WHERE d.sha256 = p.sha256)))
         GROUP BY p.sha256 LIMIT ?`,
     )
     .all(NEAR_HASH_VERSION, limit) as { sha256: string; path: string }[];
+}
+
+/**
+ * Moves up to `max` verification grids stored inline in near_hashes (libraries from before
+ * near_details) to near_details, in one transaction; returns how many moved (0: none left).
+ * The hashes are untouched, so their pairs stay (the update trigger compares them); the
+ * grids are the same bytes, so the duplicates epoch the update triggers bump is put back: a
+ * move is no change to any group (else every move would have the review's groups rebuilt).
+ */
+export function moveInlineGrids(db: Db, max: number): number {
+  return db.transaction(() => {
+    const shas = db
+      .prepare(`SELECT sha256 FROM near_hashes INDEXED BY near_hashes_inline_grid WHERE detail IS NOT NULL LIMIT ?`)
+      .pluck()
+      .all(max) as string[];
+    if (!shas.length) return 0;
+    const epoch = db.prepare(`SELECT n FROM change_epochs WHERE name = 'duplicates'`).pluck();
+    const before = epoch.get() as number | undefined;
+    const list = JSON.stringify(shas);
+    db.prepare(
+      `INSERT OR IGNORE INTO near_details (sha256, detail)
+         SELECT sha256, detail FROM near_hashes WHERE sha256 IN (SELECT value FROM json_each(?)) AND detail IS NOT NULL`,
+    ).run(list);
+    db.prepare(`UPDATE near_hashes SET detail = NULL WHERE sha256 IN (SELECT value FROM json_each(?))`).run(list);
+    if (before !== undefined) db.prepare(`UPDATE change_epochs SET n = ? WHERE name = 'duplicates'`).run(before);
+    return shas.length;
+  })();
 }

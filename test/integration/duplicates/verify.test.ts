@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { backfillNearHashes } from '../../../main/core/duplicates/backfill.js';
+import { Duplicates } from '../../../main/core/duplicates/index.js';
 import { buildGroups } from '../../../main/core/duplicates/find.js';
 import { nearEdges } from '../../../main/core/duplicates/near.js';
 import { forgetNearVerdicts } from '../../../main/core/duplicates/verify-edges.js';
@@ -153,8 +154,30 @@ describe('near copies are verified by aligning the pictures', () => {
     expect(gs.flat()).not.toContain('burst.jpg');
   });
 
+  it('grids an older build stored beside the hashes are read there, then moved out in the background', async () => {
+    const db = k.store.db;
+    db.exec(`UPDATE near_hashes SET detail = (SELECT d.detail FROM near_details d WHERE d.sha256 = near_hashes.sha256); DELETE FROM near_details;`);
+    const inline = () => db.prepare('SELECT count(*) FROM near_hashes WHERE detail IS NOT NULL').pluck().get();
+    expect(inline()).toBe(3);
+    // Grouping here, in this thread, with no verdicts remembered: the check needs the grids.
+    const grouped = () => {
+      forgetNearVerdicts();
+      return buildGroups(k.store, { kind: 'near' }, { model: null }).groups.map((g) => g.photos.map((p) => path.basename(p.path)).sort());
+    };
+    expect(groupOf(grouped(), 'original.jpg')).toEqual(['crop.jpg', 'original.jpg']);
+    // What the app does at start: the duplicates service moves them a step at a time.
+    const service = new Duplicates(k.store, () => null);
+    try {
+      await expect.poll(inline, { timeout: 10_000 }).toBe(0);
+    } finally {
+      await service.close();
+    }
+    expect(db.prepare('SELECT count(*) FROM near_details').pluck().get()).toBe(3);
+    expect(groupOf(grouped(), 'original.jpg')).toEqual(['crop.jpg', 'original.jpg']);
+  });
+
   it('rows without the grid pair by hashes alone until the backfill gives them one', async () => {
-    k.store.db.prepare('UPDATE near_hashes SET detail = NULL').run();
+    k.store.db.prepare('DELETE FROM near_details').run();
     // As a library from before the grid opens in a new process: no verdicts remembered.
     forgetNearVerdicts();
     expect(missingNearHashes(k.store.db, 10)).toHaveLength(3);

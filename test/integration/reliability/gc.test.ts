@@ -107,7 +107,7 @@ describe('cli maintenance', () => {
   it('--dry-run says what would go and removes nothing', async () => {
     const r = await maintenance('--dry-run');
     expect(r).toMatchObject({ dryRun: true, thumbnails: 1, tempFiles: 1, modelsDropped: ['removed-model#0123456789abcdef'] });
-    expect(r.rows).toMatchObject({ ocr_texts: 1, near_hashes: 1, embeddings: 1 });
+    expect(r.rows).toMatchObject({ ocr_texts: 1, near_hashes: 1, near_details: 1, embeddings: 1 });
     expect(existsSync(thumbnailPathFor(thumbs, sha.blue))).toBe(true);
     expect(existsSync(oldTemp)).toBe(true);
     for (const f of goneCaches) expect(existsSync(f), f).toBe(true);
