@@ -23,14 +23,14 @@ const WAIT_FOR_SCAN_MAX = 200;
 const WARM_FROM = 10_000;
 /**
  * Built once indexing has been quiet this long: a watcher's passes (a phone syncing photo by
- * photo) each end with a warm(), and a million photos' build takes 9.5–18 s (bench:scale), so
+ * photo) each end with a warm(), and a million photos' build takes 5–9 s (bench:scale), so
  * one build follows the burst rather than one a pass. The review asked meanwhile builds at once.
  */
 const WARM_QUIET_MS = 30_000;
 /**
- * Grids a library stored inline before near_details are moved this many at a time (~25 ms of
- * the main thread a step), a pause between steps for the work around it: ~3 min of the
- * background at a million photos, once.
+ * Grids a library stored inline before near_details are moved this many at a time (8 ms of the
+ * main thread a step, 20 ms at worst, at 100k), a pause between steps for the work around it:
+ * 4 s of steps at 100k, ~2 min of the background at a million with the pauses, once.
  */
 const GRID_MOVE_STEP = 256;
 const GRID_MOVE_PAUSE_MS = 20;
