@@ -104,6 +104,18 @@ export function allNearHashes(db: Db): Map<string, StoredNearHashes> {
  * (were SQLite to hand a page's rows in another order) is found by binary search. A Map of a
  * million keys cost ~1 µs a lookup (a cache miss or two each): 1 s of a pass over the library.
  */
+/** Where `key` stands in `keys` (ascending): the first position whose key is not below it. */
+export function lowerBound(keys: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 export class KeyCursor {
   private at = 0;
   private last = '';
@@ -112,16 +124,7 @@ export class KeyCursor {
   /** The key's position in keys, or -1. */
   position(key: string): number {
     const keys = this.keys;
-    if (key < this.last) {
-      let lo = 0;
-      let hi = keys.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (keys[mid] < key) lo = mid + 1;
-        else hi = mid;
-      }
-      this.at = lo;
-    }
+    if (key < this.last) this.at = lowerBound(keys, key);
     this.last = key;
     while (this.at < keys.length && keys[this.at] < key) this.at++;
     return this.at < keys.length && keys[this.at] === key ? this.at : -1;
